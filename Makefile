@@ -1,0 +1,50 @@
+# The two commands of the quick start: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+
+.PHONY: run test install install-dev translations chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-dev: $(VENV)/.installed-dev translations
+
+# Compiled catalogues are build output; the .po files are the source.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d kerne/translations
+
+## Serve on http://127.0.0.1:$(PORT) with SQLite in instance/, demo data on first start.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	PORT=$(PORT) $(FLASK) run --port $(PORT)
+
+## The whole suite; installs Debian's Chromium for the browser tests when it is missing.
+test: install-dev chromium
+	$(BIN)/python -m pytest
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+## Benchmarks: print figures, assert nothing (see README).
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/poll.py
+	$(BIN)/python bench/workshop.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

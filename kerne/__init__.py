@@ -1,0 +1,54 @@
+"""Kerne: the intranet tool for the municipality's core-task programme."""
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+
+from . import sqlite
+from .config import Config, database_url, secret_key
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def select_locale() -> str:
+    """Danish unless the person picked English (a cookie set by the footer link)."""
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sqlite.configure(db.engine)
+    # Batch mode lets later migrations alter tables on SQLite too.
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+
+    from . import auth, cli, errors, home, join, templating
+    from .workshop import facilitate, participate
+
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,62 @@
+"""Configuration read from the environment, with safe defaults for a laptop."""
+import os
+import secrets
+import time
+from pathlib import Path
+
+
+def database_url(instance_path: str) -> str:
+    """The database to use: DATABASE_URL when set, else a SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "kerne.sqlite")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one kept in instance/secret_key.
+
+    The file is created once with O_EXCL so that several workers starting at
+    the same moment all end up reading the same key.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty")
+
+
+class Config:
+    """Settings every deployment shares; the factory fills in the rest."""
+
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("da", "en")
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    # A workshop runs for hours on one page: tokens live as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("KERNE_SECURE_COOKIES") == "1"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a participant's join cookie is kept by the phone.
+    PARTICIPANT_COOKIE_DAYS = 7
+    # How often phones ask for changes, in milliseconds.
+    POLL_INTERVAL_MS = 2000

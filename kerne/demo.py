@@ -1,0 +1,253 @@
+"""Demo data: the fictional Fjordby Kommune, with one visit open for a live demo.
+
+Every name here is made up. ``seed`` fills an empty database and does nothing
+on one that has data, so ``make run`` may call it on every start.
+"""
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import (
+    Ambassador,
+    CoreTaskDraft,
+    Idea,
+    OrgUnit,
+    Participant,
+    PlaybookStep,
+    Process,
+    User,
+    Visit,
+    WorkTask,
+    utcnow,
+)
+from .workshop.visits import new_join_code
+
+DEMO_PASSWORD = "kerne-demo"
+
+ORGANISATION = {
+    "Børn og Unge": {
+        "Dagtilbud": ["Børnehuset Mågen", "Vuggestuen Solsikken", "Børnehaven Skovtrolden"],
+        "Skoler": ["Fjordskolen", "Østerbro Skole", "Ungdomsskolen"],
+        "Familie og Sundhedspleje": ["Sundhedsplejen", "Familiehuset"],
+    },
+    "Sundhed og Omsorg": {
+        "Hjemmepleje": ["Hjemmeplejen Nord", "Hjemmeplejen Syd"],
+        "Plejecentre": ["Plejecenter Lindely", "Plejecenter Havbakken"],
+        "Træning og Rehabilitering": ["Træningscenter Fjordby", "Genoptræningen"],
+        "Socialpsykiatri": ["Bostedet Kastanjen", "Værestedet Broen"],
+    },
+    "Teknik, Kultur og Borgerservice": {
+        "Borgerservice": ["Borgerservice Fjordby", "Ydelseskontoret"],
+        "Kultur og Fritid": ["Hovedbiblioteket", "Kulturhuset Pakhuset"],
+        "Natur og Miljø": ["Park og Vej", "Genbrugspladsen"],
+        "Jobcenter": ["Jobcenter Fjordby", "Ungeenheden"],
+    },
+}
+
+# name, profession, workplace
+AMBASSADORS = [
+    ("Mette Kjær", "Sygeplejerske", "Plejecenter Lindely"),
+    ("Jonas Holm", "Pædagog", "Børnehuset Mågen"),
+    ("Lars Winther", "Afdelingsleder", "Jobcenter Fjordby"),
+    ("Anne Sofie Lund", "Fysioterapeut", "Træningscenter Fjordby"),
+    ("Peter Dahl", "Lærer", "Fjordskolen"),
+    ("Fatima Hassan", "Social- og sundhedsassistent", "Hjemmeplejen Nord"),
+    ("Karen Mikkelsen", "Sundhedsplejerske", "Sundhedsplejen"),
+    ("Rasmus Vestergaard", "Socialpædagog", "Bostedet Kastanjen"),
+    ("Line Nørgaard", "Ergoterapeut", "Genoptræningen"),
+    ("Henrik Bach", "Bibliotekar", "Hovedbiblioteket"),
+    ("Sara Poulsen", "Pædagog", "Vuggestuen Solsikken"),
+    ("Mads Kristensen", "Jobkonsulent", "Ungeenheden"),
+    ("Birgitte Schmidt", "Sagsbehandler", "Ydelseskontoret"),
+    ("Ahmed Yilmaz", "Social- og sundhedshjælper", "Hjemmeplejen Syd"),
+    ("Camilla Friis", "Lærer", "Østerbro Skole"),
+    ("Thomas Eriksen", "Afdelingsleder", "Park og Vej"),
+    ("Ida Lauridsen", "Socialrådgiver", "Familiehuset"),
+    ("Søren Jakobsen", "Driftsleder", "Genbrugspladsen"),
+    ("Maria Olsen", "Sygeplejerske", "Plejecenter Havbakken"),
+    ("Nikolaj Brandt", "Kulturmedarbejder", "Kulturhuset Pakhuset"),
+    ("Hanne Møller", "Administrativ medarbejder", "Borgerservice Fjordby"),
+    ("Emil Thomsen", "Ungdomsskolelærer", "Ungdomsskolen"),
+    ("Julie Andersen", "Pædagog", "Børnehaven Skovtrolden"),
+    ("Kasper Nielsen", "Socialpædagog", "Værestedet Broen"),
+    ("Louise Hansen", "Fysioterapeut", "Genoptræningen"),
+    ("Morten Larsen", "Afdelingsleder", "Hjemmeplejen Nord"),
+    ("Pernille Jensen", "Social- og sundhedsassistent", "Plejecenter Lindely"),
+    ("Ole Christensen", "Lærer", "Fjordskolen"),
+    ("Signe Rasmussen", "Sagsbehandler", "Jobcenter Fjordby"),
+    ("Yasmin Ali", "Ergoterapeut", "Træningscenter Fjordby"),
+    ("Frederik Madsen", "Bibliotekar", "Hovedbiblioteket"),
+]
+
+STAFF = [
+    ("koordinator@fjordby.dk", "Birthe Koordinator", "coordinator"),
+    ("leder@fjordby.dk", "Poul Direktør", "leader"),
+]
+
+
+def _email(name: str) -> str:
+    ascii_name = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "."}))
+    return f"{ascii_name}@fjordby.dk"
+
+
+def _organisation() -> dict[str, OrgUnit]:
+    workplaces = {}
+    for area_name, departments in ORGANISATION.items():
+        area = OrgUnit(name=area_name, kind="area")
+        db.session.add(area)
+        for department_name, names in departments.items():
+            department = OrgUnit(name=department_name, kind="department", parent=area)
+            for name in names:
+                workplaces[name] = OrgUnit(name=name, kind="workplace", parent=department)
+    return workplaces
+
+
+def _people(workplaces: dict[str, OrgUnit]) -> dict[str, Ambassador]:
+    rng = random.Random(31)
+    for email, name, roles in STAFF:
+        user = User(email=email, name=name, roles=roles)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    ambassadors = {}
+    for name, profession, workplace in AMBASSADORS:
+        roles = "ambassador leader" if name == "Lars Winther" else "ambassador"
+        user = User(email=_email(name), name=name, roles=roles)
+        user.set_password(DEMO_PASSWORD)
+        ambassadors[name] = Ambassador(
+            name=name, email=user.email, profession=profession, workplace=workplaces[workplace],
+            trained_on=date(2026, 3, 1) + timedelta(days=rng.randrange(0, 60)),
+            capacity=rng.choice((2, 3, 3)), user=user,
+        )
+        db.session.add(ambassadors[name])
+    return ambassadors
+
+
+def _process(workplace: OrgUnit, pair: list[Ambassador], first_visit: date, target_groups: str) -> Process:
+    process = Process(workplace=workplace, facilitators=pair, target_groups=target_groups)
+    process.visits = [
+        Visit(number=1, scheduled_on=first_visit),
+        Visit(number=2, scheduled_on=first_visit + timedelta(days=21)),
+    ]
+    db.session.add(process)
+    return process
+
+
+def _close(visit: Visit, draft: CoreTaskDraft | None = None) -> None:
+    visit.status = "closed"
+    visit.join_code = new_join_code()
+    visit.opened_at = visit.step_started_at = utcnow() - timedelta(days=30)
+    visit.closed_at = visit.opened_at + timedelta(hours=3)
+    if draft is not None:
+        draft.visit = visit
+        db.session.add(draft)
+
+
+def _steps() -> dict[tuple[int, int], PlaybookStep]:
+    return {(s.visit_number, s.position): s for s in db.session.scalars(select(PlaybookStep))}
+
+
+def _done_process(workplaces, ambassadors) -> None:
+    process = _process(
+        workplaces["Hjemmeplejen Nord"], [ambassadors["Line Nørgaard"], ambassadors["Peter Dahl"]],
+        date.today() - timedelta(days=60), "Ældre borgere i eget hjem",
+    )
+    first, second = process.visits
+    _close(first, CoreTaskDraft(
+        target_group="Ældre borgere, der bor i eget hjem",
+        effect="Borgeren mestrer sin hverdag og føler sig tryg",
+        approach="Vi arbejder med borgeren, ikke for borgeren",
+        ambition="At flere klarer sig selv længere",
+        core_task="Sammen med ældre borgere skaber vi tryghed og mestring, så de kan leve det liv, de ønsker, i eget hjem.",
+        locked_at=utcnow() - timedelta(days=55),
+    ))
+    _close(second)
+    db.session.flush()
+    decisions = [
+        ("Morgenbesøg med fast rækkefølge", "develop", "Borgeren skal selv gøre mere – vi hjælper med det svære.", "Teamleder Nord"),
+        ("Dokumentation i tre systemer", "phase_out", "Tager tid fra borgeren uden at give tryghed.", "Morten Larsen"),
+        ("Faste kontaktpersoner", "keep", "Tryghed kommer af at kende dem, der kommer.", "Teamleder Nord"),
+        ("Rengøring hver uge", "develop", "Kan gøres sammen med borgeren og styrke mestring.", "Fatima Hassan"),
+    ]
+    for position, (title, decision, rationale, owner) in enumerate(decisions, start=1):
+        db.session.add(WorkTask(
+            visit_id=second.id, position=position, title=title, decision=decision, rationale=rationale,
+            owner=owner, deadline=date.today() + timedelta(days=30 * position),
+            follow_up_on=date.today() + timedelta(days=30 * position + 14),
+        ))
+
+
+def _running_process(workplaces, ambassadors) -> None:
+    process = _process(
+        workplaces["Fjordskolen"], [ambassadors["Karen Mikkelsen"], ambassadors["Thomas Eriksen"]],
+        date.today() - timedelta(days=10), "Elever i 0.-9. klasse og deres forældre",
+    )
+    _close(process.visits[0], CoreTaskDraft(
+        target_group="Alle børn i skolealderen i vores skoledistrikt",
+        effect="Børnene lærer og trives – fagligt og socialt",
+        approach="Sammen med børn og forældre",
+        ambition="Alle børn forlader skolen med lyst til at lære mere",
+        core_task="Vi skaber læring og trivsel sammen med børn og forældre, så alle børn bliver så dygtige, som de kan.",
+        locked_at=utcnow() - timedelta(days=10),
+    ))
+
+
+def _live_demo(workplaces, ambassadors) -> Visit:
+    process = _process(
+        workplaces["Børnehuset Mågen"], [ambassadors["Mette Kjær"], ambassadors["Jonas Holm"]],
+        date.today(), "Børn 3-6 år og deres familier",
+    )
+    visit = process.visits[0]
+    visit.status = "open"
+    visit.join_code = new_join_code()
+    visit.opened_at = visit.step_started_at = utcnow()
+    db.session.add(CoreTaskDraft(visit=visit))
+    db.session.flush()
+    check_in = _steps()[(1, 1)]
+    for text in ("Et trygt sted at være, mens forældrene er på arbejde",
+                 "Voksne, der kender netop mit barn"):
+        participant = Participant(visit_id=visit.id, display_name=None)
+        db.session.add(participant)
+        db.session.flush()
+        db.session.add(Idea(visit_id=visit.id, step_id=check_in.id, text=text, participant_id=participant.id))
+    visit.version = 3
+    return visit
+
+
+def _planned_process(workplaces, ambassadors) -> None:
+    _process(
+        workplaces["Hovedbiblioteket"], [ambassadors["Rasmus Vestergaard"], ambassadors["Camilla Friis"]],
+        date.today() + timedelta(days=14), "Alle borgere, særligt børnefamilier og ældre",
+    )
+
+
+def seed() -> bool:
+    """Fill an empty database with the demo; False (and nothing done) if it has data."""
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        return False
+    workplaces = _organisation()
+    ambassadors = _people(workplaces)
+    db.session.flush()
+    _done_process(workplaces, ambassadors)
+    _running_process(workplaces, ambassadors)
+    _live_demo(workplaces, ambassadors)
+    _planned_process(workplaces, ambassadors)
+    db.session.commit()
+    return True
+
+
+def logins() -> list[tuple[str, str]]:
+    """(what, e-mail) of the accounts worth trying first."""
+    return [
+        ("Koordinator", "koordinator@fjordby.dk"),
+        ("Leder", "leder@fjordby.dk"),
+        ("Ambassadør, facilitator af demo-besøget", _email("Mette Kjær")),
+        ("Ambassadør, facilitator af demo-besøget", _email("Jonas Holm")),
+        ("Ambassadør og leder", _email("Lars Winther")),
+    ]
+
+
+def open_visits() -> list[Visit]:
+    return list(db.session.scalars(select(Visit).where(Visit.status == "open").order_by(Visit.id)))
+

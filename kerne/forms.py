@@ -1,0 +1,149 @@
+"""Forms, with every message in Danish (WTForms ships no Danish catalogue)."""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from .models import IDEA_TAGS, VOTE_CHOICES
+from .vocabulary import IDEA_TAG_LABELS, VOTE_LABELS
+
+# C0/C1 control characters, except tab and line breaks which a textarea sends.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Something that reads as an HTML tag; "<3" and "a < b" are fine.
+_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+EDIT_ID = r"^[A-Za-z0-9-]{8,40}$"
+
+
+def plain_text(form, field) -> None:
+    """Refuse control characters and HTML tags with a message the person understands."""
+    value = field.data or ""
+    if _CONTROL.search(value):
+        raise ValidationError(_l("Teksten indeholder usynlige styretegn. Skriv den igen uden dem."))
+    if _TAG.search(value):
+        raise ValidationError(_l("Teksten må ikke indeholde HTML-koder som <b> eller <script>."))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def required(message=None):
+    return DataRequired(message=message or _l("Feltet skal udfyldes."))
+
+
+def at_most(n: int):
+    return Length(max=n, message=_l("Højst %(max)d tegn.", max=n))
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mail"), filters=[strip], validators=[required(), at_most(254)])
+    password = PasswordField(_l("Adgangskode"), validators=[required(), at_most(200)])
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        _l("Kode"),
+        filters=[lambda v: re.sub(r"[\s-]", "", v).upper() if isinstance(v, str) else v],
+        validators=[
+            required(_l("Skriv koden fra skærmen.")),
+            Regexp(r"^[A-Z0-9]{4,8}$", message=_l("Koden består af 4-8 bogstaver og tal.")),
+        ],
+    )
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), plain_text]
+    )
+
+
+class EditIdForm(FlaskForm):
+    """A save from a phone carries an id, so sending it twice changes nothing."""
+
+    edit_id = HiddenField(validators=[required(), Regexp(EDIT_ID, message=_l("Ugyldig forespørgsel."))])
+
+
+class IdeaForm(EditIdForm):
+    text = TextAreaField(
+        _l("Din idé"), filters=[strip], validators=[required(_l("Skriv din idé først.")), at_most(280), plain_text]
+    )
+    tag = SelectField(
+        _l("Handler om"),
+        choices=[("", _l("Ikke valgt"))] + [(t, IDEA_TAG_LABELS[t]) for t in IDEA_TAGS],
+        default="",
+    )
+
+
+class TaskForm(EditIdForm):
+    title = StringField(
+        _l("Ny arbejdsopgave"),
+        filters=[strip],
+        validators=[required(_l("Skriv opgaven først.")), at_most(200), plain_text],
+    )
+
+
+class DotsForm(FlaskForm):
+    dots = IntegerField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
+
+
+class TaskVoteForm(FlaskForm):
+    choice = SelectField(choices=[(c, VOTE_LABELS[c]) for c in VOTE_CHOICES])
+
+
+class PositionForm(FlaskForm):
+    position = IntegerField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
+
+
+class DotsSettingForm(FlaskForm):
+    dots_per_participant = IntegerField(
+        _l("Prikker pr. deltager"),
+        validators=[InputRequired(_l("Vælg et antal.")), NumberRange(min=1, max=10, message=_l("Vælg mellem 1 og 10."))],
+    )
+
+
+class ToggleForm(FlaskForm):
+    """Switch something on or off; naming the wanted state makes a resend harmless."""
+
+    value = SelectField(choices=[("1", "1"), ("0", "0")])
+
+    @property
+    def on(self) -> bool:
+        return self.value.data == "1"
+
+
+class MergeForm(FlaskForm):
+    into = IntegerField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
+
+
+class ConflictForm(FlaskForm):
+    keep = SelectField(choices=[("mine", "mine"), ("theirs", "theirs")])
+
+
+def valid_date(form, field) -> None:
+    if field.data:
+        try:
+            date.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError(_l("Skriv datoen som åååå-mm-dd.")) from None
+
+
+def field_save_form(spec) -> FlaskForm:
+    """The form for saving one live field, validated as ``spec`` says."""
+    validators = [at_most(spec.max_length)]
+    if spec.kind == "text":
+        validators.append(plain_text)
+        if spec.required:
+            validators.insert(0, required())
+    elif spec.kind == "date":
+        validators.append(valid_date)
+    elif spec.kind == "choice":
+        validators.append(AnyOf(spec.choices, message=_l("Vælg en af mulighederne.")))
+
+    class FieldSaveForm(EditIdForm):
+        value = StringField(validators=validators)
+        base = StringField(validators=[Length(max=spec.max_length)])
+
+    return FieldSaveForm()

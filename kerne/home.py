@@ -1,0 +1,63 @@
+"""The front page: a way in for participants, and each staff role's overview."""
+from collections import Counter
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .auth import safe_next
+from .extensions import db
+from .forms import JoinCodeForm
+from .models import Process
+from .workshop import tasks
+from .workshop.visits import core_task_of
+
+bp = Blueprint("home", __name__)
+
+
+def _all_processes() -> list[Process]:
+    query = select(Process).options(selectinload(Process.visits), selectinload(Process.facilitators))
+    return list(db.session.scalars(query.order_by(Process.id.desc())))
+
+
+@bp.get("/")
+def index():
+    """Participants find the code field; staff see what their roles are for."""
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html", form=JoinCodeForm(formdata=None))
+    mine: list[Process] = []
+    if current_user.ambassador is not None:
+        mine = sorted(current_user.ambassador.processes, key=lambda p: p.id, reverse=True)
+    everything = _all_processes() if current_user.has_role("coordinator") or current_user.has_role("leader") else []
+    return render_template(
+        "home/index.html",
+        mine=mine,
+        processes=everything,
+        status_counts=Counter(p.status for p in everything),
+        core_task_of=core_task_of,
+    )
+
+
+@bp.get("/language/<lang>")
+def language(lang):
+    """Switch the interface language; remembered in a cookie for a year."""
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or url_for(".index"))
+    response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/processes/<int:process_id>")
+@login_required
+def process(process_id):
+    """A process and everything its visits produced."""
+    process = db.session.get(Process, process_id)
+    if process is None:
+        abort(404)
+    if not (process.is_facilitated_by(current_user) or current_user.has_role("coordinator")
+            or current_user.has_role("leader")):
+        abort(403)
+    results = {visit.id: tasks.tasks_of(visit) for visit in process.visits}
+    return render_template("home/process.html", process=process, core_task=core_task_of(process), results=results)

@@ -1,0 +1,94 @@
+"""Three-way merging of co-written text, and what a save does to a field.
+
+Pure: no Flask, no database. The texts are short (a sentence or a few), so
+they are merged word by word rather than line by line, with merge3 doing the
+alignment. Two people inserting at the same place is not a conflict: both
+insertions are kept, theirs first. Only when both changed the same words
+differently is the merge unclean; the caller then keeps both versions.
+"""
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import partial
+from typing import Literal
+
+from merge3 import Merge3
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# autojunk would treat frequent tokens (spaces) as noise in longer texts.
+_MATCHER = partial(SequenceMatcher, autojunk=False)
+
+
+def tokens(text: str) -> list[str]:
+    """Words, runs of whitespace and single punctuation marks, in order."""
+    return _TOKEN.findall(text)
+
+
+@dataclass(frozen=True)
+class Merge:
+    text: str
+    clean: bool
+
+
+def merge_text(base: str, theirs: str, mine: str) -> Merge:
+    """Combine the changes base→theirs and base→mine.
+
+    When unclean, ``text`` is ``theirs``: the saved text stays as it is and
+    the caller keeps ``mine`` aside for the author to choose.
+    """
+    if mine == base or theirs == mine:
+        return Merge(theirs, True)
+    if theirs == base:
+        return Merge(mine, True)
+    merged: list[str] = []
+    regions = Merge3(tokens(base), tokens(theirs), tokens(mine), sequence_matcher=_MATCHER)
+    for group in regions.merge_groups():
+        if group[0] != "conflict":
+            merged.extend(group[1])
+            continue
+        _, base_part, theirs_part, mine_part = group
+        if base_part:
+            return Merge(theirs, False)
+        merged.extend(_both_insertions(list(theirs_part), list(mine_part)))
+    return Merge("".join(merged), True)
+
+
+def _both_insertions(theirs: list[str], mine: list[str]) -> list[str]:
+    """Two insertions at one place: keep both, unless one already holds the other."""
+    shorter, longer = sorted((theirs, mine), key=len)
+    if longer[: len(shorter)] == shorter or longer[len(longer) - len(shorter):] == shorter:
+        return longer
+    if theirs and mine and not theirs[-1].isspace() and not mine[0].isspace():
+        return theirs + [" "] + mine
+    return theirs + mine
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What saving ``mine`` over a field does.
+
+    unchanged: nothing to store; applied: ``value`` replaces the field as typed;
+    merged: ``value`` is the clean merge of the others' change and ``mine``;
+    conflict: the field keeps ``value`` (theirs) and ``mine`` must be kept aside.
+    """
+
+    kind: Literal["unchanged", "applied", "merged", "conflict"]
+    value: str
+
+
+def resolve_save(base: str, current: str, mine: str, *, mergeable: bool) -> Outcome:
+    """Decide a save that started from ``base`` while the field now holds ``current``.
+
+    Text fields are ``mergeable``; choices and dates are not, so a concurrent
+    change to them is a conflict unless both chose the same.
+    """
+    if mine == current or mine == base:
+        return Outcome("unchanged", current)
+    if base == current:
+        return Outcome("applied", mine)
+    if not mergeable:
+        return Outcome("conflict", current)
+    merge = merge_text(base, current, mine)
+    if not merge.clean:
+        return Outcome("conflict", current)
+    return Outcome("merged", merge.text)

@@ -1,0 +1,310 @@
+"""The domain, as typed SQLAlchemy models.
+
+Times are stored as naive UTC and shown in Europe/Copenhagen by Flask-Babel.
+Everything that can change during a visit bumps ``Visit.version`` in the same
+transaction (see ``kerne.workshop.live``).
+"""
+import secrets
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = ("coordinator", "leader", "ambassador")
+ORG_KINDS = ("area", "department", "workplace")
+ACTIVITIES = ("ideas", "vote", "draft", "tasks", "decide", "actions")
+IDEA_TAGS = ("target_group", "effect", "approach", "ambition")
+DRAFT_PARTS = ("target_group", "effect", "approach", "ambition", "core_task")
+DECISIONS = ("undecided", "develop", "keep", "phase_out")
+VOTE_CHOICES = ("develop", "keep", "phase_out")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class OrgUnit(db.Model):
+    """An area (område), department (afdeling) or workplace (arbejdsplads)."""
+
+    __tablename__ = "org_unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+
+    parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["OrgUnit"]] = relationship(back_populates="parent", order_by="OrgUnit.name")
+
+    def ancestor(self, kind: str) -> "OrgUnit | None":
+        unit: OrgUnit | None = self
+        while unit is not None and unit.kind != kind:
+            unit = unit.parent
+        return unit
+
+    @property
+    def department(self) -> "OrgUnit | None":
+        return self.ancestor("department")
+
+
+class User(UserMixin, db.Model):
+    """A staff account; ``roles`` is a space-separated subset of ROLES."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    ambassador: Mapped["Ambassador | None"] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles.split()
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in ROLES if self.has_role(r)]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Ambassador(db.Model):
+    """A trained core-task ambassador (kerneopgaveambassadør)."""
+
+    __tablename__ = "ambassador"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    profession: Mapped[str] = mapped_column(String(80))
+    trained_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=3)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+
+    workplace: Mapped[OrgUnit] = relationship()
+    user: Mapped[User | None] = relationship(back_populates="ambassador")
+    processes: Mapped[list["Process"]] = relationship(
+        secondary="process_facilitator", back_populates="facilitators"
+    )
+
+
+class PlaybookStep(db.Model):
+    """One step (trin) of the playbook (drejebog); the coordinator may edit them."""
+
+    __tablename__ = "playbook_step"
+    __table_args__ = (UniqueConstraint("visit_number", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_number: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(String(500))
+    prompt: Mapped[str] = mapped_column(String(500))
+    activity: Mapped[str] = mapped_column(String(12))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class Process(db.Model):
+    """A process (forløb): two visits by a pair of ambassadors at one workplace."""
+
+    __tablename__ = "process"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    target_groups: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    workplace: Mapped[OrgUnit] = relationship()
+    facilitators: Mapped[list[Ambassador]] = relationship(
+        secondary="process_facilitator", back_populates="processes", order_by="Ambassador.name"
+    )
+    visits: Mapped[list["Visit"]] = relationship(
+        back_populates="process", order_by="Visit.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status(self) -> str:
+        """planned, running or done, derived from the visits."""
+        states = {v.status for v in self.visits}
+        if states and states == {"closed"}:
+            return "done"
+        if states & {"open", "closed"}:
+            return "running"
+        return "planned"
+
+    def is_facilitated_by(self, user) -> bool:
+        return any(a.user_id == user.id for a in self.facilitators)
+
+
+class ProcessFacilitator(db.Model):
+    __tablename__ = "process_facilitator"
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), primary_key=True)
+    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassador.id"), primary_key=True, index=True)
+
+
+class Visit(db.Model):
+    """A visit (besøg) of a process: the live workshop that phones join."""
+
+    __tablename__ = "visit"
+    __table_args__ = (UniqueConstraint("process_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    scheduled_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="planned")
+    join_code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    step_position: Mapped[int] = mapped_column(Integer, default=1)
+    step_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dots_per_participant: Mapped[int] = mapped_column(Integer, default=3)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    process: Mapped[Process] = relationship(back_populates="visits")
+    draft: Mapped["CoreTaskDraft | None"] = relationship(back_populates="visit")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class Participant(db.Model):
+    """A phone in the room; no account, known by a cookie scoped to one visit."""
+
+    __tablename__ = "participant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(40))
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Idea(db.Model):
+    """A short contribution to an ideas or vote step."""
+
+    __tablename__ = "idea"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("playbook_step.id"))
+    text: Mapped[str] = mapped_column(String(600))
+    tag: Mapped[str | None] = mapped_column(String(12))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    participant: Mapped[Participant | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class DotVote(db.Model):
+    """How many of a participant's dots sit on one idea."""
+
+    __tablename__ = "dot_vote"
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True, index=True)
+    dots: Mapped[int] = mapped_column(Integer)
+
+
+class CoreTaskDraft(db.Model):
+    """The core-task wording of a visit, co-written in five parts."""
+
+    __tablename__ = "core_task_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    target_group: Mapped[str] = mapped_column(String(1000), default="")
+    effect: Mapped[str] = mapped_column(String(1000), default="")
+    approach: Mapped[str] = mapped_column(String(1000), default="")
+    ambition: Mapped[str] = mapped_column(String(1000), default="")
+    core_task: Mapped[str] = mapped_column(String(1000), default="")
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    visit: Mapped[Visit] = relationship(back_populates="draft")
+
+
+class WorkTask(db.Model):
+    """A work task (arbejdsopgave) of the workplace and what was decided about it."""
+
+    __tablename__ = "work_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(12), default="undecided")
+    rationale: Mapped[str] = mapped_column(String(500), default="")
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TaskVote(db.Model):
+    """A participant's vote on what to do with a work task."""
+
+    __tablename__ = "task_vote"
+    task_id: Mapped[int] = mapped_column(ForeignKey("work_task.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(12))
+
+
+class Revision(db.Model):
+    """One save of one field: the history that makes sure no edit is ever lost.
+
+    ``kind`` is create, edit, merge (saved after a clean three-way merge),
+    conflict (the author's text kept aside because it could not be merged;
+    ``resolved`` once they chose) or restore. ``edit_id`` is chosen by the
+    phone per save, so a resent save is recognised and not applied twice.
+    """
+
+    __tablename__ = "revision"
+    __table_args__ = (
+        UniqueConstraint("visit_id", "edit_id"),
+        Index("ix_revision_subject", "subject", "subject_id", "field"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"))
+    subject: Mapped[str] = mapped_column(String(8))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    edit_id: Mapped[str | None] = mapped_column(String(40))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    participant: Mapped[Participant | None] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,38 @@
+"""SQLite tuned for many phones writing at once.
+
+pysqlite opens transactions with a deferred BEGIN; a transaction that reads
+first and writes later then fails with "database is locked" as soon as another
+writer got in between, and busy_timeout cannot help. So we take over
+transaction control and start every transaction of a state-changing request
+(and of every CLI command) with BEGIN IMMEDIATE: writers queue on the lock,
+waiting up to busy_timeout, instead of failing. Reads keep a plain BEGIN and
+in WAL mode never wait for writers.
+"""
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _writes() -> bool:
+    return not has_request_context() or request.method not in READ_ONLY_METHODS
+
+
+def configure(engine: Engine) -> None:
+    """Install the pragmas and the transaction handling on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")

@@ -1,0 +1,46 @@
+"""What every template may use: labels, the locale, date formats, the phone's messages."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+
+from . import vocabulary
+
+
+def js_messages() -> dict:
+    """Texts the small script in static/kerne.js shows, translated like the rest."""
+    return {
+        "unsaved": _("Ikke gemt endnu"),
+        "saving": _("Gemmer …"),
+        "saved": _("Gemt"),
+        "offline": _("Ikke gemt – ingen forbindelse. Det gemmes, når du er online igen."),
+        "rejected": _("Ikke gemt:"),
+        "pollOffline": _("Ingen forbindelse. Det du skriver, bliver gemt, når forbindelsen er tilbage."),
+        "queued": _("Ikke sendt endnu – sendes, når du er online igen."),
+        "left": _("tilbage"),
+        "over": _("over tid"),
+    }
+
+
+def field_attributes(field, hint=None, autocomplete=None) -> dict:
+    """ARIA links from a form field to its hint and error, for screen readers."""
+    described = ([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else [])
+    attributes = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    if autocomplete:
+        attributes["autocomplete"] = autocomplete
+    return attributes
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(labels=vocabulary, js_messages=js_messages, field_attributes=field_attributes)
+
+    @app.context_processor
+    def inject():
+        return {"locale": str(get_locale()), "poll_interval_ms": current_app.config["POLL_INTERVAL_MS"]}
+
+    app.jinja_env.filters["step_end"] = lambda started, minutes: started + timedelta(minutes=minutes)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -1,0 +1,1 @@
+"""The live workshop: a visit run on a projector, a facilitator console and phones."""

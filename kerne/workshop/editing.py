@@ -1,0 +1,107 @@
+"""Saving co-edited fields so that no edit is ever lost.
+
+Every save names the value it started from (``base``). If nobody saved the
+field since, it is applied; otherwise it is merged three ways; if that cannot
+be done cleanly, the field keeps the others' text and the author's text is
+kept as an open conflict until they choose. Every stored value is a Revision.
+"""
+from sqlalchemy import select
+
+from ..extensions import db
+from ..merging import Outcome, resolve_save
+from ..models import Revision, Visit
+from .fields import FIELDS, SUBJECTS, FieldSpec
+from .live import Actor, bump
+
+
+def already_saved(visit: Visit, edit_id: str | None) -> bool:
+    """Whether a save with this id was applied before (a phone resending it)."""
+    if not edit_id:
+        return False
+    query = select(Revision.id).where(Revision.visit_id == visit.id, Revision.edit_id == edit_id)
+    return db.session.scalar(query) is not None
+
+
+def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: str, edit_id: str | None = None):
+    revision = Revision(
+        visit_id=visit.id,
+        subject=spec.subject,
+        subject_id=obj.id,
+        field=spec.name,
+        value=value,
+        kind=kind,
+        edit_id=edit_id,
+        **actor.author,
+    )
+    db.session.add(revision)
+    return revision
+
+
+def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine: str, edit_id: str) -> Outcome:
+    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock."""
+    if already_saved(visit, edit_id):
+        return Outcome("unchanged", spec.read(obj))
+    outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable)
+    if outcome.kind == "unchanged":
+        return outcome
+    if outcome.kind == "conflict":
+        record(visit, actor, spec, obj, mine, "conflict", edit_id)
+    else:
+        spec.write(obj, outcome.value)
+        record(visit, actor, spec, obj, outcome.value, "edit" if outcome.kind == "applied" else "merge", edit_id)
+    bump(visit)
+    return outcome
+
+
+def subject_of(revision: Revision):
+    return db.session.get(SUBJECTS[revision.subject], revision.subject_id)
+
+
+def spec_of(revision: Revision) -> FieldSpec:
+    return FIELDS[revision.subject][revision.field]
+
+
+def restore(visit: Visit, actor: Actor, revision: Revision) -> None:
+    """Make an earlier revision's text the current one again (itself a new revision)."""
+    spec, obj = spec_of(revision), subject_of(revision)
+    if spec.read(obj) == revision.value:
+        return
+    spec.write(obj, revision.value)
+    record(visit, actor, spec, obj, revision.value, "restore")
+    bump(visit)
+
+
+def resolve_conflict(visit: Visit, actor: Actor, conflict: Revision, keep: str) -> None:
+    """The author chose: keep their own text (``mine``) or the others' (``theirs``)."""
+    conflict.resolved = True
+    if keep == "mine":
+        spec, obj = spec_of(conflict), subject_of(conflict)
+        if spec.read(obj) != conflict.value:
+            spec.write(obj, conflict.value)
+            record(visit, actor, spec, obj, conflict.value, "edit")
+    bump(visit)
+
+
+def open_conflicts(visit: Visit, actor: Actor) -> dict[tuple[str, int, str], Revision]:
+    """The actor's conflicts still waiting for a choice, by (subject, id, field)."""
+    if actor.participant is not None:
+        mine = Revision.participant_id == actor.participant.id
+    elif actor.user is not None:
+        mine = Revision.user_id == actor.user.id
+    else:
+        return {}
+    query = select(Revision).where(
+        Revision.visit_id == visit.id, Revision.kind == "conflict", Revision.resolved.is_(False), mine
+    )
+    return {(r.subject, r.subject_id, r.field): r for r in db.session.scalars(query.order_by(Revision.id))}
+
+
+def history(visit: Visit, spec: FieldSpec, obj) -> list[Revision]:
+    """Every revision of one field, newest first."""
+    query = select(Revision).where(
+        Revision.visit_id == visit.id,
+        Revision.subject == spec.subject,
+        Revision.subject_id == obj.id,
+        Revision.field == spec.name,
+    )
+    return list(db.session.scalars(query.order_by(Revision.id.desc())))

@@ -1,0 +1,160 @@
+"""The facilitators' console and the projector view, and what only facilitators may do.
+
+Both ambassadors of the pair may drive the console at once: every control
+names the state it wants (go to step 3, hide idea 7), so two clicks on two
+laptops, or one click sent twice, end in the same place.
+"""
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth import role_required
+from ..extensions import db
+from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
+from ..models import Idea, Visit, WorkTask
+from . import ideas, tasks, visits
+from .board import answer_change, render_live, render_page
+from .live import Actor, current_version, lock_visit, row_in
+
+bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
+
+
+@bp.before_request
+@role_required("ambassador")
+def only_ambassadors():
+    """Every view here is for ambassadors; which visit they may run is checked per view."""
+
+
+def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        abort(404)
+    if not visit.process.is_facilitated_by(current_user):
+        abort(403)
+    return lock_visit(visit.id) if for_change else visit
+
+
+def _actor() -> Actor:
+    return Actor(user=current_user._get_current_object())
+
+
+def _open_for_change(visit_id: int) -> Visit:
+    visit = _visit(visit_id, for_change=True)
+    if visit.status != "open":
+        abort(410)
+    return visit
+
+
+def _saved(visit: Visit, changed: bool):
+    return answer_change(visit, _actor(), "console", changed)
+
+
+
+@bp.get("/console")
+def console(visit_id):
+    """The facilitator's console: steps, timer, moderation, closing."""
+    return render_page(_visit(visit_id), _actor(), "console")
+
+
+@bp.get("/projector")
+def projector(visit_id):
+    """The projector view: join QR code and the live board."""
+    return render_page(_visit(visit_id), _actor(), "projector")
+
+
+@bp.get("/projector/changes")
+def projector_changes(visit_id):
+    """204 while nothing changed since ``since``; else the projector's live block."""
+    since = request.args.get("since", type=int)
+    if since is None:
+        abort(400)
+    visit = _visit(visit_id)
+    if current_version(visit.public_id) == since:
+        return "", 204
+    return render_live(visit, _actor(), "projector")
+
+
+@bp.post("/open")
+def open_visit(visit_id):
+    """Open the visit: a join code appears and phones can join."""
+    visit = _visit(visit_id, for_change=True)
+    if visits.open_visit(visit):
+        db.session.commit()
+    return redirect(url_for(".console", visit_id=visit.id))
+
+
+@bp.post("/step")
+def go_to_step(visit_id):
+    """Show another step on every screen."""
+    visit = _open_for_change(visit_id)
+    form = PositionForm()
+    if not form.validate() or form.position.data > len(visits.steps_of(visit)):
+        abort(422)
+    return _saved(visit, visits.go_to_step(visit, form.position.data))
+
+
+@bp.post("/close")
+def close(visit_id):
+    """Close the visit: joining stops, the results stay with the process."""
+    visit = _visit(visit_id, for_change=True)
+    return _saved(visit, visits.close_visit(visit))
+
+
+@bp.post("/dots")
+def dots(visit_id):
+    """Set how many dots each participant may place."""
+    visit = _open_for_change(visit_id)
+    form = DotsSettingForm()
+    if not form.validate():
+        return render_live(visit, _actor(), "console", 422, dots_form=form)
+    return _saved(visit, visits.set_dots_per_participant(visit, form.dots_per_participant.data))
+
+
+@bp.post("/lock")
+def lock(visit_id):
+    """Lock or unlock the agreed core-task wording."""
+    visit = _open_for_change(visit_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, visits.set_locked(visit, form.on))
+
+
+@bp.post("/ideas/<int:idea_id>/hidden")
+def hide_idea(visit_id, idea_id):
+    """Hide an idea from the room, or show it again."""
+    visit = _open_for_change(visit_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, ideas.set_hidden(visit, row_in(visit, Idea, idea_id), form.on))
+
+
+@bp.post("/ideas/<int:idea_id>/merge")
+def merge_idea(visit_id, idea_id):
+    """Merge an idea into another of the same step; texts and dots are kept."""
+    visit = _open_for_change(visit_id)
+    source = row_in(visit, Idea, idea_id)
+    form = MergeForm()
+    if not form.validate():
+        abort(422)
+    target = row_in(visit, Idea, form.into.data)
+    if source.merged_into_id is not None:
+        return "", 204
+    if target.id == source.id or target.step_id != source.step_id or target.merged_into_id is not None:
+        abort(422, _("Vælg en anden idé fra samme trin."))
+    try:
+        ideas.merge_ideas(visit, _actor(), source, target)
+    except ideas.MergedTextTooLong:
+        abort(422, _("De to idéer er tilsammen for lange. Forkort dem først."))
+    return _saved(visit, True)
+
+
+@bp.post("/tasks/<int:task_id>/removed")
+def remove_task(visit_id, task_id):
+    """Take a task off the list (a duplicate, say), or put it back."""
+    visit = _open_for_change(visit_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, tasks.set_removed(visit, row_in(visit, WorkTask, task_id), form.on))

@@ -1,0 +1,98 @@
+"""Ideas and dot votes: what participants contribute in the ideas and vote steps."""
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import DotVote, Idea, Participant, PlaybookStep, Visit
+from .editing import already_saved, record
+from .fields import IDEA_FIELDS
+from .live import Actor, bump
+
+MERGE_SEPARATOR = " · "
+
+
+class NotEnoughDots(Exception):
+    """The participant tried to place more dots than the step allows."""
+
+
+class MergedTextTooLong(Exception):
+    """Two ideas together would be longer than an idea may be."""
+
+
+def create_idea(visit: Visit, actor: Actor, step: PlaybookStep, text: str, tag: str | None, edit_id: str) -> bool:
+    """Add an idea; False when this exact save was applied before."""
+    if already_saved(visit, edit_id):
+        return False
+    idea = Idea(visit_id=visit.id, step_id=step.id, text=text, tag=tag or None, **actor.author)
+    db.session.add(idea)
+    db.session.flush()
+    record(visit, actor, IDEA_FIELDS["text"], idea, text, "create", edit_id)
+    bump(visit)
+    return True
+
+
+def ideas_with_dots(visit: Visit, step: PlaybookStep, include_hidden: bool) -> list[tuple[Idea, int]]:
+    """The step's ideas in the order they came, each with its number of dots."""
+    dots = func.coalesce(func.sum(DotVote.dots), 0)
+    query = (
+        select(Idea, dots)
+        .outerjoin(DotVote, DotVote.idea_id == Idea.id)
+        .where(Idea.visit_id == visit.id, Idea.step_id == step.id, Idea.merged_into_id.is_(None))
+        .group_by(Idea.id)
+        .order_by(Idea.id)
+    )
+    if not include_hidden:
+        query = query.where(Idea.hidden.is_(False))
+    return [(idea, int(n)) for idea, n in db.session.execute(query)]
+
+
+def dots_by_idea(participant: Participant, step: PlaybookStep) -> dict[int, int]:
+    query = (
+        select(DotVote.idea_id, DotVote.dots)
+        .join(Idea, Idea.id == DotVote.idea_id)
+        .where(DotVote.participant_id == participant.id, Idea.step_id == step.id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def set_dots(visit: Visit, participant: Participant, idea: Idea, dots: int) -> bool:
+    """Put exactly ``dots`` of the participant's dots on ``idea``; False if it already had them."""
+    mine = dots_by_idea(participant, db.session.get(PlaybookStep, idea.step_id))
+    if mine.get(idea.id, 0) == dots:
+        return False
+    if sum(mine.values()) - mine.get(idea.id, 0) + dots > visit.dots_per_participant:
+        raise NotEnoughDots
+    vote = db.session.get(DotVote, (idea.id, participant.id))
+    if dots == 0:
+        db.session.delete(vote)
+    elif vote is None:
+        db.session.add(DotVote(idea_id=idea.id, participant_id=participant.id, dots=dots))
+    else:
+        vote.dots = dots
+    bump(visit)
+    return True
+
+
+def set_hidden(visit: Visit, idea: Idea, hidden: bool) -> bool:
+    if idea.hidden == hidden:
+        return False
+    idea.hidden = hidden
+    bump(visit)
+    return True
+
+
+def merge_ideas(visit: Visit, actor: Actor, source: Idea, target: Idea) -> None:
+    """Fold ``source`` into ``target``: both texts, and every dot, end up on ``target``."""
+    text = f"{target.text}{MERGE_SEPARATOR}{source.text}"
+    if len(text) > IDEA_FIELDS["text"].max_length:
+        raise MergedTextTooLong
+    target.text = text
+    record(visit, actor, IDEA_FIELDS["text"], target, target.text, "merge")
+    for vote in db.session.scalars(select(DotVote).where(DotVote.idea_id == source.id)):
+        kept = db.session.get(DotVote, (target.id, vote.participant_id))
+        if kept is None:
+            db.session.add(DotVote(idea_id=target.id, participant_id=vote.participant_id, dots=vote.dots))
+        else:
+            kept.dots += vote.dots
+        db.session.delete(vote)
+    source.merged_into_id = target.id
+    bump(visit)

@@ -1,0 +1,261 @@
+"""The visit as phones see it, and the changes anyone in the room can make.
+
+A participant acts through their join cookie; a facilitator of the visit may
+make the same changes from the console, signed in. Every change answers with
+the live block of the actor's screen, or 204 when it changed nothing.
+"""
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import ConflictForm, DotsForm, IdeaForm, JoinForm, PositionForm, TaskForm, TaskVoteForm, field_save_form
+from ..models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
+from . import editing, identity, ideas, tasks
+from .board import answer_change, render_live, render_page
+from .fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
+from .live import Actor, bump, current_version, lock_visit, row_in
+
+bp = Blueprint("workshop", __name__, url_prefix="/w/<public_id>")
+
+
+class NotJoined(Exception):
+    """This browser has not joined the visit (or its cookie was tampered with)."""
+
+
+def _visit(public_id: str) -> Visit:
+    visit = db.session.scalar(select(Visit).where(Visit.public_id == public_id))
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _actor(visit: Visit) -> tuple[Actor, str]:
+    """Who is acting, and which screen they are on: a facilitator's console or a phone."""
+    if current_user.is_authenticated and visit.process.is_facilitated_by(current_user):
+        return Actor(user=current_user._get_current_object()), "console"
+    participant_id = identity.participant_id(visit.public_id)
+    participant = db.session.get(Participant, participant_id) if participant_id else None
+    if participant is None or participant.visit_id != visit.id:
+        raise NotJoined
+    return Actor(participant=participant), "participant"
+
+
+def _for_change(public_id: str) -> tuple[Visit, Actor, str]:
+    """The visit locked for a change by someone allowed to make it while it is open."""
+    visit = _visit(public_id)
+    actor, audience = _actor(visit)
+    visit = lock_visit(visit.id)
+    if visit.status != "open":
+        abort(410)
+    return visit, actor, audience
+
+
+
+
+@bp.errorhandler(NotJoined)
+def not_joined(_error):
+    return render_template("join/not_joined.html", form=JoinForm(formdata=None)), 403
+
+
+@bp.get("")
+def page(public_id):
+    """The participant's page: the current step, following the room by itself."""
+    visit = _visit(public_id)
+    actor, audience = _actor(visit)
+    if audience == "console":
+        return redirect(url_for("facilitate.console", visit_id=visit.id))
+    return render_page(visit, actor, audience)
+
+
+@bp.get("/changes")
+def changes(public_id):
+    """204 while nothing changed since ``since``; else the live block."""
+    since = request.args.get("since", type=int)
+    if since is None:
+        abort(400)
+    if identity.participant_id(public_id) is None and not current_user.is_authenticated:
+        raise NotJoined
+    version = current_version(public_id)
+    if version is None:
+        abort(404)
+    if version == since:
+        return "", 204
+    visit = _visit(public_id)
+    actor, audience = _actor(visit)
+    return render_live(visit, actor, audience)
+
+
+@bp.post("/name")
+def rename(public_id):
+    """Change the name the participant is shown with."""
+    visit, actor, audience = _for_change(public_id)
+    form = JoinForm()
+    if actor.participant is None:
+        abort(403)
+    if not form.validate():
+        return render_live(visit, actor, audience, 422, name_form=form)
+    name = form.display_name.data or None
+    changed = actor.participant.display_name != name
+    if changed:
+        actor.participant.display_name = name
+        bump(visit)
+    return answer_change(visit, actor, audience, changed)
+
+
+@bp.post("/ideas")
+def add_idea(public_id):
+    """Add an idea to the step it was written in."""
+    visit, actor, audience = _for_change(public_id)
+    form = IdeaForm()
+    step = db.session.get(PlaybookStep, request.form.get("step", type=int) or 0)
+    if step is None or step.visit_number != visit.number or step.activity not in ("ideas", "vote"):
+        abort(400)
+    if not form.validate():
+        return render_live(visit, actor, audience, 422, idea_form=form)
+    created = ideas.create_idea(visit, actor, step, form.text.data, form.tag.data, form.edit_id.data)
+    return answer_change(visit, actor, audience, created)
+
+
+def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None, check=None):
+    visit, actor, audience = _for_change(public_id)
+    row = visit.draft if model is None else row_in(visit, model, row_id)
+    if row is None:
+        abort(404)
+    if check is not None:
+        check(visit, actor, row)
+    form = field_save_form(spec)
+    if not form.validate():
+        message = next(iter(form.errors.values()))[0]
+        errors = {(spec.subject, row.id, spec.name): message}
+        return render_live(visit, actor, audience, 422, field_errors=errors)
+    outcome = editing.save_field(visit, actor, spec, row, form.base.data or "", form.value.data or "", form.edit_id.data)
+    return answer_change(visit, actor, audience, outcome.kind != "unchanged")
+
+
+def _may_edit_idea(visit: Visit, actor: Actor, idea: Idea) -> None:
+    if not (actor.is_facilitator or actor.wrote(idea)):
+        abort(403)
+
+
+def _draft_open(visit: Visit, actor: Actor, draft) -> None:
+    if draft.locked_at is not None and not actor.is_facilitator:
+        abort(409, _("Formuleringen er låst af facilitatorerne."))
+
+
+@bp.post("/ideas/<int:idea_id>")
+def edit_idea(public_id, idea_id):
+    """Save the text of an idea: its author's, or a facilitator's correction."""
+    return _save_field(public_id, IDEA_FIELDS["text"], Idea, idea_id, check=_may_edit_idea)
+
+
+@bp.post("/ideas/<int:idea_id>/dots")
+def place_dots(public_id, idea_id):
+    """Put a number of one's dots on an idea."""
+    visit, actor, audience = _for_change(public_id)
+    idea = row_in(visit, Idea, idea_id)
+    form = DotsForm()
+    if actor.participant is None:
+        abort(403)
+    if not form.validate():
+        abort(422)
+    try:
+        changed = ideas.set_dots(visit, actor.participant, idea, form.dots.data)
+    except ideas.NotEnoughDots:
+        abort(422, _("Du har ikke flere prikker. Flyt en prik fra en anden idé."))
+    return answer_change(visit, actor, audience, changed)
+
+
+@bp.post("/draft/<part>")
+def save_draft(public_id, part):
+    """Save one part of the core-task wording, merged with what others saved meanwhile."""
+    if part not in DRAFT_FIELDS:
+        abort(404)
+    return _save_field(public_id, DRAFT_FIELDS[part], None, check=_draft_open)
+
+
+@bp.get("/draft/<part>/history")
+def draft_history(public_id, part):
+    """Every saved version of one part of the wording, to read or restore."""
+    if part not in DRAFT_FIELDS:
+        abort(404)
+    visit = _visit(public_id)
+    actor, audience = _actor(visit)
+    if visit.draft is None:
+        abort(404)
+    revisions = editing.history(visit, DRAFT_FIELDS[part], visit.draft)
+    return render_template(
+        "workshop/history.html", visit=visit, part=part, revisions=revisions, audience=audience,
+        current=DRAFT_FIELDS[part].read(visit.draft),
+    )
+
+
+@bp.post("/revisions/<int:revision_id>/restore")
+def restore(public_id, revision_id):
+    """Make an earlier version current again; the current one stays in the history."""
+    visit, actor, _audience = _for_change(public_id)
+    revision = row_in(visit, Revision, revision_id)
+    if revision.subject == "draft":
+        _draft_open(visit, actor, visit.draft)
+    editing.restore(visit, actor, revision)
+    db.session.commit()
+    return redirect(url_for(".draft_history", public_id=public_id, part=revision.field))
+
+
+@bp.post("/conflicts/<int:revision_id>")
+def resolve_conflict(public_id, revision_id):
+    """Choose between one's own text and the others' after a clash."""
+    visit, actor, audience = _for_change(public_id)
+    conflict = row_in(visit, Revision, revision_id)
+    form = ConflictForm()
+    if conflict.kind != "conflict" or not actor.wrote(conflict):
+        abort(404)
+    if not form.validate():
+        abort(400)
+    if conflict.resolved:
+        return "", 204
+    editing.resolve_conflict(visit, actor, conflict, form.keep.data)
+    return answer_change(visit, actor, audience, True)
+
+
+@bp.post("/tasks")
+def add_task(public_id):
+    """Add a work task to the list."""
+    visit, actor, audience = _for_change(public_id)
+    form = TaskForm()
+    if not form.validate():
+        return render_live(visit, actor, audience, 422, task_form=form)
+    return answer_change(visit, actor, audience, tasks.add_task(visit, actor, form.title.data, form.edit_id.data))
+
+
+@bp.post("/tasks/<int:task_id>/position")
+def move_task(public_id, task_id):
+    """Move a task to another place in the list."""
+    visit, actor, audience = _for_change(public_id)
+    task = row_in(visit, WorkTask, task_id)
+    form = PositionForm()
+    if not form.validate():
+        abort(422)
+    return answer_change(visit, actor, audience, tasks.move_task(visit, task, form.position.data))
+
+
+@bp.post("/tasks/<int:task_id>/vote")
+def vote_task(public_id, task_id):
+    """Vote develop, keep or phase out for a task."""
+    visit, actor, audience = _for_change(public_id)
+    task = row_in(visit, WorkTask, task_id)
+    form = TaskVoteForm()
+    if actor.participant is None:
+        abort(403)
+    if not form.validate():
+        abort(422)
+    return answer_change(visit, actor, audience, tasks.vote(visit, actor.participant, task, form.choice.data))
+
+
+@bp.post("/tasks/<int:task_id>/<field>")
+def save_task(public_id, task_id, field):
+    """Save one field of a task; a concurrent change is merged or shown, never overwritten."""
+    if field not in TASK_FIELDS:
+        abort(404)
+    return _save_field(public_id, TASK_FIELDS[field], WorkTask, task_id)

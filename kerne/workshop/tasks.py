@@ -1,0 +1,92 @@
+"""Work tasks: listed, ordered, voted on and decided during the second visit."""
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Participant, TaskVote, Visit, WorkTask
+from .editing import already_saved, record
+from .fields import TASK_FIELDS
+from .live import Actor, bump
+
+
+def tasks_of(visit: Visit, removed: bool = False) -> list[WorkTask]:
+    """The visit's tasks in list order; ``removed`` for the ones taken off the list."""
+    query = select(WorkTask).where(WorkTask.visit_id == visit.id, WorkTask.removed.is_(removed))
+    return list(db.session.scalars(query.order_by(WorkTask.position, WorkTask.id)))
+
+
+def removed_tasks(visit: Visit) -> list[WorkTask]:
+    return tasks_of(visit, removed=True)
+
+
+def add_task(visit: Visit, actor: Actor, title: str, edit_id: str) -> bool:
+    """Add a task at the end of the list; False when this save was applied before."""
+    if already_saved(visit, edit_id):
+        return False
+    last = db.session.scalar(select(func.max(WorkTask.position)).where(WorkTask.visit_id == visit.id))
+    task = WorkTask(visit_id=visit.id, title=title, position=(last or 0) + 1)
+    db.session.add(task)
+    db.session.flush()
+    record(visit, actor, TASK_FIELDS["title"], task, title, "create", edit_id)
+    bump(visit)
+    return True
+
+
+def move_task(visit: Visit, task: WorkTask, position: int) -> bool:
+    """Move ``task`` to ``position`` (1-based) in the list; False if it is there already.
+
+    Taking a target position rather than "one up" makes a resent move harmless.
+    """
+    ordered = tasks_of(visit)
+    position = max(1, min(position, len(ordered)))
+    if ordered.index(task) + 1 == position:
+        return False
+    ordered.remove(task)
+    ordered.insert(position - 1, task)
+    for number, each in enumerate(ordered, start=1):
+        each.position = number
+    bump(visit)
+    return True
+
+
+def set_removed(visit: Visit, task: WorkTask, removed: bool) -> bool:
+    if task.removed == removed:
+        return False
+    task.removed = removed
+    bump(visit)
+    return True
+
+
+def vote(visit: Visit, participant: Participant, task: WorkTask, choice: str) -> bool:
+    existing = db.session.get(TaskVote, (task.id, participant.id))
+    if existing is not None and existing.choice == choice:
+        return False
+    if existing is None:
+        db.session.add(TaskVote(task_id=task.id, participant_id=participant.id, choice=choice))
+    else:
+        existing.choice = choice
+    bump(visit)
+    return True
+
+
+def vote_counts(visit: Visit) -> dict[int, Counter]:
+    query = (
+        select(TaskVote.task_id, TaskVote.choice, func.count())
+        .join(WorkTask, WorkTask.id == TaskVote.task_id)
+        .where(WorkTask.visit_id == visit.id)
+        .group_by(TaskVote.task_id, TaskVote.choice)
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for task_id, choice, n in db.session.execute(query):
+        counts[task_id][choice] = n
+    return counts
+
+
+def votes_of(visit: Visit, participant: Participant) -> dict[int, str]:
+    query = (
+        select(TaskVote.task_id, TaskVote.choice)
+        .join(WorkTask, WorkTask.id == TaskVote.task_id)
+        .where(WorkTask.visit_id == visit.id, TaskVote.participant_id == participant.id)
+    )
+    return dict(db.session.execute(query).all())

@@ -1,0 +1,214 @@
+"""Fixtures: an app on a migrated database (SQLite always, PostgreSQL when
+KERNE_TEST_DATABASE_URL is set), clients that send the CSRF token like htmx
+does, a real server under gunicorn, and Chromium driven by Playwright."""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from kerne import create_app
+from kerne.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("KERNE_TEST_DATABASE_URL")
+# Rows the migrations themselves insert; every test starts from them.
+SEEDED_BY_MIGRATIONS = {"alembic_version", "playbook_step"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _app_for(url: str, **config):
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, **config})
+
+
+def _migrate(url: str) -> None:
+    app = _app_for(url)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "kerne.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+def _normalise(url: str) -> str:
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """A fresh schema in the PostgreSQL database, migrated once, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("KERNE_TEST_DATABASE_URL is not set; .ci/run sets it to run these tests on PostgreSQL too")
+    schema = f"kerne_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_normalise(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _with_search_path(_normalise(PG_URL), schema)
+    _migrate(url)
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, sqlite_template):
+    """The URL of an empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "kerne.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_schema")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t for t in db.metadata.tables if t not in SEEDED_BY_MIGRATIONS]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends the CSRF token in the header, as htmx does.
+
+    Pass ``csrf=False`` to send a request without it.
+    """
+
+    token: str | None = None
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = kwargs.get("method", "GET")
+        if csrf and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self.token is None:
+            page = super().open("/login").get_data(as_text=True)
+            self.token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return self.token
+
+
+@pytest.fixture
+def app(database_url):
+    app = _app_for(database_url)
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---- a real server -----------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(database_url: str, workers: int = 2, threads: int = 4):
+    """The app under gunicorn on loopback, as in production."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urlopen(base + "/j", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def live_server(app, database_url):
+    with running_server(database_url) as base:
+        yield base
+
+
+# ---- a browser ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("Chromium is missing: `make test` installs it with apt-get")
+    browser = playwright_instance.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(browser, playwright_instance):
+    """A factory of phone-sized browser contexts (Pixel 7)."""
+    contexts = []
+
+    def new_phone():
+        context = browser.new_context(**playwright_instance.devices["Pixel 7"])
+        contexts.append(context)
+        return context
+
+    yield new_phone
+    for context in contexts:
+        context.close()
