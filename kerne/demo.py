@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .models import (
@@ -106,15 +107,14 @@ def _organisation() -> dict[str, OrgUnit]:
 
 def _people(workplaces: dict[str, OrgUnit]) -> dict[str, Ambassador]:
     rng = random.Random(31)
+    # Every demo account shares the password, so hash it once: scrypt is slow on purpose.
+    password_hash = generate_password_hash(DEMO_PASSWORD)
     for email, name, roles in STAFF:
-        user = User(email=email, name=name, roles=roles)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
+        db.session.add(User(email=email, name=name, roles=roles, password_hash=password_hash))
     ambassadors = {}
     for name, profession, workplace in AMBASSADORS:
         roles = "ambassador leader" if name == "Lars Winther" else "ambassador"
-        user = User(email=_email(name), name=name, roles=roles)
-        user.set_password(DEMO_PASSWORD)
+        user = User(email=_email(name), name=name, roles=roles, password_hash=password_hash)
         ambassadors[name] = Ambassador(
             name=name, email=user.email, profession=profession, workplace=workplaces[workplace],
             trained_on=date(2026, 3, 1) + timedelta(days=rng.randrange(0, 60)),

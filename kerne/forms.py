@@ -4,11 +4,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .models import IDEA_TAGS, VOTE_CHOICES
-from .vocabulary import IDEA_TAG_LABELS, VOTE_LABELS
+from .vocabulary import IDEA_TAG_LABELS
 
 # C0/C1 control characters, except tab and line breaks which a textarea sends.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -72,7 +72,7 @@ class IdeaForm(EditIdForm):
     )
     tag = SelectField(
         _l("Handler om"),
-        choices=[("", _l("Ikke valgt"))] + [(t, IDEA_TAG_LABELS[t]) for t in IDEA_TAGS],
+        choices=[SelectChoice("", _l("Ikke valgt"))] + [SelectChoice(t, IDEA_TAG_LABELS[t]) for t in IDEA_TAGS],
         default="",
     )
 
@@ -90,7 +90,7 @@ class DotsForm(FlaskForm):
 
 
 class TaskVoteForm(FlaskForm):
-    choice = SelectField(choices=[(c, VOTE_LABELS[c]) for c in VOTE_CHOICES])
+    choice = StringField(validators=[AnyOf(VOTE_CHOICES, message=_l("Vælg udvikle, fastholde eller afvikle."))])
 
 
 class PositionForm(FlaskForm):
@@ -107,7 +107,7 @@ class DotsSettingForm(FlaskForm):
 class ToggleForm(FlaskForm):
     """Switch something on or off; naming the wanted state makes a resend harmless."""
 
-    value = SelectField(choices=[("1", "1"), ("0", "0")])
+    value = StringField(validators=[AnyOf(("1", "0"))])
 
     @property
     def on(self) -> bool:
@@ -119,7 +119,7 @@ class MergeForm(FlaskForm):
 
 
 class ConflictForm(FlaskForm):
-    keep = SelectField(choices=[("mine", "mine"), ("theirs", "theirs")])
+    keep = StringField(validators=[AnyOf(("mine", "theirs"))])
 
 
 def valid_date(form, field) -> None:

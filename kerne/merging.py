@@ -76,11 +76,12 @@ class Outcome:
     value: str
 
 
-def resolve_save(base: str, current: str, mine: str, *, mergeable: bool) -> Outcome:
+def resolve_save(base: str, current: str, mine: str, *, mergeable: bool, max_length: int | None = None) -> Outcome:
     """Decide a save that started from ``base`` while the field now holds ``current``.
 
     Text fields are ``mergeable``; choices and dates are not, so a concurrent
-    change to them is a conflict unless both chose the same.
+    change to them is a conflict unless both chose the same. A merge longer
+    than the field may hold is a conflict too: nobody's words are cut off.
     """
     if mine == current or mine == base:
         return Outcome("unchanged", current)
@@ -89,6 +90,6 @@ def resolve_save(base: str, current: str, mine: str, *, mergeable: bool) -> Outc
     if not mergeable:
         return Outcome("conflict", current)
     merge = merge_text(base, current, mine)
-    if not merge.clean:
+    if not merge.clean or (max_length is not None and len(merge.text) > max_length):
         return Outcome("conflict", current)
     return Outcome("merged", merge.text)

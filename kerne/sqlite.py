@@ -8,16 +8,29 @@ transaction control and start every transaction of a state-changing request
 waiting up to busy_timeout, instead of failing. Reads keep a plain BEGIN and
 in WAL mode never wait for writers.
 """
-from flask import has_request_context, request
+from contextvars import ContextVar
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Outside a request (CLI commands, scripts) transactions are taken to write,
+# unless the code says it only watches, as a test observing a live server does.
+writes_outside_requests: ContextVar[bool] = ContextVar("writes_outside_requests", default=True)
 
 
 def _writes() -> bool:
-    return not has_request_context() or request.method not in READ_ONLY_METHODS
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS and not g.get("sqlite_done_writing")
+    return writes_outside_requests.get()
+
+
+def done_writing() -> None:
+    """The request has committed its change; what it reads to answer needs no write lock."""
+    if has_request_context():
+        g.sqlite_done_writing = True
 
 
 def configure(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 """Fixtures: an app on a migrated database (SQLite always, PostgreSQL when
 KERNE_TEST_DATABASE_URL is set), clients that send the CSRF token like htmx
 does, a real server under gunicorn, and Chromium driven by Playwright."""
+import contextvars
 import os
 import re
 import shutil
@@ -14,11 +15,12 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from kerne import create_app
+from kerne import create_app, sqlite
 from kerne.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,14 +98,21 @@ def database_url(request, tmp_path, sqlite_template):
 
 
 class CsrfClient(FlaskClient):
-    """A test client that sends the CSRF token in the header, as htmx does.
+    """A test client that behaves like a browser talking to a real server.
 
-    Pass ``csrf=False`` to send a request without it.
+    Each request runs in a context of its own (its own ``g``, its own database
+    session), after the test's own work is committed, and sends the CSRF
+    token in the header as htmx does. Pass ``csrf=False`` to leave it out.
     """
 
     token: str | None = None
 
     def open(self, *args, csrf: bool = True, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(self._open, *args, csrf=csrf, **kwargs)
+
+    def _open(self, *args, csrf: bool, **kwargs):
         method = kwargs.get("method", "GET")
         if csrf and method not in ("GET", "HEAD", "OPTIONS"):
             headers = dict(kwargs.pop("headers", None) or {})
@@ -122,10 +131,14 @@ class CsrfClient(FlaskClient):
 def app(database_url):
     app = _app_for(database_url)
     app.test_client_class = CsrfClient
+    # The test's own session mostly watches what requests and servers do:
+    # it must not hold SQLite's write lock while they write.
+    watching = sqlite.writes_outside_requests.set(False)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    sqlite.writes_outside_requests.reset(watching)
 
 
 @pytest.fixture

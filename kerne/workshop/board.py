@@ -13,6 +13,7 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from .. import sqlite
 from ..extensions import db
 from ..forms import DotsSettingForm, IdeaForm, JoinForm, TaskForm
 from ..models import Participant, PlaybookStep, Visit
@@ -134,6 +135,7 @@ def answer_change(visit: Visit, actor: Actor, audience: str, changed: bool):
         db.session.rollback()
         return "", 204
     db.session.commit()
+    sqlite.done_writing()
     return render_live(visit, actor, audience)
 
 

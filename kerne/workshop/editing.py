@@ -41,7 +41,7 @@ def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine
     """Save ``mine`` over ``obj``'s field; the caller holds the visit lock."""
     if already_saved(visit, edit_id):
         return Outcome("unchanged", spec.read(obj))
-    outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable)
+    outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable, max_length=spec.max_length)
     if outcome.kind == "unchanged":
         return outcome
     if outcome.kind == "conflict":

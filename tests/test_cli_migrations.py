@@ -1,0 +1,75 @@
+"""The command line (demo data, accounts) and the migrations matching the models."""
+import re
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from kerne.extensions import db
+from kerne.models import Ambassador, OrgUnit, PlaybookStep, Process, User, Visit
+
+from world import PASSWORD
+
+
+def test_migrations_create_exactly_the_models(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_install_the_default_playbook(app):
+    steps = db.session.scalars(select(PlaybookStep).order_by(PlaybookStep.visit_number, PlaybookStep.position)).all()
+    assert [(s.visit_number, s.position, s.activity) for s in steps] == [
+        (1, 1, "ideas"), (1, 2, "vote"), (1, 3, "draft"), (2, 1, "tasks"), (2, 2, "decide"), (2, 3, "actions"),
+    ]
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_demo_loads_the_municipality_once_and_prints_the_way_in(runner, monkeypatch):
+    monkeypatch.setenv("PORT", "5123")
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo-data indlæst." in result.output
+    join_link = re.search(r"http://127\.0\.0\.1:5123/j/([A-Z0-9]{6})", result.output)
+    assert join_link, result.output
+    assert "koordinator@fjordby.dk" in result.output and "kerne-demo" in result.output
+
+    assert count(Ambassador) == 31
+    kinds = dict(db.session.execute(select(OrgUnit.kind, func.count()).group_by(OrgUnit.kind)).all())
+    assert kinds["area"] == 3 and 9 <= kinds["department"] <= 12 and 20 <= kinds["workplace"] <= 30
+    assert len({p.status for p in db.session.scalars(select(Process))}) == 3
+    open_visit = db.session.scalars(select(Visit).where(Visit.status == "open")).one()
+    assert open_visit.join_code == join_link.group(1)
+    roles = " ".join(db.session.scalars(select(User.roles)))
+    assert all(role in roles for role in ("coordinator", "leader", "ambassador"))
+
+    again = runner.invoke(args=["seed-demo"])
+    assert "intet indlæst" in again.output and join_link.group(0) in again.output
+    assert count(Ambassador) == 31
+
+
+def test_demo_pairs_come_from_different_departments(runner):
+    runner.invoke(args=["seed-demo"])
+    for process in db.session.scalars(select(Process)):
+        departments = {a.workplace.department.id for a in process.facilitators}
+        assert len(departments) == 2, process.workplace.name
+
+
+def test_create_user_makes_an_account_that_can_sign_in(runner, client):
+    result = runner.invoke(
+        args=["create-user", "Ny@Fjordby.dk", "Ny Koordinator", "--role", "coordinator", "--role", "leader"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert (user.email, user.roles) == ("ny@fjordby.dk", "coordinator leader")
+    assert client.post("/login", data={"email": "ny@fjordby.dk", "password": PASSWORD}).status_code == 302
+
+
+def test_create_user_refuses_an_unknown_role(runner):
+    result = runner.invoke(args=["create-user", "x@y.dk", "X", "--role", "king"], input="pw\npw\n")
+    assert result.exit_code != 0
+    assert count(User) == 0

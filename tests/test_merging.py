@@ -1,0 +1,73 @@
+"""Three-way merging of co-written text: exact results for the cases a room produces."""
+import pytest
+
+from kerne.merging import Merge, Outcome, merge_text, resolve_save, tokens
+
+
+def test_tokens_split_words_spaces_and_punctuation():
+    assert tokens("Vi skaber tryghed, for børn.") == ["Vi", " ", "skaber", " ", "tryghed", ",", " ", "for", " ", "børn", "."]
+
+
+@pytest.mark.parametrize(
+    ("base", "theirs", "mine", "expected"),
+    [
+        # different words changed
+        ("Vi skaber læring for børn", "Vi understøtter læring for børn", "Vi skaber læring for børn og unge",
+         "Vi understøtter læring for børn og unge"),
+        # both append at the end: both kept, theirs first
+        ("Tryghed for borgeren", "Tryghed for borgeren i eget hjem", "Tryghed for borgeren hver dag",
+         "Tryghed for borgeren i eget hjem hver dag"),
+        # both insert at the same place in the middle
+        ("A B", "A X B", "A Y B", "A X Y B"),
+        # one insertion already holds the other (a resend after more typing)
+        ("abc", "abc def", "abc def ghi", "abc def ghi"),
+        # start and end of an empty field
+        ("", "hej", "med dig", "hej med dig"),
+        # a word replaced on one side, punctuation on the other
+        ("Borgere i eget hjem.", "Ældre borgere i eget hjem.", "Borgere i eget hjem, der har brug for hjælp.",
+         "Ældre borgere i eget hjem, der har brug for hjælp."),
+        # one side deletes, the other edits elsewhere
+        ("Vi hjælper altid alle borgere", "Vi hjælper alle borgere", "Vi hjælper altid alle borgere i kommunen",
+         "Vi hjælper alle borgere i kommunen"),
+    ],
+)
+def test_clean_merges(base, theirs, mine, expected):
+    assert merge_text(base, theirs, mine) == Merge(expected, True)
+
+
+def test_same_word_changed_differently_is_a_conflict_that_keeps_theirs():
+    assert merge_text("Vi hjælper borgerne", "Vi støtter borgerne", "Vi bærer borgerne") == Merge("Vi støtter borgerne", False)
+
+
+def test_identical_changes_are_not_a_conflict():
+    assert merge_text("a b", "a c", "a c") == Merge("a c", True)
+
+
+@pytest.mark.parametrize(
+    ("base", "current", "mine", "mergeable", "expected"),
+    [
+        ("x", "x", "x", True, Outcome("unchanged", "x")),
+        ("x", "y", "x", True, Outcome("unchanged", "y")),  # nothing typed since base
+        ("x", "y", "y", True, Outcome("unchanged", "y")),  # someone already wrote the same
+        ("x", "x", "z", True, Outcome("applied", "z")),
+        ("a b", "a b c", "d a b", True, Outcome("merged", "d a b c")),
+        ("a b", "a c", "a d", True, Outcome("conflict", "a c")),
+        ("undecided", "keep", "develop", False, Outcome("conflict", "keep")),
+        ("undecided", "undecided", "develop", False, Outcome("applied", "develop")),
+        ("", "2026-12-01", "2026-12-01", False, Outcome("unchanged", "2026-12-01")),
+    ],
+)
+def test_resolve_save(base, current, mine, mergeable, expected):
+    assert resolve_save(base, current, mine, mergeable=mergeable) == expected
+
+
+def test_a_merge_too_long_for_the_field_is_a_conflict_not_a_cut():
+    assert resolve_save("ab", "ab cd", "xy ab", mergeable=True, max_length=7) == Outcome("conflict", "ab cd")
+    assert resolve_save("ab", "ab cd", "xy ab", mergeable=True, max_length=8) == Outcome("merged", "xy ab cd")
+
+
+def test_long_texts_with_repeated_words_merge_word_by_word():
+    base = " ".join(["og"] * 150)
+    theirs = "start " + base
+    mine = base + " slut"
+    assert merge_text(base, theirs, mine) == Merge(f"start {base} slut", True)

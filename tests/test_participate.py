@@ -1,0 +1,486 @@
+"""The participant's phone: page, polling, ideas, dots, the draft and the tasks."""
+import re
+
+import pytest
+
+from kerne.extensions import db
+from kerne.models import CoreTaskDraft, DotVote, Idea, Revision, TaskVote, Visit, WorkTask
+from kerne.workshop.live import Actor
+from kerne.workshop.visits import close_visit, go_to_step, set_locked
+
+from world import build, fresh, join, version
+
+
+@pytest.fixture
+def room(client):
+    """An open visit and one joined phone; returns (world, base path of the phone's visit)."""
+    world = build()
+    return world, join(client, world.visit, "Sofie")
+
+
+def at_step(world, position: int) -> None:
+    go_to_step(world.visit, position)
+    db.session.commit()
+
+
+def new_idea(client, base, world, text="Tryghed for børnene", edit_id="edit-0001", step_position=None):
+    step = world.visit.step_position if step_position is None else step_position
+    from kerne.workshop.visits import steps_of
+
+    step_id = steps_of(world.visit)[step - 1].id
+    return client.post(f"{base}/ideas", data={"text": text, "edit_id": edit_id, "step": step_id, "tag": ""})
+
+
+# ---- page and polling --------------------------------------------------------
+
+def test_page_shows_the_current_step_in_danish(client, room):
+    world, base = room
+    response = client.get(base)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="da">' in page
+    assert "Ramme og formål" in page and "Hvad ville borgerne savne" in page
+    assert f'hx-get="{base}/changes"' in page
+
+
+def test_unchanged_poll_is_204_with_no_body(client, room):
+    world, base = room
+    response = client.get(f"{base}/changes?since={fresh(Visit, world.visit.id).version}")
+    assert response.status_code == 204
+    assert response.data == b""
+
+
+def test_changed_poll_returns_the_live_block_with_the_new_version(client, room):
+    world, base = room
+    before = fresh(Visit, world.visit.id).version
+    at_step(world, 2)
+    response = client.get(f"{base}/changes?since={before}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="live"')
+    assert version(html) == before + 1
+    assert "Perspektiver" in html
+    assert "<html" not in html
+
+
+def test_poll_without_since_is_a_bad_request(client, room):
+    _world, base = room
+    assert client.get(f"{base}/changes").status_code == 400
+    assert client.get(f"{base}/changes?since=abc").status_code == 400
+
+
+def test_poll_without_joining_is_forbidden(client, app):
+    world = build()
+    assert client.get(f"/w/{world.visit.public_id}/changes?since=1").status_code == 403
+
+
+def test_poll_of_an_unknown_visit_is_404(client, room):
+    assert client.get("/w/nope/changes?since=1").status_code in (403, 404)
+
+
+def test_closed_visit_page_thanks_the_room_and_stops_polling(client, room):
+    world, base = room
+    close_visit(world.visit)
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert "Besøget er afsluttet" in page
+    assert "data-ended" in page
+
+
+# ---- ideas ---------------------------------------------------------------------
+
+def test_new_idea_appears_in_the_answer(client, room):
+    world, base = room
+    response = new_idea(client, base, world)
+    assert response.status_code == 200
+    assert "Tryghed for børnene" in response.get_data(as_text=True)
+    idea = db.session.scalars(db.select(Idea)).one()
+    assert idea.participant.display_name == "Sofie"
+
+
+def test_resending_the_same_idea_adds_it_once(client, room):
+    world, base = room
+    assert new_idea(client, base, world).status_code == 200
+    assert new_idea(client, base, world).status_code == 204
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idea)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Skriv din idé først."),
+        ("   ", "Skriv din idé først."),
+        ("x" * 10_000, "Højst 280 tegn."),
+        ("tryg\x00hed", "usynlige styretegn"),
+        ("<script>alert(1)</script>", "HTML-koder"),
+    ],
+)
+def test_bad_ideas_are_refused_next_to_the_field(client, room, text, message):
+    world, base = room
+    response = new_idea(client, base, world, text=text)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idea)) == 0
+
+
+def test_idea_text_is_escaped(client, room):
+    world, base = room
+    new_idea(client, base, world, text='Børn <3 & "voksne"')
+    html = client.get(base).get_data(as_text=True)
+    assert "Børn &lt;3 &amp; &#34;voksne&#34;" in html
+
+
+def test_idea_for_a_step_of_another_visit_is_refused(client, room):
+    world, base = room
+    from kerne.workshop.visits import steps_of
+
+    other_step = steps_of(world.second_visit)[0]
+    response = client.post(f"{base}/ideas", data={"text": "x", "edit_id": "edit-0002", "step": other_step.id})
+    assert response.status_code == 400
+
+
+def test_idea_without_csrf_is_refused(client, room):
+    world, base = room
+    from kerne.workshop.visits import steps_of
+
+    response = client.post(
+        f"{base}/ideas", data={"text": "x", "edit_id": "edit-0003", "step": steps_of(world.visit)[0].id}, csrf=False
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idea)) == 0
+
+
+def test_idea_in_a_closed_visit_is_refused(client, room):
+    world, base = room
+    close_visit(world.visit)
+    db.session.commit()
+    response = new_idea(client, base, world)
+    assert response.status_code == 410
+    assert "afsluttet" in response.get_data(as_text=True)
+
+
+def test_author_edits_own_idea_but_not_others(client, app, room):
+    world, base = room
+    new_idea(client, base, world)
+    idea = db.session.scalars(db.select(Idea)).one()
+    save = {"value": "Tryghed for alle børn", "base": idea.text, "edit_id": "edit-0004"}
+    assert client.post(f"{base}/ideas/{idea.id}", data=save).status_code == 200
+    assert fresh(Idea, idea.id).text == "Tryghed for alle børn"
+
+    other = app.test_client()
+    other_base = join(other, world.visit, "Bo")
+    response = other.post(f"{other_base}/ideas/{idea.id}", data={**save, "value": "Hacket", "edit_id": "edit-0005"})
+    assert response.status_code == 403
+    assert fresh(Idea, idea.id).text == "Tryghed for alle børn"
+
+
+# ---- dots --------------------------------------------------------------------
+
+def test_dots_are_placed_up_to_the_limit(client, room):
+    world, base = room
+    at_step(world, 2)
+    new_idea(client, base, world)
+    idea = db.session.scalars(db.select(Idea)).one()
+    response = client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 3})
+    assert response.status_code == 200
+    assert "Du har 0 prikker tilbage" in response.get_data(as_text=True)
+    assert client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 3}).status_code == 204
+    response = client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 4})
+    assert response.status_code == 422
+    assert "Du har ikke flere prikker" in response.get_data(as_text=True)
+    assert db.session.get(DotVote, (idea.id, 1)).dots == 3
+
+
+def test_dots_can_be_taken_back(client, room):
+    world, base = room
+    at_step(world, 2)
+    new_idea(client, base, world)
+    idea = db.session.scalars(db.select(Idea)).one()
+    client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 2})
+    client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 0})
+    assert db.session.scalar(db.select(db.func.count()).select_from(DotVote)) == 0
+
+
+def test_negative_dots_are_refused(client, room):
+    world, base = room
+    at_step(world, 2)
+    new_idea(client, base, world)
+    idea = db.session.scalars(db.select(Idea)).one()
+    assert client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": -1}).status_code == 422
+
+
+# ---- the draft -----------------------------------------------------------------
+
+def draft_save(client, base, part, value, base_value, edit_id):
+    return client.post(f"{base}/draft/{part}", data={"value": value, "base": base_value, "edit_id": edit_id})
+
+
+def draft(world) -> CoreTaskDraft:
+    return fresh(Visit, world.visit.id).draft
+
+
+def test_draft_save_is_applied_and_recorded(client, room):
+    world, base = room
+    at_step(world, 3)
+    response = draft_save(client, base, "core_task", "Vi skaber tryghed", "", "edit-0010")
+    assert response.status_code == 200
+    assert draft(world).core_task == "Vi skaber tryghed"
+    revision = db.session.scalars(db.select(Revision).where(Revision.subject == "draft")).one()
+    assert (revision.kind, revision.value, revision.participant.display_name) == ("edit", "Vi skaber tryghed", "Sofie")
+
+
+def test_stale_draft_save_is_merged(client, app, room):
+    world, base = room
+    at_step(world, 3)
+    other = app.test_client()
+    other_base = join(other, world.visit, "Bo")
+    draft_save(client, base, "core_task", "Vi skaber tryghed", "", "edit-0011")
+    draft_save(other, other_base, "core_task", "Vi skaber tryghed for børn", "Vi skaber tryghed", "edit-0012")
+    response = draft_save(client, base, "core_task", "Sammen: Vi skaber tryghed", "Vi skaber tryghed", "edit-0013")
+    assert response.status_code == 200
+    assert draft(world).core_task == "Sammen: Vi skaber tryghed for børn"
+    assert 'data-base="Sammen: Vi skaber tryghed for børn"' in response.get_data(as_text=True)
+    kinds = db.session.scalars(db.select(Revision.kind).order_by(Revision.id)).all()
+    assert kinds == ["edit", "edit", "merge"]
+
+
+def test_unmergeable_draft_save_keeps_both_and_asks_the_author(client, app, room):
+    world, base = room
+    at_step(world, 3)
+    other = app.test_client()
+    other_base = join(other, world.visit, "Bo")
+    draft_save(client, base, "effect", "Børn trives", "", "edit-0020")
+    draft_save(other, other_base, "effect", "Børn lærer", "Børn trives", "edit-0021")
+    response = draft_save(client, base, "effect", "Børn leger", "Børn trives", "edit-0022")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert draft(world).effect == "Børn lærer"
+    assert "Nogen ændrede teksten samtidig med dig" in html and "<blockquote>Børn leger</blockquote>" in html
+    conflict = db.session.scalars(db.select(Revision).where(Revision.kind == "conflict")).one()
+    assert conflict.value == "Børn leger" and not conflict.resolved
+    # the other phone is not bothered with it
+    assert "Nogen ændrede teksten" not in other.get(other_base).get_data(as_text=True)
+
+    response = client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"})
+    assert response.status_code == 200
+    assert draft(world).effect == "Børn leger"
+    assert "Nogen ændrede teksten" not in response.get_data(as_text=True)
+    assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 204
+
+
+def test_conflict_keep_theirs_leaves_the_text(client, app, room):
+    world, base = room
+    at_step(world, 3)
+    other = app.test_client()
+    other_base = join(other, world.visit)
+    draft_save(client, base, "effect", "Børn trives", "", "edit-0030")
+    draft_save(other, other_base, "effect", "Børn lærer", "Børn trives", "edit-0031")
+    draft_save(client, base, "effect", "Børn leger", "Børn trives", "edit-0032")
+    conflict = db.session.scalars(db.select(Revision).where(Revision.kind == "conflict")).one()
+    assert other.post(f"{other_base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 404
+    assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "theirs"}).status_code == 200
+    assert draft(world).effect == "Børn lærer"
+    assert fresh(Revision, conflict.id).resolved
+
+
+def test_resent_draft_save_is_harmless(client, room):
+    world, base = room
+    at_step(world, 3)
+    assert draft_save(client, base, "ambition", "Stoltere", "", "edit-0040").status_code == 200
+    assert draft_save(client, base, "ambition", "Stoltere", "", "edit-0040").status_code == 204
+    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 1
+
+
+def test_unchanged_draft_save_is_204(client, room):
+    world, base = room
+    at_step(world, 3)
+    assert draft_save(client, base, "ambition", "", "", "edit-0041").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("x" * 10_000, "Højst 1000 tegn."), ("a\x07b", "usynlige styretegn"), ("<img src=x onerror=alert(1)>", "HTML-koder")],
+)
+def test_bad_draft_text_is_refused_and_nothing_saved_is_lost(client, room, value, message):
+    world, base = room
+    at_step(world, 3)
+    draft_save(client, base, "core_task", "Det gode udkast", "", "edit-0050")
+    response = draft_save(client, base, "core_task", value, "Det gode udkast", "edit-0051")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert draft(world).core_task == "Det gode udkast"
+
+
+def test_unknown_draft_part_is_404(client, room):
+    _world, base = room
+    assert client.post(f"{base}/draft/motto", data={"value": "x", "base": "", "edit_id": "edit-0060"}).status_code == 404
+
+
+def test_save_without_edit_id_is_refused(client, room):
+    world, base = room
+    at_step(world, 3)
+    assert client.post(f"{base}/draft/effect", data={"value": "x", "base": ""}).status_code == 422
+
+
+def test_locked_draft_refuses_participants(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    response = draft_save(client, base, "core_task", "Ændret", "", "edit-0070")
+    assert response.status_code == 409
+    assert "låst" in response.get_data(as_text=True)
+    assert "readonly" in client.get(base).get_data(as_text=True)
+
+
+def test_history_lists_every_version_and_restores_one(client, room):
+    world, base = room
+    at_step(world, 3)
+    draft_save(client, base, "core_task", "Første", "", "edit-0080")
+    draft_save(client, base, "core_task", "Anden", "Første", "edit-0081")
+    page = client.get(f"{base}/draft/core_task/history").get_data(as_text=True)
+    assert page.index("Anden") < page.index("Første")
+    first = db.session.scalars(db.select(Revision).where(Revision.value == "Første")).one()
+    response = client.post(f"{base}/revisions/{first.id}/restore")
+    assert response.status_code == 302
+    assert draft(world).core_task == "Første"
+    assert db.session.scalars(db.select(Revision.kind).order_by(Revision.id.desc())).first() == "restore"
+
+
+def test_history_of_unknown_part_is_404(client, room):
+    _world, base = room
+    assert client.get(f"{base}/draft/motto/history").status_code == 404
+
+
+# ---- tasks -----------------------------------------------------------------------
+
+@pytest.fixture
+def tasks_room(client, room):
+    world, base = room
+    world.second_visit.status = "planned"
+    from kerne.workshop.visits import open_visit
+
+    close_visit(world.visit)
+    open_visit(world.second_visit)
+    db.session.commit()
+    base = join(client, world.second_visit, "Sofie")
+    return world, base
+
+
+def add_task(client, base, title, edit_id):
+    return client.post(f"{base}/tasks", data={"title": title, "edit_id": edit_id})
+
+
+def titles(world):
+    db.session.expire_all()
+    query = db.select(WorkTask.title).where(WorkTask.visit_id == world.second_visit.id).order_by(WorkTask.position)
+    return db.session.scalars(query).all()
+
+
+def test_tasks_are_added_once_and_in_order(client, tasks_room):
+    world, base = tasks_room
+    assert add_task(client, base, "Morgenmøde", "edit-0100").status_code == 200
+    assert add_task(client, base, "Morgenmøde", "edit-0100").status_code == 204
+    add_task(client, base, "Dokumentation", "edit-0101")
+    assert titles(world) == ["Morgenmøde", "Dokumentation"]
+
+
+def test_empty_task_is_refused(client, tasks_room):
+    _world, base = tasks_room
+    response = add_task(client, base, " ", "edit-0102")
+    assert response.status_code == 422
+    assert "Skriv opgaven først." in response.get_data(as_text=True)
+
+
+def test_tasks_are_reordered_by_target_position(client, tasks_room):
+    world, base = tasks_room
+    for n, title in enumerate(["A", "B", "C"]):
+        add_task(client, base, title, f"edit-011{n}")
+    task_c = db.session.scalars(db.select(WorkTask).where(WorkTask.title == "C")).one()
+    assert client.post(f"{base}/tasks/{task_c.id}/position", data={"position": 1}).status_code == 200
+    assert titles(world) == ["C", "A", "B"]
+    assert client.post(f"{base}/tasks/{task_c.id}/position", data={"position": 1}).status_code == 204
+    assert client.post(f"{base}/tasks/{task_c.id}/position", data={"position": "op"}).status_code == 422
+
+
+def test_task_votes_count_once_per_participant(client, tasks_room):
+    world, base = tasks_room
+    add_task(client, base, "Morgenmøde", "edit-0120")
+    task = db.session.scalars(db.select(WorkTask)).one()
+    assert client.post(f"{base}/tasks/{task.id}/vote", data={"choice": "develop"}).status_code == 200
+    assert client.post(f"{base}/tasks/{task.id}/vote", data={"choice": "develop"}).status_code == 204
+    assert client.post(f"{base}/tasks/{task.id}/vote", data={"choice": "keep"}).status_code == 200
+    assert db.session.scalars(db.select(TaskVote.choice)).all() == ["keep"]
+    assert client.post(f"{base}/tasks/{task.id}/vote", data={"choice": "maybe"}).status_code == 422
+
+
+def test_concurrent_decisions_on_a_task_are_not_overwritten(client, app, tasks_room):
+    world, base = tasks_room
+    add_task(client, base, "Morgenmøde", "edit-0130")
+    task = db.session.scalars(db.select(WorkTask)).one()
+    other = app.test_client()
+    other_base = join(other, world.second_visit, "Bo")
+    go_to_step(world.second_visit, 2)
+    url = f"/tasks/{task.id}/decision"
+    assert client.post(base + url, data={"value": "develop", "base": "undecided", "edit_id": "edit-0131"}).status_code == 200
+    response = other.post(other_base + url, data={"value": "phase_out", "base": "undecided", "edit_id": "edit-0132"})
+    assert response.status_code == 200
+    assert fresh(WorkTask, task.id).decision == "develop"
+    assert "Nogen ændrede teksten samtidig med dig" in response.get_data(as_text=True)
+    conflict = db.session.scalars(db.select(Revision).where(Revision.kind == "conflict")).one()
+    assert conflict.value == "phase_out"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [
+        ("deadline", "2026-12-24", 200),
+        ("deadline", "24/12", 422),
+        ("follow_up_on", "", 204),
+        ("decision", "maybe", 422),
+        ("owner", "Teamleder", 200),
+        ("title", "", 422),
+        ("rationale", "y" * 501, 422),
+        ("colour", "red", 404),
+    ],
+)
+def test_task_fields_are_checked(client, tasks_room, field, value, status):
+    _world, base = tasks_room
+    add_task(client, base, "Morgenmøde", "edit-0140")
+    task = db.session.scalars(db.select(WorkTask)).one()
+    response = client.post(f"{base}/tasks/{task.id}/{field}", data={"value": value, "base": "", "edit_id": "edit-0141"})
+    assert response.status_code == status
+
+
+def test_a_task_of_another_visit_is_404(client, tasks_room):
+    world, base = tasks_room
+    other_task = WorkTask(visit_id=world.visit.id, position=1, title="Fremmed")
+    db.session.add(other_task)
+    db.session.commit()
+    response = client.post(f"{base}/tasks/{other_task.id}/title", data={"value": "x", "base": "Fremmed", "edit_id": "edit-0150"})
+    assert response.status_code == 404
+
+
+def test_participant_cannot_use_facilitator_controls(client, room):
+    world, _base = room
+    response = client.post(f"/visits/{world.visit.id}/step", data={"position": 2})
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_rename(client, room):
+    world, base = room
+    response = client.post(f"{base}/name", data={"display_name": "Sofie B."})
+    assert response.status_code == 200
+    assert re.search(r"Du deltager som Sofie B\.", response.get_data(as_text=True))
+    assert client.post(f"{base}/name", data={"display_name": "Sofie B."}).status_code == 204
+
+
+def test_actor_wrote_compares_authors():
+    class Row:
+        participant_id, user_id = 3, None
+
+    class Participant:
+        id = 3
+
+    assert Actor(participant=Participant()).wrote(Row())

@@ -1,0 +1,108 @@
+"""Small worlds for tests: an organisation, people, a process and a visit."""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from kerne.extensions import db
+from kerne.models import Ambassador, OrgUnit, Process, User, Visit
+from kerne.workshop.visits import open_visit
+
+PASSWORD = "correct horse battery"
+# Hashed once: scrypt is slow on purpose, and tests create many accounts.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def unit(name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    row = OrgUnit(name=name, kind=kind, parent=parent)
+    db.session.add(row)
+    return row
+
+
+def user(email: str, roles: str, name: str | None = None) -> User:
+    row = User(email=email, name=name or email.split("@")[0].title(), roles=roles, password_hash=PASSWORD_HASH)
+    db.session.add(row)
+    return row
+
+
+def ambassador(name: str, workplace: OrgUnit, profession: str = "Pædagog", account: bool = True) -> Ambassador:
+    email = f"{name.lower().replace(' ', '.')}@example.dk"
+    row = Ambassador(
+        name=name, email=email, workplace=workplace, profession=profession,
+        user=user(email, "ambassador", name) if account else None,
+    )
+    db.session.add(row)
+    return row
+
+
+@dataclass
+class World:
+    workplace: OrgUnit
+    other_workplace: OrgUnit
+    first: Ambassador
+    second: Ambassador
+    outsider: Ambassador
+    coordinator: User
+    leader: User
+    process: Process
+
+    @property
+    def visit(self) -> Visit:
+        return self.process.visits[0]
+
+    @property
+    def second_visit(self) -> Visit:
+        return self.process.visits[1]
+
+
+def build(opened: bool = True) -> World:
+    """Two departments, a pair across them, one process with two visits; visit 1 open."""
+    area = unit("Børn og Unge", "area")
+    schools = unit("Skoler", "department", area)
+    daycare = unit("Dagtilbud", "department", area)
+    workplace = unit("Fjordskolen", "workplace", schools)
+    other = unit("Børnehuset Mågen", "workplace", daycare)
+    first = ambassador("Anna Berg", workplace, "Lærer")
+    second = ambassador("Bo Dam", other, "Pædagog")
+    outsider = ambassador("Carl Eg", other, "Pædagog")
+    process = Process(workplace=workplace, facilitators=[first, second])
+    process.visits = [Visit(number=1, scheduled_on=date(2026, 12, 1)), Visit(number=2, scheduled_on=date(2026, 12, 15))]
+    db.session.add(process)
+    world = World(
+        workplace=workplace, other_workplace=other, first=first, second=second, outsider=outsider,
+        coordinator=user("koordinator@example.dk", "coordinator"), leader=user("leder@example.dk", "leader"),
+        process=process,
+    )
+    db.session.flush()
+    if opened:
+        open_visit(world.visit)
+    db.session.commit()
+    return world
+
+
+def login(client, email: str) -> None:
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def join(client, visit: Visit, name: str = "") -> str:
+    """Join from a phone; returns the participant page's path."""
+    response = client.post(f"/j/{visit.join_code}", data={"display_name": name})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def version(html: str) -> int:
+    return int(re.search(r'data-version="(\d+)"', html).group(1))
+
+
+def fresh(model, row_id):
+    """The row as the database has it now, not as this session remembers it."""
+    db.session.commit()
+    return db.session.get(model, row_id)
+
+
+def only(query):
+    return db.session.scalars(select(query)).all()
