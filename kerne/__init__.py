@@ -8,6 +8,7 @@ from flask import Flask, request
 from . import sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, login_manager, migrate
+from .sessions import SessionInterface
 
 
 def select_locale() -> str:
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
 
+    app.session_interface = SessionInterface()
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -480,7 +480,9 @@ def test_actor_wrote_compares_authors():
     class Row:
         participant_id, user_id = 3, None
 
-    class Participant:
+    class Staff:
         id = 3
 
-    assert Actor(participant=Participant()).wrote(Row())
+    assert Actor(participant_id=3).wrote(Row())
+    assert not Actor(participant_id=4).wrote(Row())
+    assert not Actor(user=Staff()).wrote(Row())

@@ -82,20 +82,6 @@ def resolve_conflict(visit: Visit, actor: Actor, conflict: Revision, keep: str) 
     bump(visit)
 
 
-def open_conflicts(visit: Visit, actor: Actor) -> dict[tuple[str, int, str], Revision]:
-    """The actor's conflicts still waiting for a choice, by (subject, id, field)."""
-    if actor.participant is not None:
-        mine = Revision.participant_id == actor.participant.id
-    elif actor.user is not None:
-        mine = Revision.user_id == actor.user.id
-    else:
-        return {}
-    query = select(Revision).where(
-        Revision.visit_id == visit.id, Revision.kind == "conflict", Revision.resolved.is_(False), mine
-    )
-    return {(r.subject, r.subject_id, r.field): r for r in db.session.scalars(query.order_by(Revision.id))}
-
-
 def history(visit: Visit, spec: FieldSpec, obj) -> list[Revision]:
     """Every revision of one field, newest first."""
     query = select(Revision).where(

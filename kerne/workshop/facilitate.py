@@ -14,7 +14,7 @@ from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
 from ..models import Idea, Visit, WorkTask
 from . import ideas, tasks, visits
 from .board import answer_change, render_live, render_page
-from .live import Actor, current_version, lock_visit, row_in
+from .live import Actor, lock_visit, row_in
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 
@@ -46,20 +46,20 @@ def _open_for_change(visit_id: int) -> Visit:
 
 
 def _saved(visit: Visit, changed: bool):
-    return answer_change(visit, _actor(), "console", changed)
+    return answer_change(visit.id, _actor(), "console", changed)
 
 
 
 @bp.get("/console")
 def console(visit_id):
     """The facilitator's console: steps, timer, moderation, closing."""
-    return render_page(_visit(visit_id), _actor(), "console")
+    return render_page(_visit(visit_id).id, _actor(), "console")
 
 
 @bp.get("/projector")
 def projector(visit_id):
     """The projector view: join QR code and the live board."""
-    return render_page(_visit(visit_id), _actor(), "projector")
+    return render_page(_visit(visit_id).id, _actor(), "projector")
 
 
 @bp.get("/projector/changes")
@@ -69,9 +69,9 @@ def projector_changes(visit_id):
     if since is None:
         abort(400)
     visit = _visit(visit_id)
-    if current_version(visit.public_id) == since:
+    if visit.version == since:
         return "", 204
-    return render_live(visit, _actor(), "projector")
+    return render_live(visit.id, _actor(), "projector", version=visit.version)
 
 
 @bp.post("/open")
@@ -106,7 +106,7 @@ def dots(visit_id):
     visit = _open_for_change(visit_id)
     form = DotsSettingForm()
     if not form.validate():
-        return render_live(visit, _actor(), "console", 422, dots_form=form)
+        return render_live(visit.id, _actor(), "console", 422, dots_form=form)
     return _saved(visit, visits.set_dots_per_participant(visit, form.dots_per_participant.data))
 
 

@@ -1,8 +1,8 @@
 """Ideas and dot votes: what participants contribute in the ideas and vote steps."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import DotVote, Idea, Participant, PlaybookStep, Visit
+from ..models import DotVote, Idea, PlaybookStep, Visit
 from .editing import already_saved, record
 from .fields import IDEA_FIELDS
 from .live import Actor, bump
@@ -30,42 +30,27 @@ def create_idea(visit: Visit, actor: Actor, step: PlaybookStep, text: str, tag: 
     return True
 
 
-def ideas_with_dots(visit: Visit, step: PlaybookStep, include_hidden: bool) -> list[tuple[Idea, int]]:
-    """The step's ideas in the order they came, each with its number of dots."""
-    dots = func.coalesce(func.sum(DotVote.dots), 0)
-    query = (
-        select(Idea, dots)
-        .outerjoin(DotVote, DotVote.idea_id == Idea.id)
-        .where(Idea.visit_id == visit.id, Idea.step_id == step.id, Idea.merged_into_id.is_(None))
-        .group_by(Idea.id)
-        .order_by(Idea.id)
-    )
-    if not include_hidden:
-        query = query.where(Idea.hidden.is_(False))
-    return [(idea, int(n)) for idea, n in db.session.execute(query)]
-
-
-def dots_by_idea(participant: Participant, step: PlaybookStep) -> dict[int, int]:
+def dots_by_idea(participant_id: int, step_id: int) -> dict[int, int]:
     query = (
         select(DotVote.idea_id, DotVote.dots)
         .join(Idea, Idea.id == DotVote.idea_id)
-        .where(DotVote.participant_id == participant.id, Idea.step_id == step.id)
+        .where(DotVote.participant_id == participant_id, Idea.step_id == step_id)
     )
     return dict(db.session.execute(query).all())
 
 
-def set_dots(visit: Visit, participant: Participant, idea: Idea, dots: int) -> bool:
+def set_dots(visit: Visit, participant_id: int, idea: Idea, dots: int) -> bool:
     """Put exactly ``dots`` of the participant's dots on ``idea``; False if it already had them."""
-    mine = dots_by_idea(participant, db.session.get(PlaybookStep, idea.step_id))
+    mine = dots_by_idea(participant_id, idea.step_id)
     if mine.get(idea.id, 0) == dots:
         return False
     if sum(mine.values()) - mine.get(idea.id, 0) + dots > visit.dots_per_participant:
         raise NotEnoughDots
-    vote = db.session.get(DotVote, (idea.id, participant.id))
+    vote = db.session.get(DotVote, (idea.id, participant_id))
     if dots == 0:
         db.session.delete(vote)
     elif vote is None:
-        db.session.add(DotVote(idea_id=idea.id, participant_id=participant.id, dots=dots))
+        db.session.add(DotVote(idea_id=idea.id, participant_id=participant_id, dots=dots))
     else:
         vote.dots = dots
     bump(visit)

@@ -7,6 +7,7 @@ the live block of the actor's screen, or 204 when it changed nothing.
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from ..extensions import db
@@ -31,42 +32,52 @@ def _visit(public_id: str) -> Visit:
     return visit
 
 
-def _actor(visit: Visit) -> tuple[Actor, str]:
-    """Who is acting, and which screen they are on: a facilitator's console or a phone."""
-    if current_user.is_authenticated and visit.process.is_facilitated_by(current_user):
-        return Actor(user=current_user._get_current_object()), "console"
-    participant_id = identity.participant_id(visit.public_id)
-    participant = db.session.get(Participant, participant_id) if participant_id else None
-    if participant is None or participant.visit_id != visit.id:
+def _actor(public_id: str, visit_id: int) -> tuple[Actor, str]:
+    """Who is acting, and on which screen: a facilitator's console or a phone.
+
+    A phone is known by its signed cookie alone, which keeps a poll at one query.
+    """
+    if current_user.is_authenticated:
+        visit = db.session.get(Visit, visit_id)
+        if visit.process.is_facilitated_by(current_user):
+            return Actor(user=current_user._get_current_object()), "console"
+    participant_id = identity.participant_id(public_id)
+    if participant_id is None:
         raise NotJoined
-    return Actor(participant=participant), "participant"
+    return Actor(participant_id=participant_id), "participant"
 
 
 def _for_change(public_id: str) -> tuple[Visit, Actor, str]:
     """The visit locked for a change by someone allowed to make it while it is open."""
     visit = _visit(public_id)
-    actor, audience = _actor(visit)
+    actor, audience = _actor(public_id, visit.id)
     visit = lock_visit(visit.id)
     if visit.status != "open":
         abort(410)
     return visit, actor, audience
 
 
+def _participant_only(actor: Actor) -> int:
+    if actor.participant_id is None:
+        abort(403)
+    return actor.participant_id
 
 
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
-    return render_template("join/not_joined.html", form=JoinForm(formdata=None)), 403
+    return render_template("join/not_joined.html"), 403
 
 
 @bp.get("")
 def page(public_id):
     """The participant's page: the current step, following the room by itself."""
     visit = _visit(public_id)
-    actor, audience = _actor(visit)
+    actor, audience = _actor(public_id, visit.id)
     if audience == "console":
         return redirect(url_for("facilitate.console", visit_id=visit.id))
-    return render_page(visit, actor, audience)
+    participant = db.session.get(Participant, actor.participant_id)
+    return render_page(visit.id, actor, audience, participant=participant,
+                       name_form=JoinForm(obj=participant, formdata=None))
 
 
 @bp.get("/changes")
@@ -77,31 +88,31 @@ def changes(public_id):
         abort(400)
     if identity.participant_id(public_id) is None and not current_user.is_authenticated:
         raise NotJoined
-    version = current_version(public_id)
-    if version is None:
+    found = current_version(public_id)
+    if found is None:
         abort(404)
+    visit_id, version = found
     if version == since:
         return "", 204
-    visit = _visit(public_id)
-    actor, audience = _actor(visit)
-    return render_live(visit, actor, audience)
+    actor, audience = _actor(public_id, visit_id)
+    return render_live(visit_id, actor, audience, version=version)
 
 
 @bp.post("/name")
 def rename(public_id):
     """Change the name the participant is shown with."""
-    visit, actor, audience = _for_change(public_id)
+    visit, actor, _audience = _for_change(public_id)
+    participant = db.session.get(Participant, _participant_only(actor))
     form = JoinForm()
-    if actor.participant is None:
-        abort(403)
-    if not form.validate():
-        return render_live(visit, actor, audience, 422, name_form=form)
-    name = form.display_name.data or None
-    changed = actor.participant.display_name != name
-    if changed:
-        actor.participant.display_name = name
+    if form.validate():
+        name = form.display_name.data or None
+        if participant.display_name == name:
+            return "", 204
+        participant.display_name = name
         bump(visit)
-    return answer_change(visit, actor, audience, changed)
+        db.session.commit()
+    html = render_block("workshop/participant.html", "identity", visit=visit, participant=participant, name_form=form)
+    return html, 422 if form.errors else 200
 
 
 @bp.post("/ideas")
@@ -113,9 +124,9 @@ def add_idea(public_id):
     if step is None or step.visit_number != visit.number or step.activity not in ("ideas", "vote"):
         abort(400)
     if not form.validate():
-        return render_live(visit, actor, audience, 422, idea_form=form)
+        return render_live(visit.id, actor, audience, 422, idea_form=form)
     created = ideas.create_idea(visit, actor, step, form.text.data, form.tag.data, form.edit_id.data)
-    return answer_change(visit, actor, audience, created)
+    return answer_change(visit.id, actor, audience, created)
 
 
 def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None, check=None):
@@ -129,9 +140,9 @@ def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = Non
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
         errors = {(spec.subject, row.id, spec.name): message}
-        return render_live(visit, actor, audience, 422, field_errors=errors)
+        return render_live(visit.id, actor, audience, 422, field_errors=errors)
     outcome = editing.save_field(visit, actor, spec, row, form.base.data or "", form.value.data or "", form.edit_id.data)
-    return answer_change(visit, actor, audience, outcome.kind != "unchanged")
+    return answer_change(visit.id, actor, audience, outcome.kind != "unchanged")
 
 
 def _may_edit_idea(visit: Visit, actor: Actor, idea: Idea) -> None:
@@ -155,16 +166,15 @@ def place_dots(public_id, idea_id):
     """Put a number of one's dots on an idea."""
     visit, actor, audience = _for_change(public_id)
     idea = row_in(visit, Idea, idea_id)
+    participant_id = _participant_only(actor)
     form = DotsForm()
-    if actor.participant is None:
-        abort(403)
     if not form.validate():
         abort(422)
     try:
-        changed = ideas.set_dots(visit, actor.participant, idea, form.dots.data)
+        changed = ideas.set_dots(visit, participant_id, idea, form.dots.data)
     except ideas.NotEnoughDots:
         abort(422, _("Du har ikke flere prikker. Flyt en prik fra en anden idé."))
-    return answer_change(visit, actor, audience, changed)
+    return answer_change(visit.id, actor, audience, changed)
 
 
 @bp.post("/draft/<part>")
@@ -181,7 +191,7 @@ def draft_history(public_id, part):
     if part not in DRAFT_FIELDS:
         abort(404)
     visit = _visit(public_id)
-    actor, audience = _actor(visit)
+    audience = _actor(public_id, visit.id)[1]
     if visit.draft is None:
         abort(404)
     revisions = editing.history(visit, DRAFT_FIELDS[part], visit.draft)
@@ -216,7 +226,7 @@ def resolve_conflict(public_id, revision_id):
     if conflict.resolved:
         return "", 204
     editing.resolve_conflict(visit, actor, conflict, form.keep.data)
-    return answer_change(visit, actor, audience, True)
+    return answer_change(visit.id, actor, audience, True)
 
 
 @bp.post("/tasks")
@@ -225,8 +235,8 @@ def add_task(public_id):
     visit, actor, audience = _for_change(public_id)
     form = TaskForm()
     if not form.validate():
-        return render_live(visit, actor, audience, 422, task_form=form)
-    return answer_change(visit, actor, audience, tasks.add_task(visit, actor, form.title.data, form.edit_id.data))
+        return render_live(visit.id, actor, audience, 422, task_form=form)
+    return answer_change(visit.id, actor, audience, tasks.add_task(visit, actor, form.title.data, form.edit_id.data))
 
 
 @bp.post("/tasks/<int:task_id>/position")
@@ -237,7 +247,7 @@ def move_task(public_id, task_id):
     form = PositionForm()
     if not form.validate():
         abort(422)
-    return answer_change(visit, actor, audience, tasks.move_task(visit, task, form.position.data))
+    return answer_change(visit.id, actor, audience, tasks.move_task(visit, task, form.position.data))
 
 
 @bp.post("/tasks/<int:task_id>/vote")
@@ -245,12 +255,11 @@ def vote_task(public_id, task_id):
     """Vote develop, keep or phase out for a task."""
     visit, actor, audience = _for_change(public_id)
     task = row_in(visit, WorkTask, task_id)
+    participant_id = _participant_only(actor)
     form = TaskVoteForm()
-    if actor.participant is None:
-        abort(403)
     if not form.validate():
         abort(422)
-    return answer_change(visit, actor, audience, tasks.vote(visit, actor.participant, task, form.choice.data))
+    return answer_change(visit.id, actor, audience, tasks.vote(visit, participant_id, task, form.choice.data))
 
 
 @bp.post("/tasks/<int:task_id>/<field>")

@@ -1,10 +1,8 @@
 """Work tasks: listed, ordered, voted on and decided during the second visit."""
-from collections import Counter, defaultdict
-
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Participant, TaskVote, Visit, WorkTask
+from ..models import TaskVote, Visit, WorkTask
 from .editing import already_saved, record
 from .fields import TASK_FIELDS
 from .live import Actor, bump
@@ -15,9 +13,6 @@ def tasks_of(visit: Visit, removed: bool = False) -> list[WorkTask]:
     query = select(WorkTask).where(WorkTask.visit_id == visit.id, WorkTask.removed.is_(removed))
     return list(db.session.scalars(query.order_by(WorkTask.position, WorkTask.id)))
 
-
-def removed_tasks(visit: Visit) -> list[WorkTask]:
-    return tasks_of(visit, removed=True)
 
 
 def add_task(visit: Visit, actor: Actor, title: str, edit_id: str) -> bool:
@@ -58,35 +53,13 @@ def set_removed(visit: Visit, task: WorkTask, removed: bool) -> bool:
     return True
 
 
-def vote(visit: Visit, participant: Participant, task: WorkTask, choice: str) -> bool:
-    existing = db.session.get(TaskVote, (task.id, participant.id))
+def vote(visit: Visit, participant_id: int, task: WorkTask, choice: str) -> bool:
+    existing = db.session.get(TaskVote, (task.id, participant_id))
     if existing is not None and existing.choice == choice:
         return False
     if existing is None:
-        db.session.add(TaskVote(task_id=task.id, participant_id=participant.id, choice=choice))
+        db.session.add(TaskVote(task_id=task.id, participant_id=participant_id, choice=choice))
     else:
         existing.choice = choice
     bump(visit)
     return True
-
-
-def vote_counts(visit: Visit) -> dict[int, Counter]:
-    query = (
-        select(TaskVote.task_id, TaskVote.choice, func.count())
-        .join(WorkTask, WorkTask.id == TaskVote.task_id)
-        .where(WorkTask.visit_id == visit.id)
-        .group_by(TaskVote.task_id, TaskVote.choice)
-    )
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for task_id, choice, n in db.session.execute(query):
-        counts[task_id][choice] = n
-    return counts
-
-
-def votes_of(visit: Visit, participant: Participant) -> dict[int, str]:
-    query = (
-        select(TaskVote.task_id, TaskVote.choice)
-        .join(WorkTask, WorkTask.id == TaskVote.task_id)
-        .where(WorkTask.visit_id == visit.id, TaskVote.participant_id == participant.id)
-    )
-    return dict(db.session.execute(query).all())

@@ -1,0 +1,330 @@
+"""A visit's board at one version, read once and shared by every screen.
+
+After each change every phone in the room asks for the board. Reading it once
+per version (per worker process) and keeping it as plain, frozen data turns
+thirty renders' worth of queries into one read. The version is in the key and
+a board is never older than its version, so nothing stale is ever served:
+whoever polls with an older ``since`` gets this board, whoever saved gets a
+board that holds their save.
+"""
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Ambassador,
+    CoreTaskDraft,
+    DotVote,
+    Idea,
+    OrgUnit,
+    Participant,
+    PlaybookStep,
+    Process,
+    ProcessFacilitator,
+    Revision,
+    TaskVote,
+    User,
+    Visit,
+    WorkTask,
+)
+from .live import Actor
+
+TOP_IDEAS_PER_TAG = 3
+KEEP_BOARDS = 512
+
+
+@dataclass(frozen=True)
+class VisitCard:
+    id: int
+    public_id: str
+    number: int
+    status: str
+    version: int
+    step_position: int
+    step_started_at: datetime | None
+    dots_per_participant: int
+    join_code: str | None
+
+
+@dataclass(frozen=True)
+class ProcessCard:
+    id: int
+    workplace: str
+    facilitators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StepCard:
+    id: int
+    visit_number: int
+    position: int
+    title: str
+    purpose: str
+    prompt: str
+    activity: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class IdeaCard:
+    id: int
+    step_id: int
+    text: str
+    tag: str | None
+    hidden: bool
+    participant_name: str | None
+    user_name: str | None
+    participant_id: int | None
+    user_id: int | None
+    dots: int
+
+
+@dataclass(frozen=True)
+class DraftCard:
+    id: int
+    target_group: str
+    effect: str
+    approach: str
+    ambition: str
+    core_task: str
+    locked_at: datetime | None
+
+    def __getitem__(self, part: str) -> str:
+        return getattr(self, part)
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    id: int
+    position: int
+    title: str
+    decision: str
+    rationale: str
+    owner: str
+    deadline: date | None
+    follow_up_on: date | None
+
+
+@dataclass(frozen=True)
+class ConflictCard:
+    id: int
+    subject: str
+    subject_id: int
+    field: str
+    value: str
+    participant_id: int | None
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class Board:
+    visit: VisitCard
+    process: ProcessCard
+    steps: tuple[StepCard, ...]
+    participant_count: int
+    core_task: DraftCard | None
+    draft: DraftCard | None = None
+    ideas: tuple[IdeaCard, ...] = ()
+    top_ideas: dict = field(default_factory=dict)
+    tasks: tuple[TaskCard, ...] = ()
+    removed_tasks: tuple[TaskCard, ...] = ()
+    vote_counts: dict = field(default_factory=dict)
+    dots: dict = field(default_factory=dict)
+    task_votes: dict = field(default_factory=dict)
+    conflicts: tuple[ConflictCard, ...] = ()
+
+    @property
+    def step(self) -> StepCard | None:
+        if not self.steps:
+            return None
+        return self.steps[min(max(self.visit.step_position, 1), len(self.steps)) - 1]
+
+    def conflicts_of(self, actor: Actor) -> dict[tuple[str, int, str], ConflictCard]:
+        """The actor's conflicts still waiting for a choice, by (subject, id, field)."""
+        return {(c.subject, c.subject_id, c.field): c for c in self.conflicts if actor.wrote(c)}
+
+
+def _cards(card_type, query) -> tuple:
+    """Run a query whose columns are named like ``card_type``'s fields."""
+    return tuple(card_type(**row._mapping) for row in db.session.execute(query))
+
+
+def _columns(model, card_type, **renamed) -> list:
+    return [getattr(model, f.name) for f in fields(card_type) if f.name not in renamed] + [
+        column.label(name) for name, column in renamed.items()
+    ]
+
+
+def _idea_cards(visit_id: int, step_ids: list[int], include_hidden: bool) -> tuple[IdeaCard, ...]:
+    """The ideas of some steps, not merged away, each with its dots and its author's name."""
+    dots = (
+        select(DotVote.idea_id, func.sum(DotVote.dots).label("dots"))
+        .join(Idea, Idea.id == DotVote.idea_id)
+        .where(Idea.visit_id == visit_id)
+        .group_by(DotVote.idea_id)
+        .subquery()
+    )
+    query = (
+        select(*_columns(Idea, IdeaCard, participant_name=Participant.display_name, user_name=User.name,
+                         dots=func.coalesce(dots.c.dots, 0)))
+        .outerjoin(Participant, Participant.id == Idea.participant_id)
+        .outerjoin(User, User.id == Idea.user_id)
+        .outerjoin(dots, dots.c.idea_id == Idea.id)
+        .where(Idea.visit_id == visit_id, Idea.step_id.in_(step_ids), Idea.merged_into_id.is_(None))
+        .order_by(Idea.id)
+    )
+    if not include_hidden:
+        query = query.where(Idea.hidden.is_(False))
+    return _cards(IdeaCard, query)
+
+
+def _ideas(visit_id: int, step: StepCard) -> dict:
+    dots: dict[int, dict[int, int]] = defaultdict(dict)
+    query = (
+        select(DotVote.participant_id, DotVote.idea_id, DotVote.dots)
+        .join(Idea, Idea.id == DotVote.idea_id)
+        .where(Idea.visit_id == visit_id, Idea.step_id == step.id)
+    )
+    for participant_id, idea_id, n in db.session.execute(query):
+        dots[participant_id][idea_id] = n
+    return {"ideas": _idea_cards(visit_id, [step.id], include_hidden=True), "dots": dict(dots)}
+
+
+def _top_ideas(visit_id: int, steps: tuple[StepCard, ...]) -> dict:
+    """The ideas with most dots per perspective, as material for the draft."""
+    top: dict[str, list] = defaultdict(list)
+    vote_steps = [s.id for s in steps if s.activity == "vote"]
+    for idea in sorted(_idea_cards(visit_id, vote_steps, include_hidden=False), key=lambda i: -i.dots):
+        if idea.tag and idea.dots and len(top[idea.tag]) < TOP_IDEAS_PER_TAG:
+            top[idea.tag].append(idea)
+    return {"top_ideas": {tag: tuple(cards) for tag, cards in top.items()}}
+
+
+def _tasks(visit_id: int, with_votes: bool) -> dict:
+    query = (
+        select(*_columns(WorkTask, TaskCard), WorkTask.removed)
+        .where(WorkTask.visit_id == visit_id)
+        .order_by(WorkTask.position, WorkTask.id)
+    )
+    rows = db.session.execute(query).all()
+    names = [f.name for f in fields(TaskCard)]
+    data = {
+        "tasks": tuple(TaskCard(**{n: getattr(r, n) for n in names}) for r in rows if not r.removed),
+        "removed_tasks": tuple(TaskCard(**{n: getattr(r, n) for n in names}) for r in rows if r.removed),
+    }
+    if with_votes:
+        votes: dict[int, dict[int, str]] = defaultdict(dict)
+        counts: dict[int, Counter] = defaultdict(Counter)
+        query = (
+            select(TaskVote.participant_id, TaskVote.task_id, TaskVote.choice)
+            .join(WorkTask, WorkTask.id == TaskVote.task_id)
+            .where(WorkTask.visit_id == visit_id)
+        )
+        for participant_id, task_id, choice in db.session.execute(query):
+            votes[participant_id][task_id] = choice
+            counts[task_id][choice] += 1
+        data.update(task_votes=dict(votes), vote_counts=dict(counts))
+    return data
+
+
+def _drafts(process_id: int, visit_id: int) -> dict:
+    """This visit's draft, and the process's core task: the locked wording if any, else the latest written."""
+    query = (
+        select(*_columns(CoreTaskDraft, DraftCard), CoreTaskDraft.visit_id)
+        .join(Visit, Visit.id == CoreTaskDraft.visit_id)
+        .where(Visit.process_id == process_id)
+        .order_by(Visit.number)
+    )
+    rows = db.session.execute(query).all()
+    names = [f.name for f in fields(DraftCard)]
+    cards = [(r.visit_id, DraftCard(**{n: getattr(r, n) for n in names})) for r in rows]
+    written = [card for _visit, card in cards if card.core_task]
+    locked = [card for card in written if card.locked_at is not None]
+    return {
+        "draft": next((card for owner, card in cards if owner == visit_id), None),
+        "core_task": (locked or written or [None])[-1],
+    }
+
+
+def read_board(visit_id: int) -> Board:
+    """Read a visit's board from the database as it is now, in a handful of plain queries."""
+    row = db.session.execute(
+        select(*_columns(Visit, VisitCard), Process.id.label("process_id"), OrgUnit.name.label("workplace"))
+        .join(Process, Process.id == Visit.process_id)
+        .join(OrgUnit, OrgUnit.id == Process.workplace_id)
+        .where(Visit.id == visit_id)
+    ).one()
+    visit = VisitCard(**{f.name: getattr(row, f.name) for f in fields(VisitCard)})
+    facilitators = db.session.scalars(
+        select(Ambassador.name)
+        .join(ProcessFacilitator, ProcessFacilitator.ambassador_id == Ambassador.id)
+        .where(ProcessFacilitator.process_id == row.process_id)
+        .order_by(Ambassador.name)
+    )
+    steps = _cards(
+        StepCard,
+        select(*_columns(PlaybookStep, StepCard)).where(PlaybookStep.visit_number == visit.number)
+        .order_by(PlaybookStep.position),
+    )
+    conflicts = _cards(
+        ConflictCard,
+        select(*_columns(Revision, ConflictCard))
+        .where(Revision.visit_id == visit_id, Revision.kind == "conflict", Revision.resolved.is_(False))
+        .order_by(Revision.id),
+    )
+    board = Board(
+        visit=visit,
+        process=ProcessCard(row.process_id, row.workplace, tuple(facilitators)),
+        steps=steps,
+        participant_count=db.session.scalar(select(func.count()).where(Participant.visit_id == visit_id)),
+        conflicts=conflicts,
+        core_task=None,
+    )
+    data = _drafts(row.process_id, visit_id)
+    step = board.step
+    if visit.status == "closed":
+        data.update(_tasks(visit_id, with_votes=False))
+    elif step is not None and step.activity in ("ideas", "vote"):
+        data.update(_ideas(visit_id, step))
+    elif step is not None and step.activity == "draft":
+        data.update(_top_ideas(visit_id, steps))
+    elif step is not None:
+        data.update(_tasks(visit_id, with_votes=step.activity == "decide"))
+    return replace(board, **data)
+
+
+class BoardCache:
+    """The boards of recent versions, kept by one app in one worker process."""
+
+    def __init__(self, size: int = KEEP_BOARDS):
+        self.size = size
+        self.boards: OrderedDict[tuple[int, int], Board] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, visit_id: int, version: int) -> Board | None:
+        with self.lock:
+            board = self.boards.get((visit_id, version))
+            if board is not None:
+                self.boards.move_to_end((visit_id, version))
+            return board
+
+    def put(self, board: Board) -> None:
+        with self.lock:
+            self.boards[(board.visit.id, board.visit.version)] = board
+            while len(self.boards) > self.size:
+                self.boards.popitem(last=False)
+
+
+def board_of(visit_id: int, version: int | None = None) -> Board:
+    """The board at ``version`` (or newer) from this app's memory, else read now."""
+    cache = current_app.extensions.setdefault("kerne.boards", BoardCache())
+    board = cache.get(visit_id, version) if version is not None else None
+    if board is None:
+        board = read_board(visit_id)
+        cache.put(board)
+    return board
