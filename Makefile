@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 # Compiled catalogues are build output; the .po files are the source.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d kerne/translations
+	$(BIN)/pybabel compile --statistics -d kerne/translations
 
 ## Serve on http://127.0.0.1:$(PORT) with SQLite in instance/, demo data on first start.
 run: install
