@@ -1,0 +1,219 @@
+"""The rules a plan is held to, the value of a plan on each level of the
+objective, the greedy baseline, and the explanations.
+
+Hard rules: two different people per request, both free on its days,
+capacity respected, nobody on two requests that share a day, the two from
+different departments, locked assignments kept. Objective, in strict order:
+staffed requests; ambassadors with both commitments met or planned; distance
+(between the two, and from the requesting workplace); pairs of different
+professions; load spread evenly (a convex penalty on each ambassador's load);
+repeated pairings (fewer is better).
+"""
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from .instance import Instance
+from .model import Assignment, PairReasons, Plan, Unstaffed
+
+Assignments = dict[int, tuple[int, int]]  # request index -> ambassador indexes
+
+
+def violations(instance: Instance, assignments: Assignments) -> list[tuple[str, str, str]]:
+    """Every hard rule the assignments break, as (rule, request id, ambassador id)."""
+    problems = []
+    uses: dict[int, list[int]] = defaultdict(list)
+    for r, pair in assignments.items():
+        request = instance.requests[r]
+        a, b = pair
+        if a == b:
+            problems.append(("same_person", request.id, instance.ambassadors[a].id))
+        if instance.department[a] == instance.department[b]:
+            problems.append(("same_department", request.id, instance.ambassadors[b].id))
+        for n in set(pair):
+            uses[n].append(r)
+            if request.days & instance.ambassadors[n].busy:
+                problems.append(("not_free", request.id, instance.ambassadors[n].id))
+    for n, requests in uses.items():
+        ambassador = instance.ambassadors[n]
+        if len(requests) > instance.spare[n]:
+            problems.append(("capacity", instance.requests[requests[-1]].id, ambassador.id))
+        for i, r in enumerate(requests):
+            for other in requests[i + 1:]:
+                if instance.requests[r].days & instance.requests[other].days:
+                    problems.append(("double_booked", instance.requests[other].id, ambassador.id))
+    for r, a in instance.locks:
+        if a not in assignments.get(r, ()):
+            problems.append(("lock_broken", instance.requests[r].id, instance.ambassadors[a].id))
+    return problems
+
+
+def load_penalty(load: int, capacity: int) -> int:
+    """Convex: each process beyond the first costs more than the one before."""
+    return sum(max(0, load - k) for k in range(1, capacity))
+
+
+def evaluate(instance: Instance, assignments: Assignments) -> dict[str, int]:
+    """The plan's value on each level of the objective."""
+    own, other, load = set(), set(), Counter()
+    distance = professions = repeats = 0
+    for r, (a, b) in assignments.items():
+        request = instance.requests[r]
+        members = (instance.ambassadors[a], instance.ambassadors[b])
+        for n, member in zip((a, b), members):
+            load[n] += 1
+            (own if member.workplace == request.workplace else other).add(n)
+            distance += instance.tree.distance(member.workplace, request.workplace)
+        distance += instance.pair_distance(a, b)
+        professions += members[0].profession != members[1].profession
+        repeats += members[1].id in members[0].partners
+    complete = sum(
+        1 for n, a in enumerate(instance.ambassadors)
+        if (a.own_done or n in own) and (a.other_done or n in other)
+    )
+    penalty = sum(load_penalty(a.load + load[n], a.capacity) for n, a in enumerate(instance.ambassadors))
+    return {
+        "staffed": len(assignments),
+        "commitments": complete,
+        "distance": distance,
+        "professions": professions,
+        "load": penalty,
+        "repeats": repeats,
+    }
+
+
+def greedy(instance: Instance, mask: np.ndarray | None = None) -> Assignments:
+    """A simple plan: requests with the fewest free ambassadors first, each given
+    the best two still possible. The baseline every solved plan must match or beat."""
+    free = instance.free if mask is None else mask
+    spare = list(instance.spare)
+    taken: dict[int, set] = defaultdict(set)
+    assignments: Assignments = {}
+    key = instance.preference.astype(np.int64)
+    locked = defaultdict(list)
+    for r, a in instance.locks:
+        locked[r].append(a)
+    counts = free.sum(axis=1)
+    order = sorted(range(len(instance.requests)), key=lambda r: (not locked[r], counts[r]))
+    for r in order:
+        days = instance.requests[r].days
+        columns = np.flatnonzero(free[r])
+        worth = key[r, columns] + np.isin(columns, locked[r]) * 10_000
+        ranked = columns[np.argsort(-worth, kind="stable")]
+        first = second = None
+        for a in map(int, ranked):
+            if spare[a] <= 0 or days & taken[a]:
+                continue
+            if first is None:
+                first = a
+            elif instance.department[a] != instance.department[first]:
+                second = a
+                break
+        if second is None:
+            continue
+        assignments[r] = (first, second)
+        for n in (first, second):
+            spare[n] -= 1
+            taken[n] |= days
+    return assignments
+
+
+def seed(instance: Instance) -> Assignments:
+    """A plan built with the commitments in mind, to start the solver from.
+
+    First everyone whose own-workplace commitment is open gets a request at
+    their own workplace; then those whose other commitment is open (the ones
+    it would complete first) join requests elsewhere; then the remaining places
+    are filled by preference. Requests left with one member are given up.
+    """
+    free = instance.free
+    spare = list(instance.spare)
+    taken: dict[int, set] = defaultdict(set)
+    members: dict[int, list[int]] = defaultdict(list)
+    for r, a in instance.locks:
+        if a not in members[r]:
+            members[r].append(a)
+            spare[a] -= 1
+            taken[a] |= instance.requests[r].days
+
+    def fits(r: int, a: int) -> bool:
+        return (free[r, a] and spare[a] > 0 and len(members[r]) < 2 and a not in members[r]
+                and not (instance.requests[r].days & taken[a])
+                and all(instance.department[b] != instance.department[a] for b in members[r]))
+
+    def join(r: int, a: int) -> None:
+        members[r].append(a)
+        spare[a] -= 1
+        taken[a] |= instance.requests[r].days
+
+    own, ambassadors = instance.own, instance.ambassadors
+    open_own = [a for a, x in enumerate(ambassadors) if not x.own_done]
+    for a in sorted(open_own, key=lambda a: int((free[:, a] & own[:, a]).sum())):  # fewest chances first
+        rows = np.flatnonzero(free[:, a] & own[:, a])
+        for r in sorted(rows, key=lambda r: len(members[int(r)])):
+            if fits(int(r), a):
+                join(int(r), a)
+                break
+    served_own = {a for rs in members.values() for a in rs}
+    open_other = [a for a, x in enumerate(ambassadors) if not x.other_done]
+    for a in sorted(open_other, key=lambda a: (not (ambassadors[a].own_done or a in served_own), instance.spare[a])):
+        rows = np.flatnonzero(free[:, a] & ~own[:, a])
+        for r in sorted(map(int, rows), key=lambda r: (len(members[r]) != 1, -instance.distance[r, a])):
+            if fits(r, a):
+                join(r, a)
+                break
+    key = instance.preference
+    for r in range(len(instance.requests)):
+        columns = np.flatnonzero(free[r])
+        for a in map(int, columns[np.argsort(-key[r, columns], kind="stable")]):
+            if len(members[r]) == 2:
+                break
+            if fits(r, a):
+                join(r, a)
+    return {r: (pair[0], pair[1]) for r, pair in members.items() if len(pair) == 2}
+
+
+def why_unstaffed(instance: Instance, r: int, assignments: Assignments) -> Unstaffed:
+    request = instance.requests[r]
+    free = [int(a) for a in np.flatnonzero(instance.free[r])]
+    if not free:
+        reason = "nobody_free"
+    elif len(free) == 1:
+        reason = "one_free"
+    elif len({instance.department[a] for a in free}) == 1:
+        reason = "one_department"
+    else:
+        reason = "taken"  # free ones are needed on other requests or have no capacity left
+    return Unstaffed(request.id, reason, len(free))
+
+
+def explain(instance: Instance, assignments: Assignments, **plan_fields) -> Plan:
+    """The plan with the facts behind every pair and every request left unstaffed."""
+    own, other = defaultdict(list), defaultdict(list)
+    for r, pair in sorted(assignments.items()):
+        for n in pair:
+            is_own = instance.ambassadors[n].workplace == instance.requests[r].workplace
+            (own if is_own else other)[n].append(r)
+    locked = set(instance.locks)
+    result = []
+    for r, (a, b) in sorted(assignments.items()):
+        request = instance.requests[r]
+        commitments = []
+        for n in (a, b):
+            member = instance.ambassadors[n]
+            if member.workplace == request.workplace and not member.own_done and own[n][0] == r:
+                commitments.append((member.id, "own"))
+            elif member.workplace != request.workplace and not member.other_done and other[n][0] == r:
+                commitments.append((member.id, "other"))
+        first, second = instance.ambassadors[a], instance.ambassadors[b]
+        reasons = PairReasons(
+            commitments=tuple(commitments),
+            pair_distance=instance.pair_distance(a, b),
+            distances=tuple(instance.tree.distance(m.workplace, request.workplace) for m in (first, second)),
+            professions=(first.profession, second.profession),
+            repeated=second.id in first.partners,
+            locked=tuple(instance.ambassadors[n].id for n in (a, b) if (r, n) in locked),
+        )
+        result.append(Assignment(request.id, (first.id, second.id), reasons))
+    unstaffed = tuple(why_unstaffed(instance, r, assignments) for r in range(len(instance.requests)) if r not in assignments)
+    return Plan(assignments=tuple(result), unstaffed=unstaffed, objective=evaluate(instance, assignments), **plan_fields)

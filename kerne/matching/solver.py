@@ -1,0 +1,346 @@
+"""The optimum, computed by an established solver: OR-Tools CP-SAT (chosen over
+HiGHS by measurement, see README).
+
+The objective's levels are strictly ordered, so the model is solved in three
+stages, each keeping what the stage before reached and starting from its
+solution: (1) staffed requests, then completed commitments; (2) distance, then
+different professions; (3) load, then fewer repeated pairings. Within a stage
+the two levels are combined with a weight that keeps the order strict.
+
+Large problems are first cut down to the candidates worth considering
+(candidate pruning); bounds computed on the whole problem, among them a
+max-flow relaxation, then say whether the plan is proven optimal and, if not,
+how far from the bound it may be.
+"""
+import time
+from collections import defaultdict
+
+import numpy as np
+from ortools.graph.python import max_flow
+
+from .instance import Candidate, Instance
+from .milp import Expr, Milp, add, scale
+from .model import LEVELS, Plan, Problem
+from .rules import Assignments, evaluate, explain, greedy, load_penalty, seed
+
+# Up to this many (request, ambassador) candidates the whole problem is solved.
+EXACT_LIMIT = 5_000
+# Otherwise each request keeps its best few, each from another department, and
+# each ambassador this many requests per process they can still take.
+PER_REQUEST = 6
+PER_AMBASSADOR = 2
+
+
+def prune(instance: Instance, seed: Assignments) -> np.ndarray:
+    """The candidates worth considering, seen from both sides, as a request × ambassador mask.
+
+    Kept: the pairs of ``seed`` (a plan on the whole problem, so the smaller
+    model always holds a plan at least that good); for each request the best of
+    departments by the objective's order, one each, ties broken by a fixed
+    shuffle so that lists differ between requests; for each ambassador the requests where
+    they are worth most, a few per process they can still take; every locked
+    candidate and everyone who could meet a commitment at their own workplace.
+    """
+    free = instance.free
+    requests, ambassadors = free.shape
+    shuffle = (np.arange(requests, dtype=np.int64)[:, None] * 2654435761
+               + np.arange(ambassadors, dtype=np.int64)[None, :] * 40503) % 4096
+    key = np.where(free, instance.preference.astype(np.int64) * 4096 + shuffle, -1)
+    keep = free & instance.own & instance.serves
+    for r, pair in seed.items():
+        keep[r, list(pair)] = True
+    for r, a in instance.locks:
+        keep[r, a] = True
+    _, department = np.unique(instance.department, return_inverse=True)
+    for r in range(requests):
+        columns = np.flatnonzero(free[r])
+        order = columns[np.lexsort((-key[r, columns], department[columns]))]
+        first_of_department = order[np.r_[True, department[order[1:]] != department[order[:-1]]]]
+        best = first_of_department[np.argsort(-key[r, first_of_department], kind="stable")[:PER_REQUEST]]
+        keep[r, best] = True
+    for a in range(ambassadors):
+        rows = np.flatnonzero(free[:, a])
+        wanted = PER_AMBASSADOR * max(1, instance.spare[a])
+        keep[rows[np.argsort(-key[rows, a], kind="stable")[:wanted]], a] = True
+    return keep
+
+
+def staffing_bound(instance: Instance) -> int:
+    """How many requests any plan could staff, from a max-flow relaxation that keeps
+    capacity and one-per-department but relaxes shared days and whole pairs."""
+    rows, columns = np.nonzero(instance.free)
+    if not len(rows):
+        return 0
+    requests, ambassadors = instance.free.shape
+    _, department = np.unique(instance.department, return_inverse=True)
+    groups, group = np.unique(rows * (department.max() + 1) + department[columns], return_inverse=True)
+    # nodes: 0 source, 1 sink, then requests, request-department groups, ambassadors
+    request_node = 2 + np.arange(requests)
+    group_node = 2 + requests + np.arange(len(groups))
+    ambassador_node = 2 + requests + len(groups) + np.arange(ambassadors)
+    group_request = groups // (department.max() + 1)
+    tails = np.concatenate([np.zeros(requests, int), request_node[group_request], group_node[group],
+                            ambassador_node])
+    heads = np.concatenate([request_node, group_node, ambassador_node[columns], np.ones(ambassadors, int)])
+    capacities = np.concatenate([np.full(requests, 2), np.ones(len(groups), int), np.ones(len(rows), int),
+                                 np.array(instance.spare)]).astype(np.int32)
+    return _max_flow(tails, heads, capacities) // 2
+
+
+def _max_flow(tails, heads, capacities) -> int:
+    """The maximum flow from node 0 to node 1 (OR-Tools)."""
+    if not len(tails):
+        return 0
+    flow = max_flow.SimpleMaxFlow()
+    flow.add_arcs_with_capacity(np.asarray(tails, dtype=np.int32), np.asarray(heads, dtype=np.int32),
+                                np.asarray(capacities, dtype=np.int64))
+    flow.solve(0, 1)
+    return flow.optimal_flow()
+
+
+def commitments_bound(instance: Instance) -> int:
+    """How many ambassadors any plan could bring to both commitments met or planned.
+
+    Own-workplace commitments are the scarce ones: a request takes at most one
+    member from its own workplace (one per department), so those still open are
+    bounded by a maximum matching of ambassadors to requests at their workplace.
+    """
+    free, own = instance.free, instance.own
+    other_possible = (free & ~own).any(axis=0)
+    done_both = needs_other = 0
+    candidates = []
+    for n, a in enumerate(instance.ambassadors):
+        if a.own_done:
+            done_both += a.other_done
+            needs_other += (not a.other_done) and bool(other_possible[n])
+        elif a.other_done or (other_possible[n] and instance.spare[n] >= 2):  # both open: two processes
+            candidates.append(n)
+    rows, columns = np.nonzero(free[:, candidates] & own[:, candidates])
+    requests = len(instance.requests)
+    # nodes: 0 source, 1 sink, ambassadors, then requests
+    tails = np.concatenate([np.zeros(len(candidates), int), 2 + columns, 2 + len(candidates) + np.arange(requests)])
+    heads = np.concatenate([2 + np.arange(len(candidates)), 2 + len(candidates) + rows, np.ones(requests, int)])
+    capacities = np.ones(len(tails), int)
+    matched = _max_flow(tails, heads, capacities)
+    return done_both + needs_other + matched
+
+
+def bounds(instance: Instance, staffed: int, completed: int, reached: int) -> dict[str, int]:
+    """Values no plan can beat on each level (the better end for that level): at
+    most ``staffed`` requests and ``completed`` ambassadors; below that, among plans
+    that complete ``reached`` ambassadors (the level counts only once it is proven).
+
+    Distance is bounded as if every request could have its own best pair, less
+    what the own-workplace memberships those commitments force must cost.
+    """
+    free, own = instance.free, instance.own
+    distance = np.where(free, instance.distance, -1)
+    farthest = (-np.sort(-distance, axis=1))[:, :2].clip(min=0)
+    _, area = np.unique(instance.area, return_inverse=True)
+    _, profession = np.unique([a.profession for a in instance.ambassadors], return_inverse=True)
+    scores, losses = [], []
+    for r in range(len(instance.requests)):
+        columns = np.flatnonzero(free[r])
+        if len(columns) < 2:
+            continue
+        pair = 6 if len(set(area[columns])) > 1 else 4  # between areas, or departments of one area
+        best = int(farthest[r].sum()) + pair
+        scores.append((best, int(len(set(profession[columns])) > 1)))
+        if (free[r] & own[r]).any():  # with a member from its own workplace (distance 0)
+            losses.append(int(farthest[r, 1]))
+    best = sorted(scores, reverse=True)[:staffed]
+    forced_own = max(0, reached - _completers_without_own(instance))
+    return {
+        "staffed": staffed,
+        "commitments": completed,
+        "distance": sum(score for score, _ in best) - sum(sorted(losses)[:forced_own]),
+        "professions": sum(different for _, different in best),
+        "load": sum(load_penalty(a.load, a.capacity) for a in instance.ambassadors),
+        "repeats": 0,
+    }
+
+
+def _completers_without_own(instance: Instance) -> int:
+    """Ambassadors who can complete without a process at their own workplace."""
+    other_possible = (instance.free & ~instance.own).any(axis=0)
+    return sum(1 for n, a in enumerate(instance.ambassadors)
+               if a.own_done and (a.other_done or other_possible[n]))
+
+
+class Model:
+    """The MILP over a given set of candidates. Each level of the objective is a
+    linear expression plus a constant."""
+
+    def __init__(self, instance: Instance, candidates: list[list[Candidate]]):
+        self.instance = instance
+        m = self.milp = Milp()
+        self.x: dict[tuple[int, int], int] = {}
+        self.s: list[int] = []
+        # helper columns, so that a starting plan can be completed: h = max(0, sum - offset)
+        self.excesses: list[tuple[int, list[int], float]] = []
+        self.completions: list[tuple[int, list[list[int]]]] = []  # done = 1 when every list has a 1
+        staffed, distance, same_profession, repeats = {}, {}, {}, {}
+        own_options, other_options = defaultdict(dict), defaultdict(dict)
+        by_ambassador = defaultdict(list)
+        for r, row in enumerate(candidates):
+            s = m.var()
+            self.s.append(s)
+            staffed[s] = 1
+            xs = {c.ambassador: m.var() for c in row}
+            self.x.update({(r, a): v for a, v in xs.items()})
+            m.row(add({v: 1 for v in xs.values()}, {s: -2}), 0, 0)
+            groups = defaultdict(dict)
+            for c in row:
+                v = xs[c.ambassador]
+                groups[("department", instance.department[c.ambassador])][v] = 1
+                groups[("area", instance.area[c.ambassador])][v] = 1
+                groups[("profession", instance.ambassadors[c.ambassador].profession)][v] = 1
+                by_ambassador[c.ambassador].append((r, v))
+                distance[v] = c.distance
+                (own_options if c.own else other_options)[c.ambassador][v] = 1
+            same_area = m.var()
+            distance[s] = 6  # the pair: 6 edges apart between areas, 4 within one
+            distance[same_area] = -2
+            for (kind, _), members in groups.items():
+                if kind == "department" and len(members) > 1:  # one alone is held by sum == 2s
+                    m.row(add(members, {s: -1}), upper=0)
+                elif len(members) > 1 and kind == "area":
+                    m.row(add(members, {same_area: -1}), upper=1)
+                    self.excesses.append((same_area, list(members), 1))
+                elif len(members) > 1:
+                    same = m.var()
+                    m.row(add(members, {same: -1}), upper=1)
+                    self.excesses.append((same, list(members), 1))
+                    same_profession[same] = -1
+            for c in row:
+                partners = instance.ambassadors[c.ambassador].partners
+                for other in row:
+                    if other.ambassador > c.ambassador and instance.ambassadors[other.ambassador].id in partners:
+                        repeat = m.var()
+                        m.row({xs[c.ambassador]: 1, xs[other.ambassador]: 1, repeat: -1}, upper=1)
+                        self.excesses.append((repeat, [xs[c.ambassador], xs[other.ambassador]], 1))
+                        repeats[repeat] = 1
+        for r, a in instance.locks:
+            if (r, a) in self.x:
+                m.row({self.x[(r, a)]: 1}, 1, 1)
+        complete, load = {}, {}
+        for a, uses in by_ambassador.items():
+            ambassador = instance.ambassadors[a]
+            m.row({v: 1 for _, v in uses}, upper=instance.spare[a])
+            self._no_shared_days(uses)
+            for k in range(1, ambassador.capacity):
+                if ambassador.load + len(uses) > k:  # the excess over k processes, when there can be one
+                    excess = m.var(0, ambassador.capacity)
+                    m.row(add({v: 1 for _, v in uses}, {excess: -1}), upper=k - ambassador.load)
+                    self.excesses.append((excess, [v for _, v in uses], k - ambassador.load))
+                    load[excess] = 1
+            can_own = ambassador.own_done or own_options[a]
+            can_other = ambassador.other_done or other_options[a]
+            if can_own and can_other and not (ambassador.own_done and ambassador.other_done):
+                done = m.var()
+                complete[done] = 1
+                needed = []
+                for done_already, options in ((ambassador.own_done, own_options[a]), (ambassador.other_done, other_options[a])):
+                    if not done_already:
+                        m.row(add({done: 1}, scale(options, -1)), upper=0)
+                        needed.append(list(options))
+                self.completions.append((done, needed))
+        fixed_load = sum(load_penalty(a.load, a.capacity) for n, a in enumerate(instance.ambassadors)
+                         if n not in by_ambassador)
+        self.levels: dict[str, tuple[Expr, int]] = {
+            "staffed": (staffed, 0),
+            "commitments": (complete, sum(1 for a in instance.ambassadors if a.own_done and a.other_done)),
+            "distance": (distance, 0),
+            "professions": (add(staffed, same_profession), 0),
+            "load": (load, fixed_load),
+            "repeats": (repeats, 0),
+        }
+        self.ranges = {"commitments": len(instance.ambassadors), "professions": len(candidates),
+                       "repeats": len(repeats)}
+
+    def _no_shared_days(self, uses: list) -> None:
+        """Nobody on two requests that share a day: one row per busy day, dominated ones left out."""
+        by_day = defaultdict(dict)
+        for r, v in uses:
+            for day in self.instance.requests[r].days:
+                by_day[day][r] = v
+        cliques = {frozenset(members): members for members in by_day.values() if len(members) > 1}
+        for requests, members in cliques.items():
+            if not any(requests < other for other in cliques):
+                self.milp.row({v: 1 for v in members.values()}, upper=1)
+
+    def assignments(self, values: list[int]) -> Assignments:
+        chosen = defaultdict(list)
+        for (r, a), v in self.x.items():
+            if values[v]:
+                chosen[r].append(a)
+        return {r: tuple(sorted(pair, key=lambda a: self.instance.ambassadors[a].id)) for r, pair in chosen.items()}
+
+    def start(self, assignments: Assignments) -> list[int] | None:
+        """A full starting point from a plan: the helper columns follow from the choices."""
+        if not all((r, a) in self.x for r, pair in assignments.items() for a in pair):
+            return None
+        values = [0] * len(self.milp.columns)
+        for (r, a), v in self.x.items():
+            values[v] = int(a in assignments.get(r, ()))
+        for r, s in enumerate(self.s):
+            values[s] = int(r in assignments)
+        for helper, members, offset in self.excesses:
+            values[helper] = max(0, sum(values[v] for v in members) - offset)
+        for done, needed in self.completions:
+            values[done] = int(all(any(values[v] for v in options) for options in needed))
+        return values
+
+
+STAGES = (("staffed", "commitments", True), ("distance", "professions", True), ("load", "repeats", False))
+
+
+def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
+    """The best plan the solver can prove (or find) within ``seconds``."""
+    started = time.perf_counter()
+    instance = Instance(problem)
+    size = int(instance.free.sum())
+    exact = size <= EXACT_LIMIT
+    starts = [greedy(instance), seed(instance)]
+    best = max(starts, key=lambda plan: (len(plan), evaluate(instance, plan)["commitments"]))
+    candidates = instance.candidates_of(instance.free if exact else prune(instance, best))
+    method = "exact" if exact else f"pruned to {sum(len(row) for row in candidates)} of {size} candidates"
+    if progress:
+        progress(f"model: {method}")
+    model = Model(instance, candidates)
+    values = model.start(best)
+    proven = exact
+    for number, (first, second, maximize) in enumerate(STAGES, start=1):
+        weight = model.ranges[second] + 1
+        objective = add(scale(model.levels[first][0], weight), model.levels[second][0])
+        left = seconds - (time.perf_counter() - started)
+        result = model.milp.solve(objective, maximize, left / (len(STAGES) - number + 1), values,
+                                  workers=1 if exact else 8)
+        if result.values is None:
+            proven = False
+            break
+        proven = proven and result.optimal
+        values = result.values
+        best = model.assignments(values)
+        reached = round(result.objective)
+        model.milp.row(objective, lower=reached) if maximize else model.milp.row(objective, upper=reached)
+        if progress:
+            progress(f"stage {number} of {len(STAGES)}: {first}, {second}")
+    plan = explain(instance, best, method=method)
+    limits = bounds(instance, staffing_bound(instance), commitments_bound(instance), plan.objective["commitments"])
+    gap = _gap(plan.objective, limits)
+    optimal = proven or gap == 0.0
+    return Plan(
+        assignments=plan.assignments, unstaffed=plan.unstaffed, objective=plan.objective, bounds=limits,
+        optimal=optimal, gap=0.0 if optimal else gap, seconds=round(time.perf_counter() - started, 3), method=method,
+    )
+
+
+def _gap(values: dict, limits: dict) -> float:
+    """How far from its bound the first level that misses it is, relative to the bound."""
+    for level in LEVELS:
+        value, bound = values[level], limits[level]
+        better_is_more = level not in ("load", "repeats")
+        if (value < bound) if better_is_more else (value > bound):
+            return round(abs(bound - value) / max(abs(bound), 1), 6)
+    return 0.0
