@@ -3,7 +3,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 from . import sqlite
 from .config import Config, database_url, secret_key
@@ -13,6 +13,8 @@ from .sessions import SessionInterface
 
 def select_locale() -> str:
     """Danish unless the person picked English (a cookie set by the footer link)."""
+    if not has_request_context():  # the CLI and background work speak Danish
+        return Config.BABEL_DEFAULT_LOCALE
     chosen = request.cookies.get("lang")
     return chosen if chosen in Config.LANGUAGES else Config.BABEL_DEFAULT_LOCALE
 
@@ -45,12 +47,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
-    from . import auth, cli, errors, home, join, templating
+    from . import auth, calendar, cli, errors, home, join, organisation, process_requests, registry, templating
+    from .planning import views as planning
     from .workshop import facilitate, participate
 
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp):
+    for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
+                      process_requests.bp, planning.bp, calendar.bp):
         app.register_blueprint(blueprint)
     return app

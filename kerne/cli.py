@@ -1,13 +1,19 @@
 """Command-line tasks: ``flask --app app <command>``."""
 import os
 
+import json
+
 import click
 from flask import url_for
+from sqlalchemy import func, select
 
 from . import demo
 from .auth import find_user
 from .extensions import db
-from .models import ROLES, User
+from .imports import ImportProblems, import_ambassadors, import_org, import_requests
+from .models import ROLES, Ambassador, ProcessRequest, User
+from .planning.explain import why_pair, why_unstaffed
+from .planning.problem import build_problem, open_requests
 
 
 def _base_url() -> str:
@@ -43,5 +49,59 @@ def init_app(app) -> None:
         user.name, user.roles = name, " ".join(roles)
         user.set_password(password)
         db.session.add(user)
+        ambassador = db.session.scalar(select(Ambassador).where(func.lower(Ambassador.email) == user.email))
+        if ambassador is not None and ambassador.user_id is None:
+            ambassador.user = user
         db.session.commit()
         click.echo(f"{user.email}: {', '.join(roles)}")
+
+    def importer(name: str, load, what: str):
+        @app.cli.command(name)
+        @click.argument("file", type=click.File("rb"))
+        def command(file):
+            try:
+                count = load(file.read())
+            except ImportProblems as error:
+                for line, message in error.problems:
+                    click.echo(f"{file.name}:{line}: {message}", err=True)
+                raise SystemExit(1) from None
+            click.echo(f"{count} {what}")
+
+        command.__doc__ = f"Import {what} from a CSV file (see README); a bad row stops the whole file."
+
+    importer("import-org", import_org, "units")
+    importer("import-ambassadors", import_ambassadors, "ambassadors")
+    importer("import-requests", import_requests, "requests")
+
+    @app.cli.command("match")
+    @click.option("--json", "as_json", is_flag=True, required=True, help="Print the plan as JSON.")
+    @click.option("--seconds", type=float, default=None, help="Time the engine may use (default: MATCH_SECONDS).")
+    def match(as_json, seconds):
+        """Compute a plan for the open requests and print it as JSON, with the CSV files' ids."""
+        print(json.dumps(plan_as_json(seconds or app.config["MATCH_SECONDS"]), ensure_ascii=False, indent=2))
+
+
+def plan_as_json(seconds: float) -> dict:
+    """The engine's plan for the open requests, named by the organisation's own ids."""
+    from . import matching
+
+    requests = open_requests()
+    plan = matching.solve(build_problem(requests), seconds=seconds)
+    ambassadors = {str(a.id): a for a in db.session.scalars(select(Ambassador))}
+    request_ids = {str(r.id): r.external_id or str(r.id) for r in db.session.scalars(select(ProcessRequest))}
+    names = {key: a.name for key, a in ambassadors.items()}
+    return {
+        "assignments": [
+            {"request": request_ids[a.request],
+             "ambassadors": [ambassadors[x].external_id or x for x in a.ambassadors],
+             "explanation": why_pair(a, names)}
+            for a in plan.assignments
+        ],
+        "unstaffed": [{"request": request_ids[u.request], "reason": why_unstaffed(u)} for u in plan.unstaffed],
+        "objective": plan.objective,
+        "bounds": plan.bounds,
+        "optimal": plan.optimal,
+        "gap": plan.gap,
+        "method": plan.method,
+        "seconds": plan.seconds,
+    }

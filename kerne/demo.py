@@ -18,6 +18,7 @@ from .models import (
     Participant,
     PlaybookStep,
     Process,
+    ProcessRequest,
     User,
     Visit,
     WorkTask,
@@ -222,6 +223,28 @@ def _planned_process(workplaces, ambassadors) -> None:
     )
 
 
+def _open_requests(workplaces) -> None:
+    """Requests waiting for the coordinator's plan, a few weeks out."""
+    start = date.today() + timedelta(days=21)
+    wishes = [
+        ("Vuggestuen Solsikken", "Sara Poulsen", "Børn 0-3 år og deres forældre", 0, 0),
+        ("Hjemmeplejen Syd", "Ahmed Yilmaz", "Ældre borgere i eget hjem", 2, 2),
+        ("Ydelseskontoret", "Birgitte Schmidt", "Borgere, der søger ydelser", 5, 0),
+        ("Genoptræningen", "Line Nørgaard", "Borgere efter sygdom eller operation", 8, 3),
+        ("Kulturhuset Pakhuset", "Nikolaj Brandt", "Foreninger og borgere i alle aldre", 12, 0),
+    ]
+    rng = random.Random(5)
+    for n, (workplace, contact, groups, offset, width) in enumerate(wishes, start=1):
+        first = start + timedelta(days=offset)
+        second = first + timedelta(days=rng.choice((14, 21)))
+        db.session.add(ProcessRequest(
+            external_id=f"DEMO-{n}", workplace=workplaces[workplace], contact_name=contact,
+            contact_email=_email(contact), target_groups=groups,
+            visit1_start=first, visit1_end=first + timedelta(days=width),
+            visit2_start=second, visit2_end=second + timedelta(days=width),
+        ))
+
+
 def seed() -> bool:
     """Fill an empty database with the demo; False (and nothing done) if it has data."""
     if db.session.scalar(select(User.id).limit(1)) is not None:
@@ -233,6 +256,7 @@ def seed() -> bool:
     _running_process(workplaces, ambassadors)
     _live_demo(workplaces, ambassadors)
     _planned_process(workplaces, ambassadors)
+    _open_requests(workplaces)
     db.session.commit()
     return True
 

@@ -1,14 +1,14 @@
 """Forms, with every message in Danish (WTForms ships no Danish catalogue)."""
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .models import IDEA_TAGS, VOTE_CHOICES
-from .vocabulary import IDEA_TAG_LABELS
+from .models import IDEA_TAGS, ORG_KINDS, VOTE_CHOICES
+from .vocabulary import IDEA_TAG_LABELS, ORG_KIND_LABELS
 
 # C0/C1 control characters, except tab and line breaks which a textarea sends.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -147,3 +147,136 @@ def field_save_form(spec) -> FlaskForm:
         base = StringField(validators=[Length(max=spec.max_length)])
 
     return FieldSaveForm()
+
+
+# ---- the coordinator's desk ----------------------------------------------------------
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
+
+
+def parse_date(text: str) -> date:
+    """A date as people type it in Denmark, or as ISO."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class FlexibleDateField(StringField):
+    """A date from a date input (ISO) or a spreadsheet (dd-mm-åååå)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"type": "date"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = parse_date(text)
+        except ValueError:
+            self.data = None
+            raise ValidationError(_l("Skriv datoen som åååå-mm-dd eller dd-mm-åååå."))
+
+    def _value(self):
+        return self.data.isoformat() if isinstance(self.data, date) else (self.raw_data or [""])[0]
+
+
+class DateListField(TextAreaField):
+    """Dates, one per line (or separated by spaces or commas)."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        days, wrong = set(), []
+        for part in re.split(r"[\s,|]+", text.strip()):
+            if part:
+                try:
+                    days.add(parse_date(part))
+                except ValueError:
+                    wrong.append(part)
+        self.data = sorted(days)
+        if wrong:
+            raise ValidationError(_l("Disse datoer kan ikke læses: %(dates)s", dates=", ".join(wrong[:5])))
+
+    def _value(self):
+        return "\n".join(d.isoformat() for d in self.data or [])
+
+
+YES = {"ja", "j", "yes", "y", "1", "true", "sand", "x", "aktiv"}
+NO = {"nej", "n", "no", "0", "false", "falsk", "", "inaktiv"}
+
+
+def yes_no(value) -> bool | str:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    return True if text in YES else False if text in NO else text
+
+
+def email_address(form, field) -> None:
+    if field.data and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", field.data):
+        raise ValidationError(_l("Skriv en gyldig e-mailadresse."))
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    kind = SelectField(_l("Type"), choices=[SelectChoice(k, ORG_KIND_LABELS[k]) for k in ORG_KINDS])
+    parent = SelectField(_l("Hører under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                         validate_choice=False)
+
+
+class AmbassadorForm(FlaskForm):
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    email = StringField(_l("Arbejdsmail"), filters=[strip], validators=[required(), at_most(254), email_address])
+    phone = StringField(_l("Arbejdstelefon (valgfri)"), filters=[strip], validators=[
+        Optional(), at_most(32), Regexp(r"^[0-9 +()-]*$", message=_l("Kun tal, mellemrum og + ( ) -."))])
+    workplace = SelectField(_l("Arbejdsplads"), coerce=int, validate_choice=False,
+                            validators=[InputRequired(_l("Vælg en arbejdsplads."))])
+    profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), plain_text])
+    trained_on = FlexibleDateField(_l("Uddannet (dato)"))
+    active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))
+    capacity = IntegerField(_l("Forløb pr. sæson"), default=3, validators=[
+        InputRequired(_l("Skriv et antal.")), NumberRange(min=0, max=20, message=_l("Mellem 0 og 20."))])
+    unavailable = DateListField(_l("Utilgængelige datoer"))
+
+
+class ProfileForm(FlaskForm):
+    """What an ambassador may correct about themselves."""
+
+    phone = AmbassadorForm.phone
+    profession = AmbassadorForm.profession
+    unavailable = AmbassadorForm.unavailable
+
+
+def window_order(form, field) -> None:
+    """Each window ends on or after its start, the second visit comes after the first,
+    and a window is at most two weeks."""
+    (s1, e1), (s2, e2) = ((form.visit1_start.data, form.visit1_end.data or form.visit1_start.data),
+                          (form.visit2_start.data, form.visit2_end.data or form.visit2_start.data))
+    if None in (s1, s2):
+        return
+    if e1 < s1 or e2 < s2:
+        raise ValidationError(_l("En periode kan ikke slutte, før den begynder."))
+    if (e1 - s1).days > 14 or (e2 - s2).days > 14:
+        raise ValidationError(_l("En periode må højst være 14 dage."))
+    if s2 <= e1:
+        raise ValidationError(_l("Besøg 2 skal ligge efter besøg 1."))
+
+
+class RequestForm(FlaskForm):
+    workplace = AmbassadorForm.workplace
+    contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    contact_email = StringField(_l("Kontaktpersonens e-mail"), filters=[strip],
+                                validators=[required(), at_most(254), email_address])
+    target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[Optional(), at_most(200), plain_text])
+    visit1_start = FlexibleDateField(_l("Besøg 1: dato (eller første dag)"),
+                                     validators=[InputRequired(_l("Vælg en dato for besøg 1."))])
+    visit1_end = FlexibleDateField(_l("Besøg 1: sidste dag (valgfri)"))
+    visit2_start = FlexibleDateField(_l("Besøg 2: dato (eller første dag)"),
+                                     validators=[InputRequired(_l("Vælg en dato for besøg 2.")), window_order])
+    visit2_end = FlexibleDateField(_l("Besøg 2: sidste dag (valgfri)"))
+    notes = TextAreaField(_l("Bemærkninger"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])

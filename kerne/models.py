@@ -112,12 +112,29 @@ class Ambassador(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     capacity: Mapped[int] = mapped_column(Integer, default=3)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    # The secret in the ambassador's calendar feed address.
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
 
     workplace: Mapped[OrgUnit] = relationship()
     user: Mapped[User | None] = relationship(back_populates="ambassador")
     processes: Mapped[list["Process"]] = relationship(
         secondary="process_facilitator", back_populates="facilitators"
     )
+    unavailable: Mapped[list["UnavailableDay"]] = relationship(
+        cascade="all, delete-orphan", order_by="UnavailableDay.day"
+    )
+
+    @property
+    def unavailable_days(self) -> list[date]:
+        return [u.day for u in self.unavailable]
+
+
+class UnavailableDay(db.Model):
+    """A day an ambassador cannot facilitate. Only the date: never a reason."""
+
+    __tablename__ = "unavailable_day"
+    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassador.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
 class PlaybookStep(db.Model):
@@ -170,6 +187,75 @@ class ProcessFacilitator(db.Model):
     __tablename__ = "process_facilitator"
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), primary_key=True)
     ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassador.id"), primary_key=True, index=True)
+
+
+class ProcessRequest(db.Model):
+    """A workplace's request for a process, waiting for a pair of ambassadors."""
+
+    __tablename__ = "process_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    workplace_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    target_groups: Mapped[str] = mapped_column(String(200), default="")
+    visit1_start: Mapped[date] = mapped_column(Date)
+    visit1_end: Mapped[date] = mapped_column(Date)
+    visit2_start: Mapped[date] = mapped_column(Date)
+    visit2_end: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open, planned, cancelled
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    workplace: Mapped[OrgUnit] = relationship()
+    process: Mapped["Process | None"] = relationship()
+
+    @property
+    def windows(self) -> tuple[tuple[date, date], tuple[date, date]]:
+        return (self.visit1_start, self.visit1_end), (self.visit2_start, self.visit2_end)
+
+
+class Booking(db.Model):
+    """A day an ambassador is taken by a visit window. One per ambassador and day,
+    held by the database itself: nobody is booked twice on one date."""
+
+    __tablename__ = "booking"
+    __table_args__ = (UniqueConstraint("ambassador_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassador.id"))
+    day: Mapped[date] = mapped_column(Date)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+
+
+class MatchRun(db.Model):
+    """One "Foreslå plan": the engine's proposal, as the coordinator adjusts it."""
+
+    __tablename__ = "match_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="running")  # running, done, failed, confirmed
+    progress: Mapped[str] = mapped_column(String(200), default="")
+    result: Mapped[str | None] = mapped_column(Text)  # the plan as JSON: explanations, bounds, unstaffed
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    choices: Mapped[list["MatchChoice"]] = relationship(cascade="all, delete-orphan", order_by="MatchChoice.request_id")
+
+
+class MatchChoice(db.Model):
+    """One ambassador in one slot of one request in a proposal; locked ones are kept by the next run."""
+
+    __tablename__ = "match_choice"
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_run.id"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("process_request.id"), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassador.id"))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    request: Mapped[ProcessRequest] = relationship()
+    ambassador: Mapped[Ambassador] = relationship()
 
 
 class Visit(db.Model):

@@ -49,3 +49,7 @@ REVISION_KIND_LABELS = {
     "conflict": _l("Kunne ikke flettes – gemt ved siden af"),
     "restore": _l("Gendannet"),
 }
+COMMITMENT_LABELS = {"met": _l("Opfyldt"), "planned": _l("Planlagt"), "open": _l("Åben")}
+REQUEST_STATUS_LABELS = {"open": _l("Venter"), "planned": _l("Planlagt"), "cancelled": _l("Trukket tilbage")}
+RUN_STATUS_LABELS = {"running": _l("Regner …"), "done": _l("Forslag"), "failed": _l("Fejlede"),
+                     "confirmed": _l("Bekræftet")}

@@ -37,7 +37,8 @@ CHROMIUM_ARGS = [
 
 
 def _app_for(url: str, **config):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, **config})
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, "MATCH_SECONDS": 3,
+                       **config})
 
 
 def _migrate(url: str) -> None:

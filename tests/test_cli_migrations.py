@@ -73,3 +73,27 @@ def test_create_user_refuses_an_unknown_role(runner):
     result = runner.invoke(args=["create-user", "x@y.dk", "X", "--role", "king"], input="pw\npw\n")
     assert result.exit_code != 0
     assert count(User) == 0
+
+
+def test_upgrading_gives_existing_ambassadors_their_own_calendar_secret(tmp_path):
+    """0002 adds a required, unique column to a table that may hold rows already."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from conftest import ROOT, _app_for
+
+    app = _app_for(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')"))
+            for n in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO ambassador (id, name, email, workplace_id, profession, active, capacity) "
+                    f"VALUES ({n}, 'A{n}', 'a{n}@x.dk', 1, 'Lærer', 1, 3)"
+                ))
+        upgrade(directory=str(ROOT / "migrations"))
+        with db.engine.connect() as connection:
+            tokens = connection.execute(text("SELECT calendar_token FROM ambassador")).scalars().all()
+        db.engine.dispose()
+    assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)

@@ -48,6 +48,25 @@ def violations(instance: Instance, assignments: Assignments) -> list[tuple[str, 
     return problems
 
 
+def rules_broken_by(instance: Instance, assignments: Assignments, r: int, a: int, partner: int | None) -> list[str]:
+    """The hard rules putting ambassador ``a`` on request ``r`` (beside ``partner``) would break,
+    given the rest of the plan: what a manual swap needs to know about one candidate."""
+    broken = []
+    request, ambassador = instance.requests[r], instance.ambassadors[a]
+    if partner == a:
+        broken.append("same_person")
+    elif partner is not None and instance.department[partner] == instance.department[a]:
+        broken.append("same_department")
+    if request.days & ambassador.busy:
+        broken.append("not_free")
+    elsewhere = [other for other, pair in assignments.items() if other != r and a in pair]
+    if len(elsewhere) + 1 > instance.spare[a]:
+        broken.append("capacity")
+    if any(instance.requests[other].days & request.days for other in elsewhere):
+        broken.append("double_booked")
+    return broken
+
+
 def load_penalty(load: int, capacity: int) -> int:
     """Convex: each process beyond the first costs more than the one before."""
     return sum(max(0, load - k) for k in range(1, capacity))

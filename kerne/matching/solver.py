@@ -313,7 +313,7 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
     for number, (first, second, maximize) in enumerate(STAGES, start=1):
         weight = model.ranges[second] + 1
         objective = add(scale(model.levels[first][0], weight), model.levels[second][0])
-        left = seconds - (time.perf_counter() - started)
+        left = 0.95 * seconds - (time.perf_counter() - started)  # the rest: bounds and explanations
         result = model.milp.solve(objective, maximize, left / (len(STAGES) - number + 1), values,
                                   workers=1 if exact else 8)
         if result.values is None:

@@ -1,0 +1,247 @@
+"""Importing the organisation, the ambassadors and the requests from CSV, and
+exporting the ambassadors so that export → import gives the same registry.
+
+A file is checked whole before anything is written: a bad row is reported with
+its line number and nothing from the file is imported. Rows go through the
+same forms as the pages, so a rule lives in one place. Every file has an
+``id`` column: the organisation's own key, kept as the record's external id.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from . import csvfiles
+from .extensions import db
+from .forms import AmbassadorForm, RequestForm, UnitForm, yes_no
+from .models import ORG_KINDS, Ambassador, OrgUnit, ProcessRequest, UnavailableDay, User
+
+ORG_COLUMNS = ("id", "name", "kind", "parent")
+AMBASSADOR_COLUMNS = ("id", "name", "email", "phone", "workplace", "profession", "trained_on", "active", "capacity",
+                      "unavailable")
+REQUEST_COLUMNS = ("id", "workplace", "contact_name", "contact_email", "target_groups", "visit1_start", "visit1_end",
+                   "visit2_start", "visit2_end", "notes")
+KINDS = {"area": "area", "område": "area", "department": "department", "afdeling": "department",
+         "workplace": "workplace", "arbejdsplads": "workplace"}
+PARENT_KIND = {"area": None, "department": "area", "workplace": "department"}
+
+
+class ImportProblems(Exception):
+    """Everything wrong with a file, by line, in Danish."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__("\n".join(f"{line}: {message}" for line, message in problems))
+        self.problems = sorted(problems)
+
+
+def _describe(code: str) -> str:
+    kind, _sep, detail = code.partition(":")
+    if kind == "missing_columns":
+        return _("Filen mangler kolonnerne: %(columns)s", columns=detail.replace(",", ", "))
+    if kind == "field_count":
+        expected, got = detail.split(":")
+        return _("Linjen har %(got)s felter, men overskriften har %(expected)s.", got=got, expected=expected)
+    return {
+        "not_utf8": _("Filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8« og prøv igen."),
+        "empty": _("Filen er tom."),
+    }.get(kind, _("Linjen kan ikke læses."))
+
+
+def _rows(data: bytes, columns: tuple[str, ...], required: tuple[str, ...]) -> list[csvfiles.Row]:
+    try:
+        return csvfiles.read(data, required, columns)
+    except csvfiles.CsvProblems as error:
+        raise ImportProblems([(line, _describe(code)) for line, code in error.problems]) from None
+
+
+def _form_problems(line: int, form) -> list[tuple[int, str]]:
+    return [(line, f"{form[name].label.text}: {messages[0]}") for name, messages in form.errors.items()]
+
+
+def _duplicates(rows: list[csvfiles.Row], column: str, what: str) -> list[tuple[int, str]]:
+    seen, problems = {}, []
+    for row in rows:
+        key = row.values.get(column, "").lower()
+        if key and key in seen:
+            problems.append((row.line, _("%(what)s »%(key)s« står også på linje %(other)s.", what=what,
+                                         key=row.values[column], other=seen[key])))
+        seen.setdefault(key, row.line)
+    return problems
+
+
+def _by_external_id(model, external_id: str):
+    return db.session.scalar(select(model).where(model.external_id == external_id)) if external_id else None
+
+
+# ---- the organisation -------------------------------------------------------------
+
+def import_org(data: bytes) -> int:
+    """Areas, departments and workplaces (``id,name,kind,parent``); returns how many."""
+    rows = _rows(data, ORG_COLUMNS, ("id", "name", "kind"))
+    problems = _duplicates(rows, "id", "Id")
+    in_file = {row.values["id"]: KINDS.get(row.values["kind"].lower()) for row in rows if row.values.get("id")}
+    existing = {u.external_id: u.kind for u in db.session.scalars(select(OrgUnit).where(OrgUnit.external_id.is_not(None)))}
+    for row in rows:
+        values = row.values
+        kind = KINDS.get(values["kind"].lower())
+        if not values["id"]:
+            problems.append((row.line, _("Id skal udfyldes.")))
+        if kind is None:
+            problems.append((row.line, _("Type skal være område, afdeling eller arbejdsplads.")))
+            continue
+        form = UnitForm(formdata=MultiDict({"name": values["name"], "kind": kind}), meta={"csrf": False})
+        form.parent.choices = []
+        form.validate()
+        form.errors.pop("parent", None)
+        problems += _form_problems(row.line, form)
+        parent = values.get("parent", "")
+        parent_kind = in_file.get(parent) or existing.get(parent)
+        if PARENT_KIND[kind] is None and parent:
+            problems.append((row.line, _("Et område hører ikke under noget.")))
+        elif PARENT_KIND[kind] is not None and parent_kind != PARENT_KIND[kind]:
+            problems.append((row.line, _("»%(parent)s« er ikke et id på en overordnet enhed af rette type.",
+                                         parent=parent)))
+    if problems:
+        raise ImportProblems(problems)
+    units = {}
+    for kind in ORG_KINDS:  # parents before children
+        for row in (r for r in rows if KINDS[r.values["kind"].lower()] == kind):
+            values = row.values
+            unit = _by_external_id(OrgUnit, values["id"]) or OrgUnit(external_id=values["id"])
+            unit.name, unit.kind = values["name"], kind
+            parent = values.get("parent", "")
+            unit.parent = units.get(parent) or _by_external_id(OrgUnit, parent) if parent else None
+            db.session.add(unit)
+            units[values["id"]] = unit
+    db.session.commit()
+    return len(rows)
+
+
+# ---- the ambassadors ----------------------------------------------------------------
+
+def workplace_choices() -> list[tuple[int, str]]:
+    units = db.session.scalars(select(OrgUnit).where(OrgUnit.kind == "workplace").order_by(OrgUnit.name))
+    return [(u.id, u.name) for u in units]
+
+
+def _workplace_lookup() -> dict[str, int]:
+    """A workplace by its external id, or by its name."""
+    lookup = {}
+    for unit in db.session.scalars(select(OrgUnit).where(OrgUnit.kind == "workplace")):
+        lookup[unit.name.lower()] = unit.id
+        if unit.external_id:
+            lookup[unit.external_id.lower()] = unit.id
+    return lookup
+
+
+def save_ambassador(ambassador: Ambassador, form: AmbassadorForm) -> None:
+    """Write a checked form into an ambassador, and link the staff account with the same e-mail."""
+    ambassador.name, ambassador.email = form.name.data, form.email.data.lower()
+    ambassador.phone = form.phone.data or None
+    ambassador.workplace_id, ambassador.profession = form.workplace.data, form.profession.data
+    ambassador.trained_on, ambassador.active = form.trained_on.data, form.active.data
+    ambassador.capacity = form.capacity.data
+    set_unavailable(ambassador, form.unavailable.data)
+    if ambassador.user_id is None:
+        ambassador.user = db.session.scalar(select(User).where(func.lower(User.email) == ambassador.email))
+    db.session.add(ambassador)
+
+
+def set_unavailable(ambassador: Ambassador, days) -> None:
+    wanted = set(days)
+    ambassador.unavailable = [u for u in ambassador.unavailable if u.day in wanted] + [
+        UnavailableDay(day=day) for day in sorted(wanted - set(ambassador.unavailable_days))
+    ]
+
+
+def import_ambassadors(data: bytes) -> int:
+    """The registry (``id,name,email,phone,workplace,profession,trained_on,active,capacity,unavailable``)."""
+    rows = _rows(data, AMBASSADOR_COLUMNS, ("name", "email", "workplace", "profession"))
+    problems = _duplicates(rows, "email", _("E-mail")) + _duplicates(rows, "id", "Id")
+    workplaces = _workplace_lookup()
+    choices = workplace_choices()
+    checked = []
+    for row in rows:
+        values = dict(row.values)
+        workplace = workplaces.get(values.get("workplace", "").lower())
+        if workplace is None:
+            problems.append((row.line, _("Arbejdspladsen »%(name)s« findes ikke.", name=values.get("workplace", ""))))
+            continue
+        active = yes_no(values.get("active") or "ja")
+        if not isinstance(active, bool):
+            problems.append((row.line, _("Aktiv skal være ja eller nej, ikke »%(value)s«.", value=active)))
+            continue
+        values.update(workplace=str(workplace), active="ja" if active else "", capacity=values.get("capacity") or "3")
+        form = AmbassadorForm(formdata=MultiDict(values), meta={"csrf": False})
+        form.workplace.choices = choices
+        if not form.validate():
+            problems += _form_problems(row.line, form)
+        checked.append((values.get("id", ""), form))
+    if problems:
+        raise ImportProblems(problems)
+    for external_id, form in checked:
+        email = form.email.data.lower()
+        ambassador = _by_external_id(Ambassador, external_id) or db.session.scalar(
+            select(Ambassador).where(func.lower(Ambassador.email) == email)) or Ambassador()
+        ambassador.external_id = external_id or ambassador.external_id
+        save_ambassador(ambassador, form)
+    db.session.commit()
+    return len(rows)
+
+
+def export_ambassadors(excel: bool = True) -> bytes:
+    workplaces = {u.id: u.external_id or u.name for u in db.session.scalars(select(OrgUnit))}
+    rows = [
+        {
+            "id": a.external_id or "", "name": a.name, "email": a.email, "phone": a.phone or "",
+            "workplace": workplaces[a.workplace_id], "profession": a.profession,
+            "trained_on": a.trained_on.isoformat() if a.trained_on else "", "active": "ja" if a.active else "nej",
+            "capacity": str(a.capacity), "unavailable": " ".join(d.isoformat() for d in a.unavailable_days),
+        }
+        for a in db.session.scalars(select(Ambassador).order_by(Ambassador.name))
+    ]
+    return csvfiles.write(AMBASSADOR_COLUMNS, rows, excel=excel)
+
+
+# ---- the requests -------------------------------------------------------------------
+
+def save_request(request: ProcessRequest, form: RequestForm) -> None:
+    request.workplace_id = form.workplace.data
+    request.contact_name, request.contact_email = form.contact_name.data, form.contact_email.data.lower()
+    request.target_groups, request.notes = form.target_groups.data or "", form.notes.data or ""
+    request.visit1_start, request.visit2_start = form.visit1_start.data, form.visit2_start.data
+    request.visit1_end = form.visit1_end.data or form.visit1_start.data
+    request.visit2_end = form.visit2_end.data or form.visit2_start.data
+    db.session.add(request)
+
+
+def import_requests(data: bytes) -> int:
+    """Process requests (``id,workplace,contact_name,contact_email,target_groups,visit1_start,visit1_end,
+    visit2_start,visit2_end,notes``); a request that is already planned is left as it is."""
+    rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
+                                         "visit2_start"))
+    problems = _duplicates(rows, "id", "Id")
+    workplaces = _workplace_lookup()
+    choices = workplace_choices()
+    checked = []
+    for row in rows:
+        values = dict(row.values)
+        workplace = workplaces.get(values.get("workplace", "").lower())
+        if workplace is None:
+            problems.append((row.line, _("Arbejdspladsen »%(name)s« findes ikke.", name=values.get("workplace", ""))))
+            continue
+        form = RequestForm(formdata=MultiDict({**values, "workplace": str(workplace)}), meta={"csrf": False})
+        form.workplace.choices = choices
+        if not form.validate():
+            problems += _form_problems(row.line, form)
+        if not values.get("id"):
+            problems.append((row.line, _("Id skal udfyldes.")))
+        existing = _by_external_id(ProcessRequest, values.get("id", ""))
+        if existing is not None and existing.status != "open":
+            problems.append((row.line, _("Anmodningen »%(id)s« er allerede planlagt.", id=values["id"])))
+        checked.append((values.get("id", ""), existing, form))
+    if problems:
+        raise ImportProblems(problems)
+    for external_id, existing, form in checked:
+        save_request(existing or ProcessRequest(external_id=external_id), form)
+    db.session.commit()
+    return len(rows)

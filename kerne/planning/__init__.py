@@ -1,0 +1,1 @@
+"""The coordinator's planning: from open requests to confirmed pairs and visits."""

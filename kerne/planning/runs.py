@@ -1,0 +1,190 @@
+"""Proposals: computed in the background, adjusted by the coordinator, confirmed.
+
+"Foreslå plan" never blocks a request: the engine runs in a thread of the
+worker that took the click and writes its progress and result to the
+database, where every worker can read them.
+"""
+import json
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import matching
+from ..extensions import db
+from ..models import Ambassador, Booking, MatchChoice, MatchRun, Process, ProcessRequest, Visit, utcnow
+from .explain import why_pair, why_unstaffed
+from .problem import build_problem, open_requests
+
+RULES = {
+    "same_person": lambda name: _("%(name)s står på begge pladser.", name=name),
+    "same_department": lambda name: _("%(name)s er fra samme afdeling som makkeren.", name=name),
+    "not_free": lambda name: _("%(name)s er ikke fri på datoerne.", name=name),
+    "capacity": lambda name: _("%(name)s har ikke flere forløb tilbage i sæsonen.", name=name),
+    "double_booked": lambda name: _("%(name)s er sat på en anden anmodning samme dag.", name=name),
+}
+
+
+def rule_text(rule: str, name: str) -> str:
+    return RULES[rule](name)
+
+
+def start(created_by_id: int | None) -> MatchRun:
+    """Start a proposal for the open requests, keeping the locks of the latest one."""
+    locks = locked_choices()
+    run = MatchRun(created_by_id=created_by_id, progress=_("Læser anmodninger og ambassadører …"))
+    db.session.add(run)
+    db.session.commit()
+    app = current_app._get_current_object()
+    threading.Thread(target=_compute, args=(app, run.id, locks), daemon=True, name=f"match-run-{run.id}").start()
+    return run
+
+
+def locked_choices() -> list[tuple[int, int]]:
+    """(request, ambassador) the coordinator locked in the latest proposal, for requests still open."""
+    latest = db.session.scalar(select(MatchRun).where(MatchRun.status == "done").order_by(MatchRun.id.desc()))
+    if latest is None:
+        return []
+    return [(c.request_id, c.ambassador_id) for c in latest.choices if c.locked and c.request.status == "open"]
+
+
+def _compute(app, run_id: int, locks: list[tuple[int, int]]) -> None:
+    with app.app_context():
+        try:
+            requests = open_requests()
+            problem = build_problem(requests, locks)
+            db.session.commit()  # end the read before solving: no lock is held while the engine works
+            seconds = app.config["MATCH_SECONDS"]
+
+            def progress(message: str) -> None:
+                run = db.session.get(MatchRun, run_id)
+                run.progress = message[:200]
+                db.session.commit()
+
+            plan = matching.solve(problem, seconds=seconds, progress=progress)
+            run = db.session.get(MatchRun, run_id)
+            run.result = json.dumps(plan_summary(plan))
+            locked = set(locks)
+            for assignment in plan.assignments:
+                for slot, ambassador in enumerate(assignment.ambassadors):
+                    key = (int(assignment.request), int(ambassador))
+                    run.choices.append(MatchChoice(request_id=key[0], slot=slot, ambassador_id=key[1],
+                                                   locked=key in locked))
+            run.status, run.finished_at, run.progress = "done", utcnow(), ""
+            db.session.commit()
+        except Exception:  # recorded for the coordinator; the traceback goes to the log
+            app.logger.exception("match run %s failed", run_id)
+            db.session.rollback()
+            run = db.session.get(MatchRun, run_id)
+            run.status, run.finished_at = "failed", utcnow()
+            run.progress = _("Beregningen fejlede. Prøv igen, eller kontakt driften.")
+            db.session.commit()
+
+
+def plan_summary(plan: matching.Plan) -> dict:
+    return {"objective": plan.objective, "bounds": plan.bounds, "optimal": plan.optimal, "gap": plan.gap,
+            "seconds": plan.seconds, "method": plan.method}
+
+
+@dataclass
+class Row:
+    """One request in a proposal as the coordinator sees it."""
+
+    request: ProcessRequest
+    members: list[Ambassador | None]
+    locked: list[bool]
+    explanation: str
+    problems: list[str]
+
+
+def proposal(run: MatchRun) -> tuple[list[Row], dict]:
+    """The proposal's rows, with explanations and the rules the current choices break."""
+    requests = open_requests()
+    problem = build_problem(requests)
+    instance = matching.Instance(problem)
+    chosen: dict[int, dict[int, MatchChoice]] = {}
+    for choice in run.choices:
+        chosen.setdefault(choice.request_id, {})[choice.slot] = choice
+    names = {str(a.id): a.name for a in db.session.scalars(select(Ambassador))}
+    assignments = {
+        instance.r_index[str(r)]: tuple(instance.a_index[str(slots[s].ambassador_id)] for s in (0, 1))
+        for r, slots in chosen.items()
+        if len(slots) == 2 and all(str(c.ambassador_id) in instance.a_index for c in slots.values())
+        and str(r) in instance.r_index
+    }
+    explained = {a.request: a for a in matching.explain(instance, assignments).assignments}
+    rows = []
+    for request in requests:
+        slots = chosen.get(request.id, {})
+        members = [slots[s].ambassador if s in slots else None for s in (0, 1)]
+        r = instance.r_index[str(request.id)]
+        problems = []
+        for slot, member in enumerate(members):
+            partner = members[1 - slot]
+            if member is None or str(member.id) not in instance.a_index:
+                continue
+            a = instance.a_index[str(member.id)]
+            p = instance.a_index.get(str(partner.id)) if partner else None
+            problems += [rule_text(rule, member.name) for rule in matching.rules_broken_by(instance, assignments, r, a, p)]
+        if str(request.id) in explained:
+            explanation = why_pair(explained[str(request.id)], names)
+        else:
+            explanation = why_unstaffed(matching.rules.why_unstaffed(instance, r, assignments))
+        rows.append(Row(request, members, [s in slots and slots[s].locked for s in (0, 1)], explanation,
+                        list(dict.fromkeys(problems))))
+    value = matching.evaluate(instance, assignments)
+    return rows, value
+
+
+def choose(run: MatchRun, request: ProcessRequest, slot: int, ambassador: Ambassador | None) -> None:
+    """Put ``ambassador`` in a slot of a request (None empties it); the coordinator's choice is locked."""
+    current = next((c for c in run.choices if c.request_id == request.id and c.slot == slot), None)
+    if ambassador is None:
+        if current is not None:
+            run.choices.remove(current)
+        return
+    if current is None:
+        run.choices.append(MatchChoice(request_id=request.id, slot=slot, ambassador_id=ambassador.id, locked=True))
+    else:
+        current.ambassador_id, current.locked = ambassador.id, True
+
+
+class CannotConfirm(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def confirm(run: MatchRun) -> int:
+    """Create the processes, their pairs, visits and bookings; returns how many."""
+    rows, _value = proposal(run)
+    broken = [problem for row in rows for problem in row.problems]
+    if broken:
+        raise CannotConfirm(broken[0])
+    created = 0
+    for row in rows:
+        if None in row.members:
+            continue
+        request = row.request
+        process = Process(workplace_id=request.workplace_id, facilitators=list(row.members),
+                          target_groups=request.target_groups)
+        process.visits = [Visit(number=n, scheduled_on=start) for n, (start, _end) in enumerate(request.windows, 1)]
+        db.session.add(process)
+        db.session.flush()
+        for visit, (start, end) in zip(process.visits, request.windows):
+            for member in row.members:
+                for n in range((end - start).days + 1):
+                    db.session.add(Booking(ambassador_id=member.id, day=start + timedelta(days=n), visit_id=visit.id))
+        request.status, request.process = "planned", process
+        created += 1
+    run.status = "confirmed"
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CannotConfirm(_("En ambassadør er allerede booket på en af dagene. Foreslå planen igen.")) from None
+    return created

@@ -1,0 +1,121 @@
+"""The coordinator's planning pages: propose, adjust, confirm."""
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+
+from ..auth import role_required
+from ..extensions import db
+from ..forms import ToggleForm
+from ..models import Ambassador, MatchChoice, MatchRun, ProcessRequest
+from . import runs
+from .problem import open_requests
+
+bp = Blueprint("planning", __name__, url_prefix="/plan")
+
+
+@bp.before_request
+@role_required("coordinator")
+def only_coordinators():
+    """Planning is the coordinator's."""
+
+
+def _run(run_id: int) -> MatchRun:
+    return db.session.get(MatchRun, run_id) or abort(404)
+
+
+@bp.get("")
+def index():
+    """Open requests and earlier proposals; the button that asks for a new one."""
+    latest = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(10)).all()
+    return render_template("planning/index.html", requests=open_requests(), runs=latest,
+                           locks=len(runs.locked_choices()))
+
+
+@bp.post("/runs")
+def propose():
+    """Ask the engine for a plan; it works in the background."""
+    run = runs.start(current_user.id)
+    return redirect(url_for(".run", run_id=run.id))
+
+
+def _context(run: MatchRun) -> dict:
+    context = {"run": run, "summary": json.loads(run.result) if run.result else None}
+    if run.status == "done":
+        rows, value = runs.proposal(run)
+        context.update(rows=rows, value=value, ambassadors=db.session.scalars(
+            select(Ambassador).where(Ambassador.active.is_(True)).order_by(Ambassador.name)).all())
+    return context
+
+
+@bp.get("/runs/<int:run_id>")
+def run(run_id):
+    """A proposal: progress while the engine works, then the pairs to adjust and confirm."""
+    return render_template("planning/run.html", **_context(_run(run_id)))
+
+
+@bp.get("/runs/<int:run_id>/proposal")
+def proposal(run_id):
+    """The proposal block: 204 while the engine reports the progress the page already shows."""
+    found = _run(run_id)
+    if found.status == "running" and request.args.get("seen") == found.progress:
+        return "", 204
+    return render_block("planning/run.html", "proposal", **_context(found))
+
+
+def _request_of(run: MatchRun, request_id: int) -> ProcessRequest:
+    wanted = db.session.get(ProcessRequest, request_id)
+    if wanted is None or wanted.status != "open":
+        abort(404)
+    if run.status != "done":
+        abort(409, _("Forslaget kan ikke længere ændres."))
+    return wanted
+
+
+@bp.post("/runs/<int:run_id>/requests/<int:request_id>/<int:slot>")
+def choose(run_id, request_id, slot):
+    """Put another ambassador in a slot (the change is locked); the rules it breaks are shown."""
+    found = _run(run_id)
+    wanted = _request_of(found, request_id)
+    if slot not in (0, 1):
+        abort(404)
+    ambassador_id = request.form.get("ambassador", type=int)
+    ambassador = db.session.get(Ambassador, ambassador_id) if ambassador_id else None
+    if ambassador_id and ambassador is None:
+        abort(422)
+    runs.choose(found, wanted, slot, ambassador)
+    db.session.commit()
+    return render_block("planning/run.html", "proposal", **_context(found))
+
+
+@bp.post("/runs/<int:run_id>/requests/<int:request_id>/<int:slot>/lock")
+def lock(run_id, request_id, slot):
+    """Lock an ambassador in place, so the next proposal keeps them; or unlock."""
+    found = _run(run_id)
+    _request_of(found, request_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    choice = db.session.get(MatchChoice, (run_id, request_id, slot)) or abort(404)
+    if choice.locked == form.on:
+        return "", 204
+    choice.locked = form.on
+    db.session.commit()
+    return render_block("planning/run.html", "proposal", **_context(found))
+
+
+@bp.post("/runs/<int:run_id>/confirm")
+def confirm(run_id):
+    """Confirm the plan: the processes, their pairs, visits and bookings are created."""
+    found = _run(run_id)
+    if found.status != "done":
+        abort(409, _("Forslaget kan ikke bekræftes nu."))
+    try:
+        count = runs.confirm(found)
+    except runs.CannotConfirm as error:
+        abort(409, error.message)
+    flash(_("Planen er bekræftet: %(count)s forløb er oprettet.", count=count), "info")
+    return redirect(url_for("requests.index"))

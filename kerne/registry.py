@@ -1,0 +1,167 @@
+"""The ambassador registry: the coordinator's list, search, import and export,
+and each ambassador's own profile."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+
+from .auth import role_required
+from .extensions import db
+from .forms import AmbassadorForm, ProfileForm
+from .imports import ImportProblems, export_ambassadors, import_ambassadors, save_ambassador, set_unavailable, \
+    workplace_choices
+from .models import Ambassador, OrgUnit
+from .planning.commitments import all_ambassadors, commitments_of, totals
+
+bp = Blueprint("registry", __name__)
+MAX_SEARCH = 100
+
+
+def _filters() -> dict:
+    return {
+        "q": request.args.get("q", "").strip()[:100],
+        "department": request.args.get("department", type=int),
+        "profession": request.args.get("profession", "").strip()[:80],
+        "open": request.args.get("open") == "1",
+    }
+
+
+def _matching(ambassadors: list[Ambassador], filters: dict) -> list[Ambassador]:
+    """The ambassadors the search and filters leave."""
+    words = filters["q"].lower().split()
+    found = []
+    for ambassador in ambassadors:
+        text = f"{ambassador.name} {ambassador.email} {ambassador.profession} {ambassador.workplace.name}".lower()
+        if not all(word in text for word in words):
+            continue
+        if filters["department"] and ambassador.workplace.parent_id != filters["department"]:
+            continue
+        if filters["profession"] and ambassador.profession.lower() != filters["profession"].lower():
+            continue
+        if filters["open"] and commitments_of(ambassador).complete:
+            continue
+        found.append(ambassador)
+    return found
+
+
+@bp.get("/ambassadors")
+@role_required("coordinator")
+def index():
+    """The registry with search, filters and commitment totals."""
+    everyone = all_ambassadors()
+    filters = _filters()
+    context = {
+        "ambassadors": _matching(everyone, filters)[:MAX_SEARCH],
+        "total": len(everyone),
+        "filters": filters,
+        "departments": db.session.scalars(db.select(OrgUnit).where(OrgUnit.kind == "department").order_by(OrgUnit.name)),
+        "professions": sorted({a.profession for a in everyone}),
+        "totals": totals(everyone),
+        "commitments_of": commitments_of,
+        "limit": MAX_SEARCH,
+    }
+    return render_template("registry/index.html", **context)
+
+
+@bp.get("/ambassadors/rows")
+@role_required("coordinator")
+def rows():
+    """The table's rows for the active search (a fragment, never in the history)."""
+    filters = _filters()
+    return render_block("registry/index.html", "rows", ambassadors=_matching(all_ambassadors(), filters)[:MAX_SEARCH],
+                        commitments_of=commitments_of, limit=MAX_SEARCH)
+
+
+def _form(ambassador: Ambassador | None = None) -> AmbassadorForm:
+    form = AmbassadorForm(obj=ambassador)
+    form.workplace.choices = workplace_choices()
+    if ambassador is not None and request.method == "GET":
+        form.workplace.data = ambassador.workplace_id
+        form.unavailable.data = ambassador.unavailable_days
+    return form
+
+
+def _email_taken(form: AmbassadorForm, ambassador: Ambassador | None) -> bool:
+    other = db.session.scalar(db.select(Ambassador).where(db.func.lower(Ambassador.email) == form.email.data.lower()))
+    if other is not None and other is not ambassador:
+        form.email.errors = [_("Der er allerede en ambassadør med denne e-mail.")]
+        return True
+    return False
+
+
+@bp.route("/ambassadors/new", methods=["GET", "POST"])
+@role_required("coordinator")
+def new():
+    """Add an ambassador to the registry."""
+    form = _form()
+    if form.validate_on_submit() and not _email_taken(form, None):
+        ambassador = Ambassador()
+        save_ambassador(ambassador, form)
+        db.session.commit()
+        flash(_("%(name)s er tilføjet.", name=ambassador.name), "info")
+        return redirect(url_for(".index"))
+    return render_template("registry/edit.html", form=form, ambassador=None), 422 if form.errors else 200
+
+
+@bp.route("/ambassadors/<int:ambassador_id>", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(ambassador_id):
+    """Correct an ambassador, and see their commitments and history."""
+    ambassador = db.session.get(Ambassador, ambassador_id) or abort(404)
+    form = _form(ambassador)
+    if form.validate_on_submit() and not _email_taken(form, ambassador):
+        save_ambassador(ambassador, form)
+        db.session.commit()
+        flash(_("%(name)s er gemt.", name=ambassador.name), "info")
+        return redirect(url_for(".index"))
+    return render_template("registry/edit.html", form=form, ambassador=ambassador,
+                           commitments=commitments_of(ambassador)), 422 if form.errors else 200
+
+
+@bp.get("/ambassadors.csv")
+@role_required("coordinator")
+def export():
+    """The registry as CSV: for Excel in Danish (default) or plain (``?format=plain``)."""
+    excel = request.args.get("format") != "plain"
+    return Response(export_ambassadors(excel=excel), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=ambassadoerer.csv"})
+
+
+@bp.post("/ambassadors/import")
+@role_required("coordinator")
+def import_csv():
+    """Import or update ambassadors from a CSV file; a bad row stops the whole file."""
+    upload = request.files.get("file")
+    problems = [(1, _("Vælg en CSV-fil."))]
+    if upload is not None and upload.filename:
+        try:
+            count = import_ambassadors(upload.read())
+        except ImportProblems as error:
+            problems = error.problems
+        else:
+            flash(_("%(count)s ambassadører er importeret.", count=count), "info")
+            return redirect(url_for(".index"))
+    return render_template("registry/import_problems.html", problems=problems, back=url_for(".index")), 422
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@role_required("ambassador")
+def me():
+    """The ambassador's own profile: commitments, visits, calendar, and what they may correct."""
+    ambassador = current_user.ambassador
+    if ambassador is None:
+        return render_template("registry/me.html", ambassador=None)
+    form = ProfileForm(obj=ambassador)
+    if request.method == "GET":
+        form.unavailable.data = ambassador.unavailable_days
+    if form.validate_on_submit():
+        ambassador.phone = form.phone.data or None
+        ambassador.profession = form.profession.data
+        set_unavailable(ambassador, form.unavailable.data)
+        db.session.commit()
+        flash(_("Din profil er gemt."), "info")
+        return redirect(url_for(".me"))
+    visits = sorted((v for p in ambassador.processes for v in p.visits if v.scheduled_on),
+                    key=lambda v: v.scheduled_on)
+    return render_template("registry/me.html", ambassador=ambassador, form=form, visits=visits,
+                           commitments=commitments_of(ambassador)), 422 if form.errors else 200

@@ -1,0 +1,325 @@
+"""The coordinator's desk: organisation, registry, requests, planning, calendar."""
+import io
+import time
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from kerne.extensions import db
+from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, ProcessRequest, UnavailableDay, Visit
+
+from world import build, login
+
+SOON = date.today() + timedelta(days=30)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def add_request(world, workplace=None, start=SOON, **more) -> ProcessRequest:
+    wanted = ProcessRequest(
+        workplace=workplace or world.workplace, contact_name="Leder", contact_email="leder@example.dk",
+        visit1_start=start, visit1_end=start, visit2_start=start + timedelta(days=14),
+        visit2_end=start + timedelta(days=14), **more,
+    )
+    db.session.add(wanted)
+    db.session.commit()
+    return wanted
+
+
+def wait_for(run_id: int) -> MatchRun:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        db.session.commit()  # a fresh read of what the engine's thread wrote
+        run = db.session.get(MatchRun, run_id)
+        if run.status != "running":
+            return run
+        time.sleep(0.1)
+    raise AssertionError("the proposal did not finish")
+
+
+@pytest.fixture
+def coordinator(client):
+    world = build()
+    login(client, world.coordinator.email)
+    return world
+
+
+# ---- who may do what ------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/org", "/ambassadors", "/ambassadors/rows", "/ambassadors.csv", "/plan"])
+def test_coordinator_pages_refuse_others(client, app, path):
+    world = build()
+    assert client.get(path).status_code == 302
+    for email in (world.leader.email, world.first.email):
+        other = app.test_client()
+        login(other, email)
+        assert other.get(path).status_code == 403
+
+
+def test_requests_are_for_leaders_and_coordinators(client, app):
+    world = build()
+    login(client, world.first.email)
+    assert client.get("/requests").status_code == 403
+    leader = app.test_client()
+    login(leader, world.leader.email)
+    assert leader.get("/requests/new").status_code == 200
+
+
+def test_desk_forms_refuse_a_missing_csrf_token(client, coordinator):
+    response = client.post("/org", data={"name": "Ny", "kind": "area"}, csrf=False)
+    assert response.status_code == 400
+    assert count(OrgUnit) == 5
+
+
+# ---- the organisation tree -------------------------------------------------------------
+
+def test_units_are_added_under_the_right_kind_of_parent(client, coordinator):
+    assert client.post("/org", data={"name": "Kultur", "kind": "area", "parent": ""}).status_code == 302
+    area = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Kultur"))
+    response = client.post("/org", data={"name": "Bibliotek", "kind": "workplace", "parent": area.id})
+    assert response.status_code == 422
+    assert "Vælg afdeling" in response.get_data(as_text=True)
+    assert client.post("/org", data={"name": "Biblioteker", "kind": "department", "parent": area.id}).status_code == 302
+
+
+def test_a_unit_in_use_cannot_be_deleted(client, coordinator):
+    response = client.post(f"/org/{coordinator.workplace.id}/delete")
+    assert response.status_code == 409
+    assert "kan ikke slettes" in response.get_data(as_text=True)
+
+
+def test_org_csv_import_and_a_bad_file_imports_nothing(client, coordinator):
+    good = "id,name,kind,parent\nK,Kultur,område,\nK1,Biblioteker,afdeling,K\nK1a,Hovedbiblioteket,arbejdsplads,K1\n"
+    response = client.post("/org/import", data={"file": (io.BytesIO(good.encode()), "org.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalar(select(OrgUnit).where(OrgUnit.external_id == "K1a")).parent.external_id == "K1"
+    bad = "id,name,kind,parent\nX,Ny,område,\nY,,afdeling,X\nZ,Arb,arbejdsplads,NOPE\n"
+    response = client.post("/org/import", data={"file": (io.BytesIO(bad.encode()), "org.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Linje 3:" in page and "Linje 4:" in page and "NOPE" in page
+    assert db.session.scalar(select(OrgUnit).where(OrgUnit.external_id == "X")) is None
+
+
+# ---- the registry ------------------------------------------------------------------------
+
+def test_registry_lists_commitments_and_searches_actively(client, coordinator):
+    page = client.get("/ambassadors").get_data(as_text=True)
+    assert "Anna Berg" in page and "Bo Dam" in page and 'hx-get="/ambassadors/rows"' in page
+    rows = client.get("/ambassadors/rows?q=berg").get_data(as_text=True)
+    assert rows.lstrip().startswith('<tbody id="ambassador-rows">')
+    assert "Anna Berg" in rows and "Bo Dam" not in rows
+    department = coordinator.other_workplace.parent_id
+    rows = client.get(f"/ambassadors/rows?department={department}").get_data(as_text=True)
+    assert "Bo Dam" in rows and "Anna Berg" not in rows
+
+
+def test_filter_open_commitments(client, coordinator):
+    rows = client.get("/ambassadors/rows?open=1").get_data(as_text=True)
+    assert "Carl Eg" in rows  # nothing planned for him
+
+
+def ambassador_form(world, **changes) -> dict:
+    data = {"name": "Dorte Fisk", "email": "dorte@example.dk", "phone": "+45 12 34 56 78",
+            "workplace": world.workplace.id, "profession": "Sygeplejerske", "trained_on": "15-03-2026",
+            "capacity": "2", "active": "y", "unavailable": "2027-01-04\n05-01-2027"}
+    return {**data, **changes}
+
+
+def test_new_ambassador_with_dates_typed_the_danish_way(client, coordinator):
+    assert client.post("/ambassadors/new", data=ambassador_form(coordinator)).status_code == 302
+    dorte = db.session.scalar(select(Ambassador).where(Ambassador.email == "dorte@example.dk"))
+    assert dorte.trained_on == date(2026, 3, 15)
+    assert dorte.unavailable_days == [date(2027, 1, 4), date(2027, 1, 5)]
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"email": "ikke-en-mail"}, "gyldig e-mailadresse"),
+    ({"email": "anna.berg@example.dk"}, "allerede en ambassadør"),
+    ({"name": ""}, "Feltet skal udfyldes."),
+    ({"capacity": "99"}, "Mellem 0 og 20."),
+    ({"unavailable": "i morgen"}, "kan ikke læses"),
+    ({"name": "x" * 200}, "Højst 120 tegn."),
+])
+def test_bad_ambassador_input_is_refused(client, coordinator, changes, message):
+    response = client.post("/ambassadors/new", data=ambassador_form(coordinator, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_csv_export_import_round_trip_gives_the_same_registry(client, coordinator):
+    world = coordinator
+    client.post("/ambassadors/new", data=ambassador_form(world))
+
+    def registry():
+        db.session.commit()
+        return sorted((a.name, a.email, a.phone, a.workplace_id, a.profession, a.trained_on, a.active, a.capacity,
+                       tuple(a.unavailable_days)) for a in db.session.scalars(select(Ambassador)))
+
+    before = registry()
+    for fmt in ("", "plain"):
+        exported = client.get(f"/ambassadors.csv?format={fmt}").data
+        assert exported.startswith(b"\xef\xbb\xbf") == (fmt == "")
+        assert (b";" in exported.splitlines()[0]) == (fmt == "")
+        # everything the file holds is changed in the registry, then read back from the file
+        db.session.execute(UnavailableDay.__table__.delete())
+        db.session.execute(Ambassador.__table__.update().values(
+            name="X", phone=None, profession="Y", trained_on=None, active=False, capacity=9,
+            workplace_id=world.other_workplace.id))
+        db.session.commit()
+        response = client.post("/ambassadors/import", data={"file": (io.BytesIO(exported), "a.csv")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert registry() == before
+
+
+def test_bad_ambassador_file_names_the_lines_and_imports_nothing(client, coordinator):
+    text = ("\ufeffname;email;workplace;profession;active\r\nNy Person;ny@example.dk;Fjordskolen;Lærer;ja\r\n"
+            "Anden;ny@example.dk;Fjordskolen;Lærer;ja\r\nTredje;t@example.dk;Findes Ikke;Lærer;ja\r\n"
+            "Fjerde;f@example.dk;Fjordskolen;Lærer;måske\r\n")
+    response = client.post("/ambassadors/import", data={"file": (io.BytesIO(text.encode()), "a.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for line in ("Linje 3:", "Linje 4:", "Linje 5:"):
+        assert line in page
+    assert "Intet er ændret" in page
+    assert count(Ambassador) == 3
+
+
+def test_ambassador_corrects_own_profile(client, app):
+    world = build()
+    login(client, world.first.email)
+    page = client.get("/me").get_data(as_text=True)
+    assert "Anna Berg" in page and "/calendar/" in page
+    assert client.post("/me", data={"phone": "22 33 44 55", "profession": "Lærer", "unavailable": "2027-02-01"}).status_code == 302
+    db.session.commit()
+    assert world.first.unavailable_days == [date(2027, 2, 1)]
+    response = client.post("/me", data={"phone": "ring mig", "profession": "Lærer", "unavailable": ""})
+    assert response.status_code == 422
+
+
+# ---- requests -----------------------------------------------------------------------------
+
+def request_form(world, **changes) -> dict:
+    data = {"workplace": world.workplace.id, "contact_name": "Lise Leder", "contact_email": "lise@example.dk",
+            "target_groups": "Elever", "visit1_start": SOON.isoformat(), "visit1_end": "",
+            "visit2_start": (SOON + timedelta(days=14)).isoformat(), "visit2_end": "", "notes": ""}
+    return {**data, **changes}
+
+
+def test_leader_requests_a_process_and_sees_only_their_own(client, app):
+    world = build()
+    add_request(world)  # someone else's
+    login(client, world.leader.email)
+    assert client.post("/requests/new", data=request_form(world)).status_code == 302
+    page = client.get("/requests").get_data(as_text=True)
+    assert page.count('class="process"') == 1 and "Lise Leder" in page
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"visit2_start": SOON.isoformat()}, "Besøg 2 skal ligge efter besøg 1."),
+    ({"visit1_end": (SOON - timedelta(days=1)).isoformat()}, "kan ikke slutte, før den begynder"),
+    ({"visit1_start": ""}, "Vælg en dato for besøg 1."),
+    ({"contact_email": "x"}, "gyldig e-mailadresse"),
+])
+def test_bad_requests_are_refused(client, coordinator, changes, message):
+    response = client.post("/requests/new", data=request_form(coordinator, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_withdrawing_a_request(client, coordinator):
+    wanted = add_request(coordinator)
+    assert client.post(f"/requests/{wanted.id}/cancel").status_code == 302
+    db.session.commit()
+    assert wanted.status == "cancelled"
+    assert client.post(f"/requests/{wanted.id}/cancel").status_code == 409
+
+
+# ---- planning -----------------------------------------------------------------------------
+
+def test_propose_adjust_and_confirm(client, coordinator):
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    response = client.post("/plan/runs")
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    run = wait_for(run_id)
+    assert run.status == "done"
+    page = client.get(f"/plan/runs/{run_id}").get_data(as_text=True)
+    assert "Bekræft planen" in page and "opfylder sin forpligtelse" in page
+    members = {c.ambassador_id for c in run.choices}
+    assert world.first.id in members  # the only one from another department
+
+    # swapping in someone from the partner's department breaks a rule, and it is shown
+    slot = next(c.slot for c in run.choices if c.ambassador_id == world.first.id)
+    response = client.post(f"/plan/runs/{run_id}/requests/{wanted.id}/{slot}", data={"ambassador": world.outsider.id})
+    html = response.get_data(as_text=True)
+    assert "er fra samme afdeling som makkeren" in html and "disabled" in html
+    assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 409
+    client.post(f"/plan/runs/{run_id}/requests/{wanted.id}/{slot}", data={"ambassador": world.first.id})
+
+    assert client.post(f"/plan/runs/{run_id}/requests/{wanted.id}/0/lock", data={"value": "1"}).status_code in (200, 204)
+    assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 302
+    db.session.commit()
+    assert wanted.status == "planned"
+    process = wanted.process
+    assert {a.id for a in process.facilitators} == members
+    assert [v.scheduled_on for v in process.visits] == [SOON, SOON + timedelta(days=14)]
+    assert count(Booking) == 4
+    assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 409
+
+
+def test_proposal_polls_progress_with_204_while_unchanged(client, coordinator):
+    add_request(coordinator, workplace=coordinator.other_workplace)
+    run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
+    run = wait_for(run_id)
+    response = client.get(f"/plan/runs/{run_id}/proposal?seen={run.progress}")
+    assert response.status_code == 200 and 'id="proposal"' in response.get_data(as_text=True)
+    assert client.get("/plan/runs/999").status_code == 404
+
+
+def test_unstaffable_requests_say_why(client, coordinator):
+    add_request(coordinator, workplace=coordinator.workplace)  # only Bo Dam and Carl Eg, one department, are free
+    db.session.add(UnavailableDay(ambassador_id=coordinator.first.id, day=SOON))
+    db.session.commit()
+    run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
+    wait_for(run_id)
+    page = client.get(f"/plan/runs/{run_id}").get_data(as_text=True)
+    assert "alle fra samme afdeling" in page
+
+
+def test_nobody_is_booked_twice_on_one_day_by_the_database_itself(coordinator):
+    process = Process(workplace=coordinator.workplace)
+    process.visits = [Visit(number=1)]
+    db.session.add(process)
+    db.session.flush()
+    db.session.add(Booking(ambassador_id=coordinator.first.id, day=SOON, visit_id=process.visits[0].id))
+    db.session.commit()
+    db.session.add(Booking(ambassador_id=coordinator.first.id, day=SOON, visit_id=process.visits[0].id))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+# ---- calendar -----------------------------------------------------------------------------
+
+def test_calendar_download_and_secret_feed(client, app):
+    world = build()
+    login(client, world.first.email)
+    response = client.get("/me/calendar.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    events = [c for c in Calendar.from_ical(response.data).walk("VEVENT")]
+    assert len(events) == 2
+    assert "Fjordskolen" in str(events[0]["summary"])
+    feed = app.test_client().get(f"/calendar/{world.first.calendar_token}.ics")  # no sign-in: the token is the key
+    assert feed.status_code == 200
+    assert [e["uid"] for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [e["uid"] for e in events]
+    assert app.test_client().get("/calendar/not-the-token-but-long-enough-to-try-it.ics").status_code == 404
