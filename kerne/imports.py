@@ -33,6 +33,16 @@ class ImportProblems(Exception):
         self.problems = sorted(problems)
 
 
+def from_upload(upload, load) -> tuple[int | None, list[tuple[int, str]]]:
+    """Run an importer on an uploaded file: (how many were imported, or the problems)."""
+    if upload is None or not upload.filename:
+        return None, [(1, _("Vælg en CSV-fil."))]
+    try:
+        return load(upload.read()), []
+    except ImportProblems as error:
+        return None, error.problems
+
+
 def _describe(code: str) -> str:
     kind, _sep, detail = code.partition(":")
     if kind == "missing_columns":
@@ -123,6 +133,13 @@ def workplace_choices() -> list[tuple[int, str]]:
     return [(u.id, u.name) for u in units]
 
 
+def _workplace_of(row: csvfiles.Row, workplaces: dict[str, int], problems: list) -> int | None:
+    workplace = workplaces.get(row.values.get("workplace", "").lower())
+    if workplace is None:
+        problems.append((row.line, _("Arbejdspladsen »%(name)s« findes ikke.", name=row.values.get("workplace", ""))))
+    return workplace
+
+
 def _workplace_lookup() -> dict[str, int]:
     """A workplace by its external id, or by its name."""
     lookup = {}
@@ -162,9 +179,8 @@ def import_ambassadors(data: bytes) -> int:
     checked = []
     for row in rows:
         values = dict(row.values)
-        workplace = workplaces.get(values.get("workplace", "").lower())
+        workplace = _workplace_of(row, workplaces, problems)
         if workplace is None:
-            problems.append((row.line, _("Arbejdspladsen »%(name)s« findes ikke.", name=values.get("workplace", ""))))
             continue
         active = yes_no(values.get("active") or "ja")
         if not isinstance(active, bool):
@@ -225,9 +241,8 @@ def import_requests(data: bytes) -> int:
     checked = []
     for row in rows:
         values = dict(row.values)
-        workplace = workplaces.get(values.get("workplace", "").lower())
+        workplace = _workplace_of(row, workplaces, problems)
         if workplace is None:
-            problems.append((row.line, _("Arbejdspladsen »%(name)s« findes ikke.", name=values.get("workplace", ""))))
             continue
         form = RequestForm(formdata=MultiDict({**values, "workplace": str(workplace)}), meta={"csrf": False})
         form.workplace.choices = choices

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from .auth import role_required
 from .extensions import db
 from .forms import UnitForm
-from .imports import ImportProblems, import_org
+from .imports import from_upload, import_org
 from .models import Ambassador, OrgUnit, Process, ProcessRequest
 from .vocabulary import ORG_KIND_LABELS
 
@@ -100,12 +100,8 @@ def delete(unit_id):
 @bp.post("/import")
 def import_csv():
     """Import areas, departments and workplaces from a CSV file (id,name,kind,parent)."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return _page(_form(), 422, problems=[(1, _("Vælg en CSV-fil."))])
-    try:
-        count = import_org(upload.read())
-    except ImportProblems as error:
-        return _page(_form(), 422, problems=error.problems)
+    count, problems = from_upload(request.files.get("file"), import_org)
+    if problems:
+        return _page(_form(), 422, problems=problems)
     flash(_("%(count)s enheder er importeret.", count=count), "info")
     return redirect(url_for(".tree"))

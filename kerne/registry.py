@@ -8,7 +8,7 @@ from jinja2_fragments.flask import render_block
 from .auth import role_required
 from .extensions import db
 from .forms import AmbassadorForm, ProfileForm
-from .imports import ImportProblems, export_ambassadors, import_ambassadors, save_ambassador, set_unavailable, \
+from .imports import from_upload, export_ambassadors, import_ambassadors, save_ambassador, set_unavailable, \
     workplace_choices
 from .models import Ambassador, OrgUnit
 from .planning.commitments import all_ambassadors, commitments_of, totals
@@ -131,16 +131,10 @@ def export():
 @role_required("coordinator")
 def import_csv():
     """Import or update ambassadors from a CSV file; a bad row stops the whole file."""
-    upload = request.files.get("file")
-    problems = [(1, _("Vælg en CSV-fil."))]
-    if upload is not None and upload.filename:
-        try:
-            count = import_ambassadors(upload.read())
-        except ImportProblems as error:
-            problems = error.problems
-        else:
-            flash(_("%(count)s ambassadører er importeret.", count=count), "info")
-            return redirect(url_for(".index"))
+    count, problems = from_upload(request.files.get("file"), import_ambassadors)
+    if not problems:
+        flash(_("%(count)s ambassadører er importeret.", count=count), "info")
+        return redirect(url_for(".index"))
     return render_template("registry/import_problems.html", problems=problems, back=url_for(".index")), 422
 
 

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from . import vocabulary
@@ -42,5 +42,6 @@ def init_app(app) -> None:
         return {"locale": str(get_locale()), "poll_interval_ms": current_app.config["POLL_INTERVAL_MS"]}
 
     app.jinja_env.filters["step_end"] = lambda started, minutes: started + timedelta(minutes=minutes)
+    app.jinja_env.filters["decimal"] = lambda value, places=1: format_decimal(round(value, places))
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -164,7 +164,8 @@ def free_port() -> int:
 def running_server(database_url: str, workers: int = 2, threads: int = 4):
     """The app under gunicorn on loopback, as in production."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT),
+           "KERNE_MATCH_SECONDS": "3"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],

@@ -7,19 +7,12 @@ from playwright.sync_api import expect
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, Idea, Revision
 
-from world import PASSWORD, build
+from world import build, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 THREE_SECONDS = 3000
 
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    expect(page).to_have_url(f"{base}/")
 
 
 def join_by_code(context, base, code, name):

@@ -5,7 +5,7 @@ from kerne.extensions import db
 from kerne.models import Idea, WorkTask
 from kerne.workshop.visits import close_visit, go_to_step, open_visit, steps_of
 
-from world import PASSWORD, build
+from world import build, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -40,13 +40,6 @@ def check(page, url):
     problems = page.evaluate(PROBLEMS)
     assert problems == [], f"{url}: {problems}"
 
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture
@@ -103,7 +96,17 @@ def test_staff_pages(small_phone, app, live_server):
         check(small_phone, f"{live_server}/visits/{world.visit.id}/console")
         check(small_phone, f"{live_server}/visits/{world.visit.id}/projector")
     check(small_phone, f"{live_server}/processes/{world.process.id}")
+    check(small_phone, f"{live_server}/me")
     small_phone.click("button:has-text('Log ud')")
     sign_in(small_phone, live_server, world.coordinator.email)
     check(small_phone, f"{live_server}/")
     check(small_phone, f"{live_server}/visits/{world.visit.id}/console")  # the 403 page
+    from test_desk import add_request
+
+    add_request(world, workplace=world.other_workplace)
+    for path in ("/org", f"/org/{world.workplace.id}", "/ambassadors", "/ambassadors/new",
+                 f"/ambassadors/{world.first.id}", "/requests", "/requests/new", "/plan"):
+        check(small_phone, live_server + path)
+    small_phone.click("button:has-text('Foreslå plan')")
+    small_phone.locator("button:has-text('Bekræft planen')").wait_for(timeout=20_000)
+    check(small_phone, small_phone.url)

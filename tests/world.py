@@ -106,3 +106,12 @@ def fresh(model, row_id):
 
 def only(query):
     return db.session.scalars(select(query)).all()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """Sign in through the login page of a browser."""
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")

@@ -12,9 +12,9 @@ from ..auth import role_required
 from ..extensions import db
 from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
 from ..models import Idea, Visit, WorkTask
-from . import ideas, tasks, visits
+from . import ideas, visits
 from .board import answer_change, render_live, render_page
-from .live import Actor, lock_visit, row_in
+from .live import Actor, lock_visit, row_in, set_flag
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 
@@ -120,14 +120,18 @@ def lock(visit_id):
     return _saved(visit, visits.set_locked(visit, form.on))
 
 
-@bp.post("/ideas/<int:idea_id>/hidden")
-def hide_idea(visit_id, idea_id):
-    """Hide an idea from the room, or show it again."""
+def _toggle(visit_id: int, model, row_id: int, flag: str):
     visit = _open_for_change(visit_id)
     form = ToggleForm()
     if not form.validate():
         abort(422)
-    return _saved(visit, ideas.set_hidden(visit, row_in(visit, Idea, idea_id), form.on))
+    return _saved(visit, set_flag(visit, row_in(visit, model, row_id), flag, form.on))
+
+
+@bp.post("/ideas/<int:idea_id>/hidden")
+def hide_idea(visit_id, idea_id):
+    """Hide an idea from the room, or show it again."""
+    return _toggle(visit_id, Idea, idea_id, "hidden")
 
 
 @bp.post("/ideas/<int:idea_id>/merge")
@@ -153,8 +157,4 @@ def merge_idea(visit_id, idea_id):
 @bp.post("/tasks/<int:task_id>/removed")
 def remove_task(visit_id, task_id):
     """Take a task off the list (a duplicate, say), or put it back."""
-    visit = _open_for_change(visit_id)
-    form = ToggleForm()
-    if not form.validate():
-        abort(422)
-    return _saved(visit, tasks.set_removed(visit, row_in(visit, WorkTask, task_id), form.on))
+    return _toggle(visit_id, WorkTask, task_id, "removed")

@@ -57,14 +57,6 @@ def set_dots(visit: Visit, participant_id: int, idea: Idea, dots: int) -> bool:
     return True
 
 
-def set_hidden(visit: Visit, idea: Idea, hidden: bool) -> bool:
-    if idea.hidden == hidden:
-        return False
-    idea.hidden = hidden
-    bump(visit)
-    return True
-
-
 def merge_ideas(visit: Visit, actor: Actor, source: Idea, target: Idea) -> None:
     """Fold ``source`` into ``target``: both texts, and every dot, end up on ``target``."""
     text = f"{target.text}{MERGE_SEPARATOR}{source.text}"

@@ -56,6 +56,15 @@ def row_in(visit: Visit, model, row_id: int):
     return row
 
 
+def set_flag(visit: Visit, row, name: str, value: bool) -> bool:
+    """Switch a flag of a row of the visit (an idea hidden, a task removed); False if it already was."""
+    if getattr(row, name) == value:
+        return False
+    setattr(row, name, value)
+    bump(visit)
+    return True
+
+
 def current_version(public_id: str) -> tuple[int, int] | None:
     """The visit's id and version: the one indexed read an unchanged poll costs.
 

@@ -45,14 +45,6 @@ def move_task(visit: Visit, task: WorkTask, position: int) -> bool:
     return True
 
 
-def set_removed(visit: Visit, task: WorkTask, removed: bool) -> bool:
-    if task.removed == removed:
-        return False
-    task.removed = removed
-    bump(visit)
-    return True
-
-
 def vote(visit: Visit, participant_id: int, task: WorkTask, choice: str) -> bool:
     existing = db.session.get(TaskVote, (task.id, participant_id))
     if existing is not None and existing.choice == choice:
