@@ -59,3 +59,18 @@ def test_every_plan_obeys_the_hard_rules_and_staffs_at_least_the_greedy_baseline
     assert len(chosen) >= len(greedy(instance))
     assert {a.request for a in plan.assignments} | {u.request for u in plan.unstaffed} == {r.id for r in problem.requests}
     assert plan.objective["staffed"] <= plan.bounds["staffed"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_moving_members_further_apart_keeps_the_rules_and_everything_above_distance(problem):
+    from kerne.matching.rules import evaluate, farther, seed
+
+    instance = Instance(problem)
+    start = seed(instance)
+    moved = farther(instance, start, instance.free)
+    assert violations(instance, moved) == []
+    before, after = evaluate(instance, start), evaluate(instance, moved)
+    assert after["staffed"] == before["staffed"]
+    assert after["commitments"] >= before["commitments"]
+    assert after["distance"] >= before["distance"]

@@ -192,6 +192,50 @@ def seed(instance: Instance) -> Assignments:
     return {r: (pair[0], pair[1]) for r, pair in members.items() if len(pair) == 2}
 
 
+def farther(instance: Instance, assignments: Assignments, mask: np.ndarray, rounds: int = 3) -> Assignments:
+    """Move members for more distance where nothing above distance gets worse.
+
+    A member is replaced by a candidate of ``mask`` further from the request when
+    the swap breaks no hard rule and takes no commitment away (the member has
+    another process of the same kind, or that commitment was met already). Used
+    to start the distance stage from a better plan than the one before it.
+    """
+    plan = dict(assignments)
+    uses: dict[int, list[int]] = defaultdict(list)
+    for r, pair in plan.items():
+        for a in pair:
+            uses[a].append(r)
+    own, locked = instance.own, set(instance.locks)
+    for _round in range(rounds):
+        improved = False
+        for r in list(plan):
+            for slot in (0, 1):
+                member, partner = plan[r][slot], plan[r][1 - slot]
+                if (r, member) in locked:
+                    continue
+                ambassador = instance.ambassadors[member]
+                kind_done = ambassador.own_done if own[r, member] else ambassador.other_done
+                same_kind = [q for q in uses[member] if q != r and own[q, member] == own[r, member]]
+                if not (kind_done or same_kind):
+                    continue  # this process is what meets one of the member's commitments
+                now = instance.distance[r, member] + instance.pair_distance(member, partner)
+                best, best_gain = None, 0
+                for a in map(int, np.flatnonzero(mask[r])):
+                    if a in plan[r]:
+                        continue
+                    gain = instance.distance[r, a] + instance.pair_distance(a, partner) - now
+                    if gain > best_gain and not rules_broken_by(instance, plan, r, a, partner):
+                        best, best_gain = a, gain
+                if best is not None:
+                    plan[r] = (best, partner) if slot == 0 else (partner, best)
+                    uses[member].remove(r)
+                    uses[best].append(r)
+                    improved = True
+        if not improved:
+            break
+    return plan
+
+
 def why_unstaffed(instance: Instance, r: int, assignments: Assignments) -> Unstaffed:
     request = instance.requests[r]
     free = [int(a) for a in np.flatnonzero(instance.free[r])]

@@ -21,7 +21,7 @@ from ortools.graph.python import max_flow
 from .instance import Candidate, Instance
 from .milp import Expr, Milp, add, scale
 from .model import LEVELS, Plan, Problem
-from .rules import Assignments, evaluate, explain, greedy, load_penalty, seed
+from .rules import Assignments, evaluate, explain, farther, greedy, load_penalty, seed
 
 # Up to this many (request, ambassador) candidates the whole problem is solved.
 EXACT_LIMIT = 5_000
@@ -293,6 +293,8 @@ class Model:
 
 
 STAGES = (("staffed", "commitments", True), ("distance", "professions", True), ("load", "repeats", False))
+# How the time is shared between the stages: distance is the hardest to prove (bench/matching.py).
+STAGE_SHARES = (0.3, 0.5, 0.2)
 
 
 def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
@@ -303,7 +305,8 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
     exact = size <= EXACT_LIMIT
     starts = [greedy(instance), seed(instance)]
     best = max(starts, key=lambda plan: (len(plan), evaluate(instance, plan)["commitments"]))
-    candidates = instance.candidates_of(instance.free if exact else prune(instance, best))
+    mask = instance.free if exact else prune(instance, best)
+    candidates = instance.candidates_of(mask)
     method = "exact" if exact else f"pruned to {sum(len(row) for row in candidates)} of {size} candidates"
     if progress:
         progress(f"model: {method}")
@@ -314,7 +317,8 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
         weight = model.ranges[second] + 1
         objective = add(scale(model.levels[first][0], weight), model.levels[second][0])
         left = 0.95 * seconds - (time.perf_counter() - started)  # the rest: bounds and explanations
-        result = model.milp.solve(objective, maximize, left / (len(STAGES) - number + 1), values,
+        share = STAGE_SHARES[number - 1] / sum(STAGE_SHARES[number - 1:])
+        result = model.milp.solve(objective, maximize, left * share, values,
                                   workers=1 if exact else 8)
         if result.values is None:
             proven = False
@@ -322,6 +326,10 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
         proven = proven and result.optimal
         values = result.values
         best = model.assignments(values)
+        if first == "staffed":  # start the distance stage from a plan moved further apart
+            better = farther(instance, best, mask)
+            if evaluate(instance, better)["commitments"] >= evaluate(instance, best)["commitments"]:
+                best, values = better, model.start(better) or values
         reached = round(result.objective)
         model.milp.row(objective, lower=reached) if maximize else model.milp.row(objective, upper=reached)
         if progress:
