@@ -140,6 +140,24 @@ def _workplace_of(row: csvfiles.Row, workplaces: dict[str, int], problems: list)
     return workplace
 
 
+def _row_forms(rows: list[csvfiles.Row], form_class, problems: list, prepare=None):
+    """Each row checked by the page's form, its workplace looked up by id or name.
+    ``prepare`` may adjust a row's values first (or return None to skip it)."""
+    workplaces, choices = _workplace_lookup(), workplace_choices()
+    for row in rows:
+        workplace = _workplace_of(row, workplaces, problems)
+        if workplace is None:
+            continue
+        values = {**row.values, "workplace": str(workplace)}
+        if prepare is not None and (values := prepare(row, values, problems)) is None:
+            continue
+        form = form_class(formdata=MultiDict(values), meta={"csrf": False})
+        form.workplace.choices = choices
+        if not form.validate():
+            problems += _form_problems(row.line, form)
+        yield row, form
+
+
 def _workplace_lookup() -> dict[str, int]:
     """A workplace by its external id, or by its name."""
     lookup = {}
@@ -174,24 +192,15 @@ def import_ambassadors(data: bytes) -> int:
     """The registry (``id,name,email,phone,workplace,profession,trained_on,active,capacity,unavailable``)."""
     rows = _rows(data, AMBASSADOR_COLUMNS, ("name", "email", "workplace", "profession"))
     problems = _duplicates(rows, "email", _("E-mail")) + _duplicates(rows, "id", "Id")
-    workplaces = _workplace_lookup()
-    choices = workplace_choices()
-    checked = []
-    for row in rows:
-        values = dict(row.values)
-        workplace = _workplace_of(row, workplaces, problems)
-        if workplace is None:
-            continue
+
+    def prepare(row, values, problems):
         active = yes_no(values.get("active") or "ja")
         if not isinstance(active, bool):
             problems.append((row.line, _("Aktiv skal være ja eller nej, ikke »%(value)s«.", value=active)))
-            continue
-        values.update(workplace=str(workplace), active="ja" if active else "", capacity=values.get("capacity") or "3")
-        form = AmbassadorForm(formdata=MultiDict(values), meta={"csrf": False})
-        form.workplace.choices = choices
-        if not form.validate():
-            problems += _form_problems(row.line, form)
-        checked.append((values.get("id", ""), form))
+            return None
+        return {**values, "active": "ja" if active else "", "capacity": values.get("capacity") or "3"}
+
+    checked = [(row.values.get("id", ""), form) for row, form in _row_forms(rows, AmbassadorForm, problems, prepare)]
     if problems:
         raise ImportProblems(problems)
     for external_id, form in checked:
@@ -236,24 +245,15 @@ def import_requests(data: bytes) -> int:
     rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
                                          "visit2_start"))
     problems = _duplicates(rows, "id", "Id")
-    workplaces = _workplace_lookup()
-    choices = workplace_choices()
     checked = []
-    for row in rows:
-        values = dict(row.values)
-        workplace = _workplace_of(row, workplaces, problems)
-        if workplace is None:
-            continue
-        form = RequestForm(formdata=MultiDict({**values, "workplace": str(workplace)}), meta={"csrf": False})
-        form.workplace.choices = choices
-        if not form.validate():
-            problems += _form_problems(row.line, form)
-        if not values.get("id"):
+    for row, form in _row_forms(rows, RequestForm, problems):
+        external_id = row.values.get("id", "")
+        if not external_id:
             problems.append((row.line, _("Id skal udfyldes.")))
-        existing = _by_external_id(ProcessRequest, values.get("id", ""))
+        existing = _by_external_id(ProcessRequest, external_id)
         if existing is not None and existing.status != "open":
-            problems.append((row.line, _("Anmodningen »%(id)s« er allerede planlagt.", id=values["id"])))
-        checked.append((values.get("id", ""), existing, form))
+            problems.append((row.line, _("Anmodningen »%(id)s« er allerede planlagt.", id=external_id)))
+        checked.append((external_id, existing, form))
     if problems:
         raise ImportProblems(problems)
     for external_id, existing, form in checked:
