@@ -180,7 +180,7 @@ class FlexibleDateField(StringField):
             self.data = parse_date(text)
         except ValueError:
             self.data = None
-            raise ValidationError(_l("Skriv datoen som åååå-mm-dd eller dd-mm-åååå."))
+            raise ValidationError(_l("Skriv datoen som åååå-mm-dd eller dd-mm-åååå.")) from None
 
     def _value(self):
         return self.data.isoformat() if isinstance(self.data, date) else (self.raw_data or [""])[0]

@@ -13,11 +13,12 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app):
         if not app.secret_key:
             return None
-        return self._serializer(app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        return _serializer(app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
 
-    @lru_cache(maxsize=4)
-    def _serializer(self, secret_key, fallbacks):
-        return super().get_signing_serializer(_Keys(secret_key, fallbacks))
+
+@lru_cache(maxsize=4)
+def _serializer(secret_key, fallbacks):
+    return SecureCookieSessionInterface().get_signing_serializer(_Keys(secret_key, fallbacks))
 
 
 class _Keys:
