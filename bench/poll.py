@@ -31,7 +31,7 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> tuple[float, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="floor and Kerne measured alternately, medians kept")
+    parser.add_argument("--rounds", type=int, default=5, help="floor and Kerne measured alternately, medians kept")
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     workers, threads = server_settings()

@@ -35,6 +35,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server's connections can drop; a SQLite file's cannot, and a ping costs a poll as much as its read.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     app.session_interface = SessionInterface()
     db.init_app(app)
@@ -46,6 +49,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    # Kerne signs nobody in with "remember me"; Flask-Login's hook for that cookie would
+    # read the session on every request, polls included (see kerne/sessions.py).
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
     from . import auth, calendar, cli, errors, home, join, organisation, process_requests, registry, templating
     from .planning import views as planning

@@ -55,7 +55,6 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("KERNE_SECURE_COOKIES") == "1"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # How long a participant's join cookie is kept by the phone.
     PARTICIPANT_COOKIE_DAYS = 7
     # How long the matching engine may compute a proposal, in seconds.
