@@ -69,6 +69,7 @@ def test_moving_members_further_apart_keeps_the_rules_and_everything_above_dista
     instance = Instance(problem)
     start = seed(instance)
     moved = farther(instance, start, instance.free)
+    assert violations(instance, start) == []
     assert violations(instance, moved) == []
     before, after = evaluate(instance, start), evaluate(instance, moved)
     assert after["staffed"] == before["staffed"]

@@ -165,6 +165,18 @@ def seed(instance: Instance) -> Assignments:
         spare[a] -= 1
         taken[a] |= instance.requests[r].days
 
+    key = instance.preference
+
+    def fill(r: int) -> None:
+        columns = np.flatnonzero(free[r])
+        for a in map(int, columns[np.argsort(-key[r, columns], kind="stable")]):
+            if len(members[r]) == 2:
+                break
+            if fits(r, a):
+                join(r, a)
+
+    for r in {r for r, _a in instance.locks}:  # a locked request gets its partner before anyone else is placed
+        fill(r)
     own, ambassadors = instance.own, instance.ambassadors
     open_own = [a for a, x in enumerate(ambassadors) if not x.own_done]
     for a in sorted(open_own, key=lambda a: int((free[:, a] & own[:, a]).sum())):  # fewest chances first
@@ -181,14 +193,8 @@ def seed(instance: Instance) -> Assignments:
             if fits(r, a):
                 join(r, a)
                 break
-    key = instance.preference
     for r in range(len(instance.requests)):
-        columns = np.flatnonzero(free[r])
-        for a in map(int, columns[np.argsort(-key[r, columns], kind="stable")]):
-            if len(members[r]) == 2:
-                break
-            if fits(r, a):
-                join(r, a)
+        fill(r)
     return {r: (pair[0], pair[1]) for r, pair in members.items() if len(pair) == 2}
 
 
