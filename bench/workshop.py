@@ -69,7 +69,7 @@ class Phone(threading.Thread):
         match = re.search(r'data-version="(\d+)"', text)
         if match:
             self.version = int(match.group(1))
-        for part, value in re.findall(r'id="f-draft-\d+-(\w+)"[^>]*?data-base="([^"]*)"', text, re.S):
+        for part, value in re.findall(r'id="f-draft-\d+-(\w+)"[^>]*?data-base="([^"]*)"', text, re.DOTALL):
             self.bases[part] = html.unescape(value)
 
     def poll(self) -> None:
@@ -102,7 +102,7 @@ class Phone(threading.Thread):
 
     def open_page(self) -> None:
         """Load the participant page, as the phone did when it joined (not measured)."""
-        status, text = self.request("GET", self.path)
+        _status, text = self.request("GET", self.path)
         self.token = re.search(r'"X-CSRFToken": "([^"]+)"', text).group(1)
         self.absorb(text)
 

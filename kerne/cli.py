@@ -1,7 +1,6 @@
 """Command-line tasks: ``flask --app app <command>``."""
-import os
-
 import json
+import os
 
 import click
 from flask import url_for

@@ -58,6 +58,6 @@ class Config:
     # How long a participant's join cookie is kept by the phone.
     PARTICIPANT_COOKIE_DAYS = 7
     # How long the matching engine may compute a proposal, in seconds.
-    MATCH_SECONDS = float(os.environ.get("KERNE_MATCH_SECONDS", 10))
+    MATCH_SECONDS = float(os.environ.get("KERNE_MATCH_SECONDS", "10"))
     # How often phones ask for changes, in milliseconds.
     POLL_INTERVAL_MS = 2000

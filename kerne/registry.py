@@ -8,8 +8,14 @@ from jinja2_fragments.flask import render_block
 from .auth import role_required
 from .extensions import db
 from .forms import AmbassadorForm, ProfileForm
-from .imports import from_upload, export_ambassadors, import_ambassadors, save_ambassador, set_unavailable, \
-    workplace_choices
+from .imports import (
+    export_ambassadors,
+    from_upload,
+    import_ambassadors,
+    save_ambassador,
+    set_unavailable,
+    workplace_choices,
+)
 from .models import Ambassador, OrgUnit
 from .planning.commitments import all_ambassadors, commitments_of, totals
 

@@ -1,10 +1,9 @@
 """Staff sign-in, the front page by role, a process's results, the language switch."""
 import pytest
+from world import PASSWORD, build, login
 
 from kerne.extensions import db
 from kerne.workshop.visits import close_visit
-
-from world import PASSWORD, build, login
 
 
 def test_welcome_page_offers_the_code_field_and_sign_in(client):

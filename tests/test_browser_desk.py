@@ -5,10 +5,9 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
+from world import sign_in, user
 
 from kerne.extensions import db
-
-from world import sign_in, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

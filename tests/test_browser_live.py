@@ -3,11 +3,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from world import build, sign_in
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, Idea, Revision
-
-from world import build, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -71,7 +70,7 @@ def test_phones_follow_the_step_the_facilitator_shows(room):
 
 
 def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
-    world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
+    _world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     field_a, field_b = draft_field(a, "core_task"), draft_field(b, "core_task")
     field_a.click()
@@ -107,7 +106,7 @@ def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
 
 
 def test_offline_phone_keeps_its_text_and_saves_it_when_back(room):
-    world, console, _projector, (ctx_a, a), (_ctx_b, b) = room
+    _world, console, _projector, (ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     field = draft_field(a, "effect")
     expect(field).to_be_visible(timeout=THREE_SECONDS)

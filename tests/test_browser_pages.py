@@ -1,11 +1,10 @@
 """Every page on a 360×640 phone: no sideways scrolling, Danish, labelled, reachable by keyboard."""
 import pytest
+from world import build, sign_in
 
 from kerne.extensions import db
 from kerne.models import Idea, WorkTask
 from kerne.workshop.visits import close_visit, go_to_step, open_visit, steps_of
-
-from world import build, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

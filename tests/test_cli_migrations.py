@@ -4,11 +4,10 @@ import re
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
+from world import PASSWORD
 
 from kerne.extensions import db
 from kerne.models import Ambassador, OrgUnit, PlaybookStep, Process, User, Visit
-
-from world import PASSWORD
 
 
 def test_migrations_create_exactly_the_models(app):
@@ -77,10 +76,9 @@ def test_create_user_refuses_an_unknown_role(runner):
 
 def test_upgrading_gives_existing_ambassadors_their_own_calendar_secret(tmp_path):
     """0002 adds a required, unique column to a table that may hold rows already."""
+    from conftest import ROOT, _app_for
     from flask_migrate import upgrade
     from sqlalchemy import text
-
-    from conftest import ROOT, _app_for
 
     app = _app_for(f"sqlite:///{tmp_path / 'old.sqlite'}")
     with app.app_context():

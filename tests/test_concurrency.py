@@ -12,12 +12,11 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 import pytest
 from sqlalchemy import select
+from world import build
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, Revision, WorkTask
 from kerne.workshop.visits import go_to_step, open_visit
-
-from world import build
 
 pytestmark = pytest.mark.server
 
@@ -56,7 +55,7 @@ class Phone:
 
 def field_base(body: str, field_id_end: str) -> str | None:
     """What the server now holds for a field, as the page's script reads it."""
-    match = re.search(rf'id="f-[a-z]+-\d+-{field_id_end}"[^>]*data-base="([^"]*)"', body, re.S)
+    match = re.search(rf'id="f-[a-z]+-\d+-{field_id_end}"[^>]*data-base="([^"]*)"', body, re.DOTALL)
     return html.unescape(match.group(1)) if match else None
 
 
@@ -127,7 +126,7 @@ def test_twenty_phones_editing_the_same_things_lose_nothing(app, live_server):
             phones.append((drafting, deciding))
             type_in_draft(drafting, number, draft_markers)
             work_on_tasks(deciding, number, shared_id, task_markers)
-        except Exception:  # reported by the test, with the thread's traceback
+        except Exception:  # noqa: BLE001 - reported by the test, with the thread's traceback
             failures.append(traceback.format_exc())
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(PHONES)]

@@ -7,11 +7,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from world import build, login
 
 from kerne.extensions import db
 from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, ProcessRequest, UnavailableDay, Visit
-
-from world import build, login
 
 SOON = date.today() + timedelta(days=30)
 

@@ -1,11 +1,10 @@
 """The facilitators' console and projector: who may use them, and what they change."""
 import pytest
+from world import build, fresh, join, login, version
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Visit, WorkTask
 from kerne.workshop.visits import steps_of
-
-from world import build, fresh, join, login, version
 
 
 @pytest.fixture
@@ -163,7 +162,7 @@ def test_merging_into_itself_or_another_step_is_refused(client, console):
 
 
 def test_facilitator_edits_a_participants_idea(client, console):
-    world, base = console
+    world, _base = console
     idea = _idea(world, "Stavefjl")
     response = client.post(
         f"/w/{world.visit.public_id}/ideas/{idea.id}", data={"value": "Stavefejl", "base": "Stavefjl", "edit_id": "edit-0200"}

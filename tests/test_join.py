@@ -1,9 +1,9 @@
 """Joining a visit from a phone: by code or QR link, scoped to one visit, no account."""
+from world import build, fresh, join
+
 from kerne.extensions import db
 from kerne.models import Participant
 from kerne.workshop.visits import close_visit
-
-from world import build, fresh, join
 
 
 def test_typed_code_leads_to_the_join_page(client):

@@ -43,7 +43,7 @@ def problems(draw):
     # Sometimes the coordinator has locked one ambassador that the baseline could place.
     baseline = greedy(Instance(problem))
     if baseline and draw(st.booleans()):
-        r, (a, _b) = sorted(baseline.items())[0]
+        r, (a, _b) = min(baseline.items())
         problem = Problem(problem.units, problem.ambassadors, problem.requests,
                           ((requests[r].id, ambassadors[a].id),))
     return problem

@@ -2,13 +2,12 @@
 import re
 
 import pytest
+from world import build, fresh, join, version
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, DotVote, Idea, Revision, TaskVote, Visit, WorkTask
 from kerne.workshop.live import Actor
 from kerne.workshop.visits import close_visit, go_to_step, set_locked
-
-from world import build, fresh, join, version
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def new_idea(client, base, world, text="Tryghed for børnene", edit_id="edit-000
 # ---- page and polling --------------------------------------------------------
 
 def test_page_shows_the_current_step_in_danish(client, room):
-    world, base = room
+    _world, base = room
     response = client.get(base)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -404,7 +403,7 @@ def test_tasks_are_reordered_by_target_position(client, tasks_room):
 
 
 def test_task_votes_count_once_per_participant(client, tasks_room):
-    world, base = tasks_room
+    _world, base = tasks_room
     add_task(client, base, "Morgenmøde", "edit-0120")
     task = db.session.scalars(db.select(WorkTask)).one()
     assert client.post(f"{base}/tasks/{task.id}/vote", data={"choice": "develop"}).status_code == 200
@@ -469,7 +468,7 @@ def test_participant_cannot_use_facilitator_controls(client, room):
 
 
 def test_rename(client, room):
-    world, base = room
+    _world, base = room
     response = client.post(f"{base}/name", data={"display_name": "Sofie B."})
     assert response.status_code == 200
     assert re.search(r"Du deltager som Sofie B\.", response.get_data(as_text=True))

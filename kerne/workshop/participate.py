@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import ConflictForm, DotsForm, IdeaForm, JoinForm, PositionForm, TaskForm, TaskVoteForm, field_save_form
 from ..models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
-from . import editing, identity, ideas, tasks
+from . import editing, ideas, identity, tasks
 from .board import answer_change, render_live, render_page
 from .fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
 from .live import Actor, bump, current_version, lock_visit, row_in
