@@ -207,6 +207,32 @@ def test_large_problems_are_pruned_and_still_obey_every_rule(monkeypatch):
     assert len(plan.assignments) >= len(greedy(instance))
 
 
+def test_a_member_further_away_is_taken_from_another_request_where_the_member_stands_in():
+    from kerne.matching.rules import farther
+
+    # m is 2 edges from R1, c is 4; c is busy on R2 (capacity 1), where m does as well as c.
+    ambassadors = (person("m", "n1b", capacity=1), person("p", "s1a"), person("c", "n2a", capacity=1),
+                   person("q", "s1a"))
+    instance = Instance(Problem(UNITS, ambassadors, (request("R1", "n1a"), request("R2", "s2a"))))
+    moved = farther(instance, {0: (0, 1), 1: (2, 3)}, instance.free)
+    assert moved == {0: (2, 1), 1: (0, 3)}
+
+
+def test_a_starting_plan_satisfies_every_row_of_the_model():
+    from ortools.sat.python import cp_model
+
+    from kerne.matching.generate import random_problem
+    from kerne.matching.rules import seed
+
+    instance = Instance(random_problem(1, 31, 15))
+    model = solver_module.Model(instance, instance.candidates)
+    for column, value in zip(model.milp.columns, model.start(seed(instance))):
+        model.milp.model.add_hint(column, value)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(model.milp.model) == cp_model.OPTIMAL
+
+
 def test_violations_names_every_broken_rule():
     ambassadors = (person("a", "n1a", unavailable=frozenset({MONDAY}), capacity=1), person("b", "n1b"))
     problem = Problem(UNITS, ambassadors, (request("R1", "s1a"), request("R2", "s2a")), (("R1", "b"),))

@@ -51,6 +51,12 @@ def violations(instance: Instance, assignments: Assignments) -> list[tuple[str, 
 def rules_broken_by(instance: Instance, assignments: Assignments, r: int, a: int, partner: int | None) -> list[str]:
     """The hard rules putting ambassador ``a`` on request ``r`` (beside ``partner``) would break,
     given the rest of the plan: what a manual swap needs to know about one candidate."""
+    elsewhere = [other for other, pair in assignments.items() if other != r and a in pair]
+    return _broken(instance, r, a, partner, elsewhere)
+
+
+def _broken(instance: Instance, r: int, a: int, partner: int | None, elsewhere: list[int]) -> list[str]:
+    """The hard rules broken by ``a`` on ``r`` beside ``partner`` while also on the requests ``elsewhere``."""
     broken = []
     request, ambassador = instance.requests[r], instance.ambassadors[a]
     if partner == a:
@@ -59,7 +65,6 @@ def rules_broken_by(instance: Instance, assignments: Assignments, r: int, a: int
         broken.append("same_department")
     if request.days & ambassador.busy:
         broken.append("not_free")
-    elsewhere = [other for other, pair in assignments.items() if other != r and a in pair]
     if len(elsewhere) + 1 > instance.spare[a]:
         broken.append("capacity")
     if any(instance.requests[other].days & request.days for other in elsewhere):
@@ -199,47 +204,88 @@ def seed(instance: Instance) -> Assignments:
 
 
 def farther(instance: Instance, assignments: Assignments, mask: np.ndarray, rounds: int = 3) -> Assignments:
-    """Move members for more distance where nothing above distance gets worse.
+    """Move members for more distance, or as much distance and more pairs of
+    different professions, where nothing above distance gets worse.
 
-    A member is replaced by a candidate of ``mask`` further from the request when
-    the swap breaks no hard rule and takes no commitment away (the member has
-    another process of the same kind, or that commitment was met already). Used
+    A member is replaced by a candidate of ``mask`` further from the request,
+    when need be taking that candidate from another request and putting someone
+    else (perhaps the member) there instead, as long as the whole move gains
+    distance, breaks no hard rule and takes nobody below both commitments. Used
     to start the distance stage from a better plan than the one before it.
     """
     plan = dict(assignments)
-    uses: dict[int, list[int]] = defaultdict(list)
+    uses: dict[int, set[int]] = defaultdict(set)
     for r, pair in plan.items():
         for a in pair:
-            uses[a].append(r)
-    own, locked = instance.own, set(instance.locks)
+            uses[a].add(r)
+    locked = set(instance.locks)
+
+    profession = [a.profession for a in instance.ambassadors]
+
+    def score(r: int, a: int, partner: int) -> int:
+        """Distance first, then different professions: a move changes two pairs at most,
+        so a weight of 3 keeps one step of distance above any change in professions."""
+        distance = int(instance.distance[r, a]) + instance.pair_distance(a, partner)
+        return 3 * distance + (profession[a] != profession[partner])
+
+    def fits(r: int, a: int, partner: int, leaving: int | None = None) -> bool:
+        return not _broken(instance, r, a, partner, [q for q in uses[a] if q not in (r, leaving)])
+
+    def keeps_commitments(a: int, leaving: int, joining: int | None = None) -> bool:
+        after = uses[a] - {leaving} | ({joining} if joining is not None else set())
+        return (leaving, a) not in locked and (
+            not _completes(instance, a, uses[a]) or _completes(instance, a, after))
+
+    def put(r: int, member: int, a: int) -> None:
+        plan[r] = tuple(a if m == member else m for m in plan[r])
+        uses[member].discard(r)
+        uses[a].add(r)
+
+    def best_move(r: int, member: int, partner: int):
+        """The newcomer, the request they leave (if any) and who takes their place there."""
+        now, best = score(r, member, partner), (0, None, None, None)
+        for a in map(int, np.flatnonzero(mask[r])):
+            gain = score(r, a, partner) - now
+            if a in plan[r] or gain <= best[0]:
+                continue
+            if fits(r, a, partner):
+                best = (gain, a, None, None)
+                continue
+            for q in uses[a] - {r}:
+                if not (fits(r, a, partner, leaving=q) and keeps_commitments(a, q, joining=r)):
+                    continue
+                other = next(m for m in plan[q] if m != a)
+                for c in map(int, np.flatnonzero(mask[q])):
+                    net = gain - score(q, a, other) + score(q, c, other)
+                    if net > best[0] and c not in plan[q] and (
+                            fits(q, c, other, leaving=r) if c == member else c != partner and fits(q, c, other)):
+                        best = (net, a, q, c)
+        return best[1:]
+
     for _round in range(rounds):
         improved = False
         for r in list(plan):
             for slot in (0, 1):
                 member, partner = plan[r][slot], plan[r][1 - slot]
-                if (r, member) in locked:
+                if not keeps_commitments(member, r):
+                    continue  # this process is what brings the member to both commitments
+                a, q, c = best_move(r, member, partner)
+                if a is None:
                     continue
-                ambassador = instance.ambassadors[member]
-                kind_done = ambassador.own_done if own[r, member] else ambassador.other_done
-                same_kind = [q for q in uses[member] if q != r and own[q, member] == own[r, member]]
-                if not (kind_done or same_kind):
-                    continue  # this process is what meets one of the member's commitments
-                now = instance.distance[r, member] + instance.pair_distance(member, partner)
-                best, best_gain = None, 0
-                for a in map(int, np.flatnonzero(mask[r])):
-                    if a in plan[r]:
-                        continue
-                    gain = instance.distance[r, a] + instance.pair_distance(a, partner) - now
-                    if gain > best_gain and not rules_broken_by(instance, plan, r, a, partner):
-                        best, best_gain = a, gain
-                if best is not None:
-                    plan[r] = (best, partner) if slot == 0 else (partner, best)
-                    uses[member].remove(r)
-                    uses[best].append(r)
-                    improved = True
+                if q is not None:
+                    put(q, a, c)
+                put(r, member, a)
+                improved = True
         if not improved:
             break
     return plan
+
+
+def _completes(instance: Instance, a: int, requests: list[int]) -> bool:
+    """Whether ambassador ``a`` has both commitments met or planned with these processes."""
+    ambassador, own = instance.ambassadors[a], instance.own
+    return ((ambassador.own_done or any(own[r, a] for r in requests))
+            and (ambassador.other_done or any(not own[r, a] for r in requests)))
 
 
 def why_unstaffed(instance: Instance, r: int, assignments: Assignments) -> Unstaffed:

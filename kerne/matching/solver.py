@@ -5,7 +5,9 @@ The objective's levels are strictly ordered, so the model is solved in three
 stages, each keeping what the stage before reached and starting from its
 solution: (1) staffed requests, then completed commitments; (2) distance, then
 different professions; (3) load, then fewer repeated pairings. Within a stage
-the two levels are combined with a weight that keeps the order strict.
+the two levels are combined with a weight that keeps the order strict. Between
+stages, local moves (rules.farther) take the plan further apart, which on large
+problems gets there sooner than the solver's own search.
 
 Large problems are first cut down to the candidates worth considering
 (candidate pruning); bounds computed on the whole problem, among them a
@@ -285,8 +287,8 @@ class Model:
             values[v] = int(a in assignments.get(r, ()))
         for r, s in enumerate(self.s):
             values[s] = int(r in assignments)
-        for helper, members, offset in self.excesses:
-            values[helper] = max(0, sum(values[v] for v in members) - offset)
+        for helper, members, offset in self.excesses:  # one helper may hold several rows (a pair's areas)
+            values[helper] = max(values[helper], sum(values[v] for v in members) - offset)
         for done, needed in self.completions:
             values[done] = int(all(any(values[v] for v in options) for options in needed))
         return values
@@ -298,7 +300,12 @@ STAGE_SHARES = (0.3, 0.5, 0.2)
 
 
 def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
-    """The best plan the solver can prove (or find) within ``seconds``."""
+    """The best plan the solver can prove (or find) within ``seconds``.
+
+    The whole problem's bounds on staffing and commitments enter the model as
+    rows: they cut off no plan, and a first stage whose plan meets them is proven
+    at once instead of searching for a proof until its time runs out.
+    """
     started = time.perf_counter()
     instance = Instance(problem)
     size = int(instance.free.sum())
@@ -313,29 +320,30 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
     model = Model(instance, candidates)
     values = model.start(best)
     proven = exact
+    staffed, completed = staffing_bound(instance), commitments_bound(instance)
+    for level, bound in (("staffed", staffed), ("commitments", completed)):
+        expression, constant = model.levels[level]
+        model.milp.row(expression, upper=bound - constant)
     for number, (first, second, maximize) in enumerate(STAGES, start=1):
         weight = model.ranges[second] + 1
         objective = add(scale(model.levels[first][0], weight), model.levels[second][0])
-        left = 0.95 * seconds - (time.perf_counter() - started)  # the rest: bounds and explanations
+        left = 0.95 * seconds - (time.perf_counter() - started)  # the rest: explanations
         share = STAGE_SHARES[number - 1] / sum(STAGE_SHARES[number - 1:])
         result = model.milp.solve(objective, maximize, left * share, values,
                                   workers=1 if exact else 8)
-        if result.values is None:
-            proven = False
-            break
         proven = proven and result.optimal
-        values = result.values
-        best = model.assignments(values)
-        if first == "staffed":  # start the distance stage from a plan moved further apart
-            better = farther(instance, best, mask)
-            if evaluate(instance, better)["commitments"] >= evaluate(instance, best)["commitments"]:
-                best, values = better, model.start(better) or values
-        reached = round(result.objective)
+        if result.values is not None:  # else the solver found nothing in time: go on from the plan we hold
+            values = result.values
+            best = model.assignments(values)
+        if maximize:  # local moves further apart start the next stage from a better plan
+            best = farther(instance, best, mask)
+            values = model.start(best)
+        reached = sum(coefficient * values[column] for column, coefficient in objective.items())
         model.milp.row(objective, lower=reached) if maximize else model.milp.row(objective, upper=reached)
         if progress:
             progress(f"stage {number} of {len(STAGES)}: {first}, {second}")
     plan = explain(instance, best, method=method)
-    limits = bounds(instance, staffing_bound(instance), commitments_bound(instance), plan.objective["commitments"])
+    limits = bounds(instance, staffed, completed, plan.objective["commitments"])
     gap = _gap(plan.objective, limits)
     optimal = proven or gap == 0.0
     return Plan(
