@@ -6,6 +6,7 @@ its line number and nothing from the file is imported. Rows go through the
 same forms as the pages, so a rule lives in one place. Every file has an
 ``id`` column: the organisation's own key, kept as the record's external id.
 """
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -41,6 +42,16 @@ def from_upload(upload, load) -> tuple[int | None, list[tuple[int, str]]]:
         return load(upload.read()), []
     except ImportProblems as error:
         return None, error.problems
+
+
+def answer_upload(load, imported: str):
+    """The answer to an import form on the registry's and the requests' pages: back to the
+    list with ``imported`` (which may use ``%(count)s``) or, when the file is refused, its problems."""
+    count, problems = from_upload(request.files.get("file"), load)
+    if not problems:
+        flash(imported % {"count": count}, "info")
+        return redirect(url_for(".index"))
+    return render_template("registry/import_problems.html", problems=problems, back=url_for(".index")), 422
 
 
 def _describe(code: str) -> str:

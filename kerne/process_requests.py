@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .auth import role_required
 from .extensions import db
 from .forms import RequestForm
-from .imports import from_upload, import_requests, save_request, workplace_choices
+from .imports import answer_upload, import_requests, save_request, workplace_choices
 from .models import ProcessRequest
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -63,8 +63,4 @@ def cancel(request_id):
 @role_required("coordinator")
 def import_csv():
     """Import requests from a CSV file; a bad row stops the whole file."""
-    count, problems = from_upload(request.files.get("file"), import_requests)
-    if not problems:
-        flash(_("%(count)s anmodninger er importeret.", count=count), "info")
-        return redirect(url_for(".index"))
-    return render_template("registry/import_problems.html", problems=problems, back=url_for(".index")), 422
+    return answer_upload(import_requests, _("%(count)s anmodninger er importeret."))

@@ -9,8 +9,8 @@ from .auth import role_required
 from .extensions import db
 from .forms import AmbassadorForm, ProfileForm
 from .imports import (
+    answer_upload,
     export_ambassadors,
-    from_upload,
     import_ambassadors,
     save_ambassador,
     set_unavailable,
@@ -137,11 +137,7 @@ def export():
 @role_required("coordinator")
 def import_csv():
     """Import or update ambassadors from a CSV file; a bad row stops the whole file."""
-    count, problems = from_upload(request.files.get("file"), import_ambassadors)
-    if not problems:
-        flash(_("%(count)s ambassadører er importeret.", count=count), "info")
-        return redirect(url_for(".index"))
-    return render_template("registry/import_problems.html", problems=problems, back=url_for(".index")), 422
+    return answer_upload(import_ambassadors, _("%(count)s ambassadører er importeret."))
 
 
 @bp.route("/me", methods=["GET", "POST"])
