@@ -3,12 +3,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .auth import role_required
 from .extensions import db
 from .forms import RequestForm
 from .imports import answer_upload, import_requests, save_request, workplace_choices
-from .models import ProcessRequest
+from .models import Process, ProcessRequest
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -17,7 +18,9 @@ def _visible():
     query = select(ProcessRequest).order_by(ProcessRequest.status, ProcessRequest.visit1_start)
     if not current_user.has_role("coordinator"):
         query = query.where(ProcessRequest.requested_by_id == current_user.id)
-    return list(db.session.scalars(query))
+    loads = (selectinload(ProcessRequest.workplace),
+             selectinload(ProcessRequest.process).selectinload(Process.facilitators))
+    return list(db.session.scalars(query.options(*loads)))
 
 
 @bp.get("")

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
-from world import build, login
+from world import ambassador, build, login, unit
 
 from kerne.extensions import db
 from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, ProcessRequest, UnavailableDay, Visit
@@ -322,3 +322,44 @@ def test_calendar_download_and_secret_feed(client, app):
     assert feed.status_code == 200
     assert [e["uid"] for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [e["uid"] for e in events]
     assert app.test_client().get("/calendar/not-the-token-but-long-enough-to-try-it.ics").status_code == 404
+
+
+def queries_for(client, path: str) -> int:
+    """How many statements the database runs to answer ``path``."""
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def grow(world, numbers: range) -> None:
+    """A new area with a department for each number, each with a workplace, two
+    ambassadors who have worked together, and an open request."""
+    area = unit(f"Område {numbers.start}", "area")
+    for n in numbers:
+        workplace = unit(f"Plejecenter {n}", "workplace", unit(f"Pleje {n}", "department", area))
+        pair = [ambassador(f"Person {n}a", workplace, account=False), ambassador(f"Person {n}b", workplace, account=False)]
+        db.session.add(Process(workplace=workplace, facilitators=pair, visits=[Visit(number=1)]))
+        add_request(world, workplace=workplace, start=SOON + timedelta(days=n))
+    db.session.commit()
+
+
+def test_desk_pages_read_the_database_a_fixed_number_of_times_however_large_the_programme(client, coordinator):
+    def counts() -> tuple[int, ...]:
+        run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
+        assert wait_for(run_id).status == "done"
+        db.session.expunge_all()  # the pages read what they need themselves
+        return tuple(queries_for(client, path) for path in
+                     ("/org", "/ambassadors", "/requests", "/plan", f"/plan/runs/{run_id}"))
+
+    grow(coordinator, range(1))
+    small = counts()
+    grow(coordinator, range(1, 8))
+    assert counts() == small

@@ -52,6 +52,7 @@ def season_load(ambassador: Ambassador, year: int | None = None) -> int:
 def all_ambassadors() -> list[Ambassador]:
     query = select(Ambassador).options(
         selectinload(Ambassador.processes).selectinload(Process.visits),
+        selectinload(Ambassador.processes).selectinload(Process.facilitators),
         selectinload(Ambassador.unavailable),
         selectinload(Ambassador.workplace),
     )

@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import matching
 from ..extensions import db
@@ -11,7 +12,7 @@ from .commitments import all_ambassadors, commitments_of, season_load
 
 def open_requests() -> list[ProcessRequest]:
     query = select(ProcessRequest).where(ProcessRequest.status == "open").order_by(ProcessRequest.visit1_start)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.options(selectinload(ProcessRequest.workplace))))
 
 
 def build_problem(requests: list[ProcessRequest], locks: list[tuple[int, int]] = ()) -> matching.Problem:

@@ -109,7 +109,8 @@ def proposal(run: MatchRun) -> tuple[list[Row], dict]:
     chosen: dict[int, dict[int, MatchChoice]] = {}
     for choice in run.choices:
         chosen.setdefault(choice.request_id, {})[choice.slot] = choice
-    names = {str(a.id): a.name for a in db.session.scalars(select(Ambassador))}
+    people = {a.id: a for a in db.session.scalars(select(Ambassador))}
+    names = {str(key): a.name for key, a in people.items()}
     assignments = {
         instance.r_index[str(r)]: tuple(instance.a_index[str(slots[s].ambassador_id)] for s in (0, 1))
         for r, slots in chosen.items()
@@ -120,7 +121,7 @@ def proposal(run: MatchRun) -> tuple[list[Row], dict]:
     rows = []
     for request in requests:
         slots = chosen.get(request.id, {})
-        members = [slots[s].ambassador if s in slots else None for s in (0, 1)]
+        members = [people[slots[s].ambassador_id] if s in slots else None for s in (0, 1)]
         r = instance.r_index[str(request.id)]
         problems = []
         for slot, member in enumerate(members):

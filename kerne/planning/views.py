@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..auth import role_required
 from ..extensions import db
@@ -46,8 +47,9 @@ def _context(run: MatchRun) -> dict:
     context = {"run": run, "summary": json.loads(run.result) if run.result else None}
     if run.status == "done":
         rows, value = runs.proposal(run)
-        context.update(rows=rows, value=value, ambassadors=db.session.scalars(
-            select(Ambassador).where(Ambassador.active.is_(True)).order_by(Ambassador.name)).all())
+        active = select(Ambassador).where(Ambassador.active.is_(True)).order_by(Ambassador.name)
+        context.update(rows=rows, value=value,
+                       ambassadors=db.session.scalars(active.options(selectinload(Ambassador.workplace))).all())
     return context
 
 
