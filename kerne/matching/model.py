@@ -35,7 +35,7 @@ class Ambassador:
     other_done: bool = False  # ... and at another workplace
     partners: frozenset[str] = frozenset()  # ambassadors they have been paired with
 
-    @property
+    @cached_property
     def busy(self) -> frozenset[date]:
         return self.unavailable | self.booked
 

@@ -9,7 +9,7 @@ staffed requests; ambassadors with both commitments met or planned; distance
 professions; load spread evenly (a convex penalty on each ambassador's load);
 repeated pairings (fewer is better).
 """
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
@@ -79,23 +79,18 @@ def load_penalty(load: int, capacity: int) -> int:
 
 def evaluate(instance: Instance, assignments: Assignments) -> dict[str, int]:
     """The plan's value on each level of the objective."""
-    own, other, load = set(), set(), Counter()
+    uses: dict[int, list[int]] = defaultdict(list)
     distance = professions = repeats = 0
     for r, (a, b) in assignments.items():
-        request = instance.requests[r]
-        members = (instance.ambassadors[a], instance.ambassadors[b])
-        for n, member in zip((a, b), members):
-            load[n] += 1
-            (own if member.workplace == request.workplace else other).add(n)
-            distance += instance.tree.distance(member.workplace, request.workplace)
+        first, second = instance.ambassadors[a], instance.ambassadors[b]
+        for n in (a, b):
+            uses[n].append(r)
+            distance += int(instance.distance[r, n])
         distance += instance.pair_distance(a, b)
-        professions += members[0].profession != members[1].profession
-        repeats += members[1].id in members[0].partners
-    complete = sum(
-        1 for n, a in enumerate(instance.ambassadors)
-        if (a.own_done or n in own) and (a.other_done or n in other)
-    )
-    penalty = sum(load_penalty(a.load + load[n], a.capacity) for n, a in enumerate(instance.ambassadors))
+        professions += first.profession != second.profession
+        repeats += second.id in first.partners
+    complete = sum(_completes(instance, n, uses[n]) for n in range(len(instance.ambassadors)))
+    penalty = sum(load_penalty(a.load + len(uses[n]), a.capacity) for n, a in enumerate(instance.ambassadors))
     return {
         "staffed": len(assignments),
         "commitments": complete,
@@ -110,8 +105,8 @@ def greedy(instance: Instance, mask: np.ndarray | None = None) -> Assignments:
     """A simple plan: requests with the fewest free ambassadors first, each given
     the best two still possible. The baseline every solved plan must match or beat."""
     free = instance.free if mask is None else mask
-    spare = list(instance.spare)
-    taken: dict[int, set] = defaultdict(set)
+    uses: dict[int, list[int]] = defaultdict(list)
+    room = np.array(instance.spare)  # processes each can still take: the full ones are not looked at
     assignments: Assignments = {}
     key = instance.preference.astype(np.int64)
     locked = defaultdict(list)
@@ -120,25 +115,20 @@ def greedy(instance: Instance, mask: np.ndarray | None = None) -> Assignments:
     counts = free.sum(axis=1)
     order = sorted(range(len(instance.requests)), key=lambda r: (not locked[r], counts[r]))
     for r in order:
-        days = instance.requests[r].days
-        columns = np.flatnonzero(free[r])
+        columns = np.flatnonzero(free[r] & (room > 0))
         worth = key[r, columns] + np.isin(columns, locked[r]) * 10_000
-        ranked = columns[np.argsort(-worth, kind="stable")]
-        first = second = None
-        for a in map(int, ranked):
-            if spare[a] <= 0 or days & taken[a]:
-                continue
-            if first is None:
-                first = a
-            elif instance.department[a] != instance.department[first]:
-                second = a
-                break
-        if second is None:
+        pair: list[int] = []
+        for a in map(int, columns[np.argsort(-worth, kind="stable")]):
+            if not _broken(instance, r, a, pair[0] if pair else None, uses[a]):
+                pair.append(a)
+                if len(pair) == 2:
+                    break
+        if len(pair) < 2:
             continue
-        assignments[r] = (first, second)
-        for n in (first, second):
-            spare[n] -= 1
-            taken[n] |= days
+        assignments[r] = (pair[0], pair[1])
+        for a in pair:
+            uses[a].append(r)
+            room[a] -= 1
     return assignments
 
 
@@ -151,29 +141,27 @@ def seed(instance: Instance) -> Assignments:
     are filled by preference. Requests left with one member are given up.
     """
     free = instance.free
-    spare = list(instance.spare)
-    taken: dict[int, set] = defaultdict(set)
+    uses: dict[int, list[int]] = defaultdict(list)
+    room = np.array(instance.spare)  # processes each can still take: the full ones are not looked at
     members: dict[int, list[int]] = defaultdict(list)
-    for r, a in instance.locks:
-        if a not in members[r]:
-            members[r].append(a)
-            spare[a] -= 1
-            taken[a] |= instance.requests[r].days
 
     def fits(r: int, a: int) -> bool:
-        return (free[r, a] and spare[a] > 0 and len(members[r]) < 2 and a not in members[r]
-                and not (instance.requests[r].days & taken[a])
-                and all(instance.department[b] != instance.department[a] for b in members[r]))
+        return bool(free[r, a]) and len(members[r]) < 2 and not _broken(
+            instance, r, a, members[r][0] if members[r] else None, uses[a])
 
     def join(r: int, a: int) -> None:
         members[r].append(a)
-        spare[a] -= 1
-        taken[a] |= instance.requests[r].days
+        uses[a].append(r)
+        room[a] -= 1
+
+    for r, a in instance.locks:
+        if a not in members[r]:
+            join(r, a)
 
     key = instance.preference
 
     def fill(r: int) -> None:
-        columns = np.flatnonzero(free[r])
+        columns = np.flatnonzero(free[r] & (room > 0))
         for a in map(int, columns[np.argsort(-key[r, columns], kind="stable")]):
             if len(members[r]) == 2:
                 break
@@ -307,8 +295,7 @@ def explain(instance: Instance, assignments: Assignments, **plan_fields) -> Plan
     own, other = defaultdict(list), defaultdict(list)
     for r, pair in sorted(assignments.items()):
         for n in pair:
-            is_own = instance.ambassadors[n].workplace == instance.requests[r].workplace
-            (own if is_own else other)[n].append(r)
+            (own if instance.own[r, n] else other)[n].append(r)
     locked = set(instance.locks)
     result = []
     for r, (a, b) in sorted(assignments.items()):
@@ -316,15 +303,15 @@ def explain(instance: Instance, assignments: Assignments, **plan_fields) -> Plan
         commitments = []
         for n in (a, b):
             member = instance.ambassadors[n]
-            if member.workplace == request.workplace and not member.own_done and own[n][0] == r:
+            if instance.own[r, n] and not member.own_done and own[n][0] == r:
                 commitments.append((member.id, "own"))
-            elif member.workplace != request.workplace and not member.other_done and other[n][0] == r:
+            elif not instance.own[r, n] and not member.other_done and other[n][0] == r:
                 commitments.append((member.id, "other"))
         first, second = instance.ambassadors[a], instance.ambassadors[b]
         reasons = PairReasons(
             commitments=tuple(commitments),
             pair_distance=instance.pair_distance(a, b),
-            distances=tuple(instance.tree.distance(m.workplace, request.workplace) for m in (first, second)),
+            distances=(int(instance.distance[r, a]), int(instance.distance[r, b])),
             professions=(first.profession, second.profession),
             repeated=second.id in first.partners,
             locked=tuple(instance.ambassadors[n].id for n in (a, b) if (r, n) in locked),
