@@ -9,6 +9,7 @@ same forms as the pages, so a rule lives in one place. Every file has an
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from . import csvfiles
@@ -89,8 +90,10 @@ def _duplicates(rows: list[csvfiles.Row], column: str, what: str) -> list[tuple[
     return problems
 
 
-def _by_external_id(model, external_id: str):
-    return db.session.scalar(select(model).where(model.external_id == external_id)) if external_id else None
+def _by_external_id(model, *load) -> dict:
+    """The records of ``model`` that have an external id, by that id: one query for a whole file."""
+    query = select(model).where(model.external_id.is_not(None)).options(*load)
+    return {row.external_id: row for row in db.session.scalars(query)}
 
 
 # ---- the organisation -------------------------------------------------------------
@@ -100,7 +103,7 @@ def import_org(data: bytes) -> int:
     rows = _rows(data, ORG_COLUMNS, ("id", "name", "kind"))
     problems = _duplicates(rows, "id", "Id")
     in_file = {row.values["id"]: KINDS.get(row.values["kind"].lower()) for row in rows if row.values.get("id")}
-    existing = {u.external_id: u.kind for u in db.session.scalars(select(OrgUnit).where(OrgUnit.external_id.is_not(None)))}
+    units = _by_external_id(OrgUnit)
     for row in rows:
         values = row.values
         kind = KINDS.get(values["kind"].lower())
@@ -115,7 +118,7 @@ def import_org(data: bytes) -> int:
         form.errors.pop("parent", None)
         problems += _form_problems(row.line, form)
         parent = values.get("parent", "")
-        parent_kind = in_file.get(parent) or existing.get(parent)
+        parent_kind = in_file.get(parent) or (units[parent].kind if parent in units else None)
         if PARENT_KIND[kind] is None and parent:
             problems.append((row.line, _("Et område hører ikke under noget.")))
         elif PARENT_KIND[kind] is not None and parent_kind != PARENT_KIND[kind]:
@@ -123,14 +126,12 @@ def import_org(data: bytes) -> int:
                                          parent=parent)))
     if problems:
         raise ImportProblems(problems)
-    units = {}
     for kind in ORG_KINDS:  # parents before children
         for row in (r for r in rows if KINDS[r.values["kind"].lower()] == kind):
             values = row.values
-            unit = _by_external_id(OrgUnit, values["id"]) or OrgUnit(external_id=values["id"])
+            unit = units.get(values["id"]) or OrgUnit(external_id=values["id"])
             unit.name, unit.kind = values["name"], kind
-            parent = values.get("parent", "")
-            unit.parent = units.get(parent) or _by_external_id(OrgUnit, parent) if parent else None
+            unit.parent = units[values["parent"]] if values.get("parent") else None
             db.session.add(unit)
             units[values["id"]] = unit
     db.session.commit()
@@ -179,16 +180,24 @@ def _workplace_lookup() -> dict[str, int]:
     return lookup
 
 
-def save_ambassador(ambassador: Ambassador, form: AmbassadorForm) -> None:
-    """Write a checked form into an ambassador, and link the staff account with the same e-mail."""
+def save_ambassadors(changes: list[tuple[Ambassador, AmbassadorForm]]) -> None:
+    """Write checked forms into ambassadors, and link each to the staff account with the same
+    e-mail (looked up for all of them at once)."""
+    for ambassador, form in changes:
+        _save_ambassador(ambassador, form)
+    unlinked = {a.email: a for a, _form in changes if a.user is None}
+    if unlinked:
+        for account in db.session.scalars(select(User).where(func.lower(User.email).in_(unlinked))):
+            unlinked[account.email.lower()].user = account
+
+
+def _save_ambassador(ambassador: Ambassador, form: AmbassadorForm) -> None:
     ambassador.name, ambassador.email = form.name.data, form.email.data.lower()
     ambassador.phone = form.phone.data or None
     ambassador.workplace_id, ambassador.profession = form.workplace.data, form.profession.data
     ambassador.trained_on, ambassador.active = form.trained_on.data, form.active.data
     ambassador.capacity = form.capacity.data
     set_unavailable(ambassador, form.unavailable.data)
-    if ambassador.user_id is None:
-        ambassador.user = db.session.scalar(select(User).where(func.lower(User.email) == ambassador.email))
     db.session.add(ambassador)
 
 
@@ -214,12 +223,16 @@ def import_ambassadors(data: bytes) -> int:
     checked = [(row.values.get("id", ""), form) for row, form in _row_forms(rows, AmbassadorForm, problems, prepare)]
     if problems:
         raise ImportProblems(problems)
+    known = db.session.scalars(select(Ambassador).options(selectinload(Ambassador.unavailable),
+                                                         selectinload(Ambassador.user))).all()
+    by_id = {a.external_id: a for a in known if a.external_id}
+    by_email = {a.email.lower(): a for a in known}
+    changes = []
     for external_id, form in checked:
-        email = form.email.data.lower()
-        ambassador = _by_external_id(Ambassador, external_id) or db.session.scalar(
-            select(Ambassador).where(func.lower(Ambassador.email) == email)) or Ambassador()
+        ambassador = by_id.get(external_id) or by_email.get(form.email.data.lower()) or Ambassador()
         ambassador.external_id = external_id or ambassador.external_id
-        save_ambassador(ambassador, form)
+        changes.append((ambassador, form))
+    save_ambassadors(changes)
     db.session.commit()
     return len(rows)
 
@@ -233,7 +246,8 @@ def export_ambassadors(excel: bool = True) -> bytes:
             "trained_on": a.trained_on.isoformat() if a.trained_on else "", "active": "ja" if a.active else "nej",
             "capacity": str(a.capacity), "unavailable": " ".join(d.isoformat() for d in a.unavailable_days),
         }
-        for a in db.session.scalars(select(Ambassador).order_by(Ambassador.name))
+        for a in db.session.scalars(select(Ambassador).order_by(Ambassador.name)
+                                    .options(selectinload(Ambassador.unavailable)))
     ]
     return csvfiles.write(AMBASSADOR_COLUMNS, rows, excel=excel)
 
@@ -256,12 +270,13 @@ def import_requests(data: bytes) -> int:
     rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
                                          "visit2_start"))
     problems = _duplicates(rows, "id", "Id")
+    requests = _by_external_id(ProcessRequest)
     checked = []
     for row, form in _row_forms(rows, RequestForm, problems):
         external_id = row.values.get("id", "")
         if not external_id:
             problems.append((row.line, _("Id skal udfyldes.")))
-        existing = _by_external_id(ProcessRequest, external_id)
+        existing = requests.get(external_id)
         if existing is not None and existing.status != "open":
             problems.append((row.line, _("Anmodningen »%(id)s« er allerede planlagt.", id=external_id)))
         checked.append((external_id, existing, form))

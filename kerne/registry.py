@@ -12,7 +12,7 @@ from .imports import (
     answer_upload,
     export_ambassadors,
     import_ambassadors,
-    save_ambassador,
+    save_ambassadors,
     set_unavailable,
     workplace_choices,
 )
@@ -102,7 +102,7 @@ def new():
     form = _form()
     if form.validate_on_submit() and not _email_taken(form, None):
         ambassador = Ambassador()
-        save_ambassador(ambassador, form)
+        save_ambassadors([(ambassador, form)])
         db.session.commit()
         flash(_("%(name)s er tilføjet.", name=ambassador.name), "info")
         return redirect(url_for(".index"))
@@ -116,7 +116,7 @@ def edit(ambassador_id):
     ambassador = db.session.get(Ambassador, ambassador_id) or abort(404)
     form = _form(ambassador)
     if form.validate_on_submit() and not _email_taken(form, ambassador):
-        save_ambassador(ambassador, form)
+        save_ambassadors([(ambassador, form)])
         db.session.commit()
         flash(_("%(name)s er gemt.", name=ambassador.name), "info")
         return redirect(url_for(".index"))

@@ -324,19 +324,20 @@ def test_calendar_download_and_secret_feed(client, app):
     assert app.test_client().get("/calendar/not-the-token-but-long-enough-to-try-it.ics").status_code == 404
 
 
-def queries_for(client, path: str) -> int:
-    """How many statements the database runs to answer ``path``."""
-    statements = []
+def reads(send, expected_status: int = 200) -> int:
+    """How many SELECT statements the database runs while the client sends one request
+    (writes are one a row, however they are sent)."""
+    run = []
 
-    def record(*_args):
-        statements.append(1)
+    def record(_conn, _cursor, statement, *_args):
+        run.append(statement.lstrip().upper().startswith("SELECT"))
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        assert client.get(path).status_code == 200
+        assert send().status_code == expected_status
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
+    return sum(run)
 
 
 def grow(world, numbers: range) -> None:
@@ -356,10 +357,31 @@ def test_desk_pages_read_the_database_a_fixed_number_of_times_however_large_the_
         run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
         assert wait_for(run_id).status == "done"
         db.session.expunge_all()  # the pages read what they need themselves
-        return tuple(queries_for(client, path) for path in
-                     ("/org", "/ambassadors", "/requests", "/plan", f"/plan/runs/{run_id}"))
+        return tuple(reads(lambda path=path: client.get(path)) for path in
+                     ("/org", "/ambassadors", "/ambassadors.csv", "/requests", "/plan", f"/plan/runs/{run_id}"))
 
     grow(coordinator, range(1))
     small = counts()
     grow(coordinator, range(1, 8))
     assert counts() == small
+
+
+def test_imports_read_the_database_a_fixed_number_of_times_however_long_the_file(client, coordinator):
+    def imported(path: str, text: str) -> int:
+        return reads(lambda: client.post(path, data={"file": (io.BytesIO(text.encode()), "f.csv")},
+                                              content_type="multipart/form-data"), 302)
+
+    def files(numbers: range) -> tuple[int, ...]:
+        org = "id,name,kind,parent\n" + "".join(
+            f"A{n},Område {n},område,\nD{n},Afdeling {n},afdeling,A{n}\nW{n},Sted {n},arbejdsplads,D{n}\n" for n in numbers)
+        people = "id,name,email,workplace,profession,unavailable\n" + "".join(
+            f"P{n},Person {n},p{n}@example.dk,W{n},Lærer,{SOON.isoformat()}\n" for n in numbers)
+        wanted = "id,workplace,contact_name,contact_email,visit1_start,visit2_start\n" + "".join(
+            f"R{n},W{n},Leder,l@example.dk,{SOON.isoformat()},{(SOON + timedelta(days=14)).isoformat()}\n"
+            for n in numbers)
+        return (imported("/org/import", org), imported("/ambassadors/import", people),
+                imported("/requests/import", wanted))
+
+    first = files(range(2))
+    assert files(range(10)) == first  # new records and updated ones alike
+    assert files(range(10)) == first
