@@ -21,9 +21,10 @@ def visits_calendar(ambassador: Ambassador) -> bytes:
     calendar.add("prodid", "-//Kerne//kerneopgave//DA")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Kerne: mine besøg"))
+    processes = [process.id for process in ambassador.processes]
     windows = {
         r.process_id: r.windows
-        for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.process_id.is_not(None)))
+        for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.process_id.in_(processes)))
     }
     for process in ambassador.processes:
         for visit in process.visits:
