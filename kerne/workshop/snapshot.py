@@ -154,6 +154,11 @@ def _cards(card_type, query) -> tuple:
     return tuple(card_type(**row._mapping) for row in db.session.execute(query))
 
 
+def _card(card_type, row):
+    """A card from the columns of ``row`` named like its fields (the row may hold more)."""
+    return card_type(**{f.name: getattr(row, f.name) for f in fields(card_type)})
+
+
 def _columns(model, card_type, **renamed) -> list:
     return [getattr(model, f.name) for f in fields(card_type) if f.name not in renamed] + [
         column.label(name) for name, column in renamed.items()
@@ -212,10 +217,9 @@ def _tasks(visit_id: int, with_votes: bool) -> dict:
         .order_by(WorkTask.position, WorkTask.id)
     )
     rows = db.session.execute(query).all()
-    names = [f.name for f in fields(TaskCard)]
     data = {
-        "tasks": tuple(TaskCard(**{n: getattr(r, n) for n in names}) for r in rows if not r.removed),
-        "removed_tasks": tuple(TaskCard(**{n: getattr(r, n) for n in names}) for r in rows if r.removed),
+        "tasks": tuple(_card(TaskCard, r) for r in rows if not r.removed),
+        "removed_tasks": tuple(_card(TaskCard, r) for r in rows if r.removed),
     }
     if with_votes:
         votes: dict[int, dict[int, str]] = defaultdict(dict)
@@ -240,9 +244,7 @@ def _drafts(process_id: int, visit_id: int) -> dict:
         .where(Visit.process_id == process_id)
         .order_by(Visit.number)
     )
-    rows = db.session.execute(query).all()
-    names = [f.name for f in fields(DraftCard)]
-    cards = [(r.visit_id, DraftCard(**{n: getattr(r, n) for n in names})) for r in rows]
+    cards = [(r.visit_id, _card(DraftCard, r)) for r in db.session.execute(query)]
     written = [card for _visit, card in cards if card.core_task]
     locked = [card for card in written if card.locked_at is not None]
     return {
@@ -259,7 +261,7 @@ def read_board(visit_id: int) -> Board:
         .join(OrgUnit, OrgUnit.id == Process.workplace_id)
         .where(Visit.id == visit_id)
     ).one()
-    visit = VisitCard(**{f.name: getattr(row, f.name) for f in fields(VisitCard)})
+    visit = _card(VisitCard, row)
     facilitators = db.session.scalars(
         select(Ambassador.name)
         .join(ProcessFacilitator, ProcessFacilitator.ambassador_id == Ambassador.id)
