@@ -6,13 +6,14 @@ import click
 from flask import url_for
 from sqlalchemy import func, select
 
-from . import demo
+from . import demo, matching
 from .auth import find_user
 from .extensions import db
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
 from .models import ROLES, Ambassador, ProcessRequest, User
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
+from .planning.runs import plan_summary
 
 
 def _base_url() -> str:
@@ -82,8 +83,6 @@ def init_app(app) -> None:
 
 def plan_as_json(seconds: float) -> dict:
     """The engine's plan for the open requests, named by the organisation's own ids."""
-    from . import matching
-
     requests = open_requests()
     plan = matching.solve(build_problem(requests), seconds=seconds)
     ambassadors = {str(a.id): a for a in db.session.scalars(select(Ambassador))}
@@ -97,10 +96,5 @@ def plan_as_json(seconds: float) -> dict:
             for a in plan.assignments
         ],
         "unstaffed": [{"request": request_ids[u.request], "reason": why_unstaffed(u)} for u in plan.unstaffed],
-        "objective": plan.objective,
-        "bounds": plan.bounds,
-        "optimal": plan.optimal,
-        "gap": plan.gap,
-        "method": plan.method,
-        "seconds": plan.seconds,
+        **plan_summary(plan),
     }
