@@ -198,8 +198,8 @@ def farther(instance: Instance, assignments: Assignments, mask: np.ndarray, roun
     A member is replaced by a candidate of ``mask`` further from the request,
     when need be taking that candidate from another request and putting someone
     else (perhaps the member) there instead, as long as the whole move gains
-    distance, breaks no hard rule and takes nobody below both commitments. Used
-    to start the distance stage from a better plan than the one before it.
+    distance, breaks no hard rule and takes nobody below both commitments. The
+    solver runs it between its stages, so each starts from a better plan.
     """
     plan = dict(assignments)
     uses: dict[int, set[int]] = defaultdict(set)
