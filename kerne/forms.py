@@ -30,18 +30,14 @@ from .vocabulary import IDEA_TAG_LABELS, ORG_KIND_LABELS
 
 # C0/C1 control characters, except tab and line breaks which a textarea sends.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Something that reads as an HTML tag; "<3" and "a < b" are fine.
-_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 EDIT_ID = r"^[A-Za-z0-9-]{8,40}$"
 
 
 def plain_text(form, field) -> None:
-    """Refuse control characters and HTML tags with a message the person understands."""
+    """Refuse invisible control characters; any visible text is accepted and escaped on output."""
     value = field.data or ""
     if _CONTROL.search(value):
         raise ValidationError(_l("Teksten indeholder usynlige styretegn. Skriv den igen uden dem."))
-    if _TAG.search(value):
-        raise ValidationError(_l("Teksten må ikke indeholde HTML-koder som <b> eller <script>."))
 
 
 def strip(value):

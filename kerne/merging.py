@@ -53,6 +53,23 @@ def merge_text(base: str, theirs: str, mine: str) -> Merge:
     return Merge("".join(merged), True)
 
 
+def merge_preferring_mine(base: str, theirs: str, mine: str) -> str:
+    """Like merge_text, but where both changed the same words, ``mine`` wins.
+
+    For an author who, after a clash, chooses their own version: their words
+    replace the clashing ones, and every other change made since stays.
+    """
+    merged: list[str] = []
+    regions = Merge3(tokens(base), tokens(theirs), tokens(mine), sequence_matcher=_MATCHER)
+    for group in regions.merge_groups():
+        if group[0] != "conflict":
+            merged.extend(group[1])
+            continue
+        _, base_part, theirs_part, mine_part = group
+        merged.extend(mine_part if base_part else _both_insertions(list(theirs_part), list(mine_part)))
+    return "".join(merged)
+
+
 def _both_insertions(theirs: list[str], mine: list[str]) -> list[str]:
     """Two insertions at one place: keep both, unless one already holds the other."""
     shorter, longer = sorted((theirs, mine), key=len)

@@ -370,8 +370,11 @@ class Revision(db.Model):
 
     ``kind`` is create, edit, merge (saved after a clean three-way merge),
     conflict (the author's text kept aside because it could not be merged;
-    ``resolved`` once they chose) or restore. ``edit_id`` is chosen by the
-    phone per save, so a resent save is recognised and not applied twice.
+    ``resolved`` once they chose; ``base`` is the text it started from, so
+    choosing it later merges instead of overwriting), refused (text that came
+    after the wording was locked or the visit closed, kept for its author and
+    the facilitators) or restore. ``edit_id`` is chosen by the phone per save,
+    so a resent save is recognised and not applied twice.
     """
 
     __tablename__ = "revision"
@@ -385,6 +388,7 @@ class Revision(db.Model):
     subject_id: Mapped[int] = mapped_column(Integer)
     field: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(Text)
+    base: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10))
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     edit_id: Mapped[str | None] = mapped_column(String(40))

@@ -4,6 +4,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 from . import vocabulary
 
@@ -34,7 +36,25 @@ def field_attributes(field, hint=None, autocomplete=None) -> dict:
     return attributes
 
 
+def _escaped_html(self) -> str:
+    return str(escape(str(self)))
+
+
+def escape_lazy_strings() -> None:
+    """Make every lazy message HTML-safe, wherever it ends up.
+
+    Flask-Babel's lazy strings claim to be markup already (``__html__`` returns
+    the raw text), so Jinja, WTForms' labels and a flashed message's trip
+    through the session cookie all pass them through unescaped: a message that
+    mentions ``<script>`` or echoes what someone typed would become live HTML.
+    Answering ``__html__`` with the escaped text fixes it for every message at
+    once, including those written later.
+    """
+    LazyString.__html__ = _escaped_html
+
+
 def init_app(app) -> None:
+    escape_lazy_strings()
     app.jinja_env.globals.update(labels=vocabulary, js_messages=js_messages, field_attributes=field_attributes)
 
     @app.context_processor

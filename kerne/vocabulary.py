@@ -48,8 +48,21 @@ REVISION_KIND_LABELS = {
     "merge": _l("Flettet med de andres ændringer"),
     "conflict": _l("Kunne ikke flettes – gemt ved siden af"),
     "restore": _l("Gendannet"),
+    "refused": _l("Ikke gemt i feltet (låst eller afsluttet) – gemt her"),
 }
 COMMITMENT_LABELS = {"met": _l("Opfyldt"), "planned": _l("Planlagt"), "open": _l("Åben")}
 REQUEST_STATUS_LABELS = {"open": _l("Venter"), "planned": _l("Planlagt"), "cancelled": _l("Trukket tilbage")}
 RUN_STATUS_LABELS = {"running": _l("Regner …"), "done": _l("Forslag"), "failed": _l("Fejlede"),
                      "confirmed": _l("Bekræftet")}
+
+
+def field_label(subject: str, field: str):
+    """What a co-edited field is called on screen."""
+    if subject == "draft":
+        return DRAFT_PART_LABELS[field]
+    if subject == "task":
+        return TASK_FIELD_LABELS[field]
+    return IDEA_FIELD_LABEL
+
+
+IDEA_FIELD_LABEL = _l("Din idé")

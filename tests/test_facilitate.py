@@ -217,7 +217,7 @@ def test_closing_stops_joining_and_changes(client, app, console):
     world, base = console
     phone = app.test_client()
     phone_base = join(phone, world.visit)
-    response = client.post(f"{base}/close")
+    response = client.post(f"{base}/close", data={"confirm": "unsettled"})
     assert response.status_code == 200
     assert "Besøget er afsluttet" in response.get_data(as_text=True)
     assert client.post(f"{base}/close").status_code == 204

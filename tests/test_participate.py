@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from world import build, fresh, join, version
+from world import build, fresh, join, login, version
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, DotVote, Idea, Revision, TaskVote, Visit, WorkTask
@@ -111,7 +111,6 @@ def test_resending_the_same_idea_adds_it_once(client, room):
         ("   ", "Skriv din idé først."),
         ("x" * 10_000, "Højst 280 tegn."),
         ("tryg\x00hed", "usynlige styretegn"),
-        ("<script>alert(1)</script>", "HTML-koder"),
     ],
 )
 def test_bad_ideas_are_refused_next_to_the_field(client, room, text, message):
@@ -298,7 +297,7 @@ def test_unchanged_draft_save_is_204(client, room):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("x" * 10_000, "Højst 1000 tegn."), ("a\x07b", "usynlige styretegn"), ("<img src=x onerror=alert(1)>", "HTML-koder")],
+    [("x" * 10_000, "Højst 1000 tegn."), ("a\x07b", "usynlige styretegn")],
 )
 def test_bad_draft_text_is_refused_and_nothing_saved_is_lost(client, room, value, message):
     world, base = room
@@ -417,17 +416,34 @@ def test_concurrent_decisions_on_a_task_are_not_overwritten(client, app, tasks_r
     world, base = tasks_room
     add_task(client, base, "Morgenmøde", "edit-0130")
     task = db.session.scalars(db.select(WorkTask)).one()
-    other = app.test_client()
-    other_base = join(other, world.second_visit, "Bo")
+    first, second = app.test_client(), app.test_client()
+    login(first, world.first.email)
+    login(second, world.second.email)
     go_to_step(world.second_visit, 2)
-    url = f"/tasks/{task.id}/decision"
-    assert client.post(base + url, data={"value": "develop", "base": "undecided", "edit_id": "edit-0131"}).status_code == 200
-    response = other.post(other_base + url, data={"value": "phase_out", "base": "undecided", "edit_id": "edit-0132"})
+    url = f"/w/{world.second_visit.public_id}/tasks/{task.id}/decision"
+    assert first.post(url, data={"value": "develop", "base": "undecided", "edit_id": "edit-0131"}).status_code == 200
+    response = second.post(url, data={"value": "phase_out", "base": "undecided", "edit_id": "edit-0132"})
     assert response.status_code == 200
     assert fresh(WorkTask, task.id).decision == "develop"
     assert "Nogen ændrede teksten samtidig med dig" in response.get_data(as_text=True)
     conflict = db.session.scalars(db.select(Revision).where(Revision.kind == "conflict")).one()
     assert conflict.value == "phase_out"
+
+
+def test_a_phone_votes_but_does_not_decide_for_the_room(client, tasks_room):
+    _world, base = tasks_room
+    add_task(client, base, "Morgenmøde", "edit-0133")
+    task = db.session.scalars(db.select(WorkTask)).one()
+    response = client.post(f"{base}/tasks/{task.id}/decision", data={"value": "develop", "base": "undecided",
+                                                                       "edit_id": "edit-0134"})
+    assert response.status_code == 403
+    assert "Beslutningen træffes af facilitatorerne" in response.get_data(as_text=True)
+    assert fresh(WorkTask, task.id).decision == "undecided"
+    go_to_step(_world.second_visit, 2)
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert 'id="f-task-%d-decision"' % task.id not in page
+    assert "Din opgave: stem udvikle, fastholde eller afvikle" in page
 
 
 @pytest.mark.parametrize(
@@ -436,7 +452,7 @@ def test_concurrent_decisions_on_a_task_are_not_overwritten(client, app, tasks_r
         ("deadline", "2026-12-24", 200),
         ("deadline", "24/12", 422),
         ("follow_up_on", "", 204),
-        ("decision", "maybe", 422),
+        ("decision", "maybe", 403),
         ("owner", "Teamleder", 200),
         ("title", "", 422),
         ("rationale", "y" * 501, 422),

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from .. import sqlite
 from ..extensions import db
 from ..forms import DotsSettingForm, IdeaForm, TaskForm
+from . import visits
 from .fields import FIELDS
 from .live import Actor
 from .snapshot import Board, board_of
@@ -89,6 +90,11 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
         "value_of": value_of,
     }
     context.update(_personal(board, actor, audience, forms))
+    if audience == "console":
+        context["unsettled"] = visits.core_task_unsettled(board.visit.number, board.draft)
+        context["draft_step"] = next((s.position for s in board.steps if s.activity == "draft"), 1)
+        if board.visit.status == "closed":
+            context["next_visit"] = visits.next_visit(board.process.id, board.visit.number)
     if audience == "projector" and board.visit.status == "open":
         context.update(_join_panel(board))
     return context

@@ -8,7 +8,7 @@ kept as an open conflict until they choose. Every stored value is a Revision.
 from sqlalchemy import select
 
 from ..extensions import db
-from ..merging import Outcome, resolve_save
+from ..merging import Outcome, merge_preferring_mine, resolve_save
 from ..models import Revision, Visit
 from .fields import FIELDS, SUBJECTS, FieldSpec
 from .live import Actor, bump
@@ -22,7 +22,12 @@ def already_saved(visit: Visit, edit_id: str | None) -> bool:
     return db.session.scalar(query) is not None
 
 
-def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: str, edit_id: str | None = None):
+# Texts meant for their author alone (and, when refused, the facilitators).
+PRIVATE_KINDS = ("conflict", "refused")
+
+
+def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: str, edit_id: str | None = None,
+           base: str | None = None):
     revision = Revision(
         visit_id=visit.id,
         subject=spec.subject,
@@ -31,6 +36,7 @@ def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: s
         value=value,
         kind=kind,
         edit_id=edit_id,
+        base=base,
         **actor.author,
     )
     db.session.add(revision)
@@ -45,12 +51,32 @@ def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine
     if outcome.kind == "unchanged":
         return outcome
     if outcome.kind == "conflict":
-        record(visit, actor, spec, obj, mine, "conflict", edit_id)
+        record(visit, actor, spec, obj, mine, "conflict", edit_id, base=base)
     else:
         spec.write(obj, outcome.value)
         record(visit, actor, spec, obj, outcome.value, "edit" if outcome.kind == "applied" else "merge", edit_id)
     bump(visit)
     return outcome
+
+
+def keep_refused(visit: Visit, actor: Actor, spec: FieldSpec, obj, mine: str, edit_id: str | None) -> bool:
+    """Keep text that came too late (wording locked, visit closed) in the field's history.
+
+    The field is not changed; the text stays with its author and the facilitators.
+    """
+    if already_saved(visit, edit_id) or mine == spec.read(obj):
+        return False
+    record(visit, actor, spec, obj, mine, "refused", edit_id)
+    return True
+
+
+def may_see(actor: Actor, revision: Revision) -> bool:
+    """A conflict is its author's alone; refused text its author's and the facilitators'."""
+    if revision.kind == "conflict":
+        return actor.wrote(revision)
+    if revision.kind == "refused":
+        return actor.wrote(revision) or actor.is_facilitator
+    return True
 
 
 def subject_of(revision: Revision):
@@ -72,22 +98,32 @@ def restore(visit: Visit, actor: Actor, revision: Revision) -> None:
 
 
 def resolve_conflict(visit: Visit, actor: Actor, conflict: Revision, keep: str) -> None:
-    """The author chose: keep their own text (``mine``) or the others' (``theirs``)."""
+    """The author chose: their own text (``mine``) or the others' (``theirs``).
+
+    Choosing their own merges it from where it started, so what anyone wrote
+    since (the author too) stays; only the clashing words become theirs.
+    """
     conflict.resolved = True
     if keep == "mine":
         spec, obj = spec_of(conflict), subject_of(conflict)
-        if spec.read(obj) != conflict.value:
-            spec.write(obj, conflict.value)
-            record(visit, actor, spec, obj, conflict.value, "edit")
+        current = spec.read(obj)
+        value = conflict.value
+        if spec.mergeable and conflict.base is not None:
+            value = merge_preferring_mine(conflict.base, current, conflict.value)
+            if len(value) > spec.max_length:
+                value = conflict.value
+        if current != value:
+            spec.write(obj, value)
+            record(visit, actor, spec, obj, value, "edit")
     bump(visit)
 
 
-def history(visit: Visit, spec: FieldSpec, obj) -> list[Revision]:
-    """Every revision of one field, newest first."""
+def history(visit: Visit, spec: FieldSpec, obj, actor: Actor) -> list[Revision]:
+    """Every revision of one field the actor may see, newest first."""
     query = select(Revision).where(
         Revision.visit_id == visit.id,
         Revision.subject == spec.subject,
         Revision.subject_id == obj.id,
         Revision.field == spec.name,
     )
-    return list(db.session.scalars(query.order_by(Revision.id.desc())))
+    return [r for r in db.session.scalars(query.order_by(Revision.id.desc())) if may_see(actor, r)]

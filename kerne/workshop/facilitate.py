@@ -25,6 +25,13 @@ def only_ambassadors():
     """Every view here is for ambassadors; which visit they may run is checked per view."""
 
 
+@bp.after_request
+def personal(response):
+    """The console and the projector are one signed-in person's view: never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
@@ -47,7 +54,6 @@ def _open_for_change(visit_id: int) -> Visit:
 
 def _saved(visit: Visit, changed: bool):
     return answer_change(visit.id, _actor(), "console", changed)
-
 
 
 @bp.get("/console")
@@ -97,6 +103,10 @@ def go_to_step(visit_id):
 def close(visit_id):
     """Close the visit: joining stops, the results stay with the process."""
     visit = _visit(visit_id, for_change=True)
+    if visit.status == "open" and visits.core_task_unsettled(visit.number, visit.draft) and request.form.get("confirm") != "unsettled":
+        # The console warns and offers to lock first; a console from before the warning is asked again.
+        abort(409, _("Kerneopgaven er ikke formuleret og låst. Lås formuleringen, eller bekræft at besøget skal "
+                     "afsluttes alligevel."))
     return _saved(visit, visits.close_visit(visit))
 
 

@@ -63,6 +63,13 @@ def _participant_only(actor: Actor) -> int:
     return actor.participant_id
 
 
+@bp.after_request
+def personal(response):
+    """Every answer here is one person's view, keyed by their cookie: never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
     return render_template("join/not_joined.html"), 403
@@ -82,19 +89,26 @@ def page(public_id):
 
 @bp.get("/changes")
 def changes(public_id):
-    """204 while nothing changed since ``since``; else the live block."""
+    """204 while nothing changed since ``since``; else the live block.
+
+    A phone's signed cookie answers for it without the session or the ORM, which
+    keeps the unchanged poll at one read; anyone else is checked as the page checks.
+    """
     since = request.args.get("since", type=int)
     if since is None:
         abort(400)
-    if identity.participant_id(public_id) is None and not current_user.is_authenticated:
+    joined = identity.participant_id(public_id) is not None
+    if not joined and not current_user.is_authenticated:
         raise NotJoined
     found = current_version(public_id)
     if found is None:
         abort(404)
     visit_id, version = found
-    if version == since:
+    if joined and version == since:
         return "", 204
     actor, audience = _actor(public_id, visit_id)
+    if version == since:
+        return "", 204
     return render_live(visit_id, actor, audience, version=version)
 
 
@@ -129,15 +143,23 @@ def add_idea(public_id):
     return answer_change(visit.id, actor, audience, created)
 
 
-def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None, check=None):
-    visit, actor, audience = _for_change(public_id)
+def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None):
+    visit = _visit(public_id)
+    actor, audience = _actor(public_id, visit.id)
+    visit = lock_visit(visit.id)
     row = visit.draft if model is None else row_in(visit, model, row_id)
     if row is None:
         abort(404)
-    if check is not None:
-        check(visit, actor, row)
+    _may_change(visit, actor, spec, row)
     form = field_save_form(spec)
-    if not form.validate():
+    valid = form.validate()
+    refusal = _refusal(visit, actor, spec)
+    if refusal is not None:
+        # Too late for the field, but the words stay: in the history, for their author and the facilitators.
+        if valid and editing.keep_refused(visit, actor, spec, row, form.value.data or "", form.edit_id.data):
+            db.session.commit()
+        abort(*refusal)
+    if not valid:
         message = next(iter(form.errors.values()))[0]
         errors = {(spec.subject, row.id, spec.name): message}
         return render_live(visit.id, actor, audience, 422, field_errors=errors)
@@ -145,20 +167,33 @@ def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = Non
     return answer_change(visit.id, actor, audience, outcome.kind != "unchanged")
 
 
-def _may_edit_idea(visit: Visit, actor: Actor, idea: Idea) -> None:
-    if not (actor.is_facilitator or actor.wrote(idea)):
+def _may_change(visit: Visit, actor: Actor, spec: FieldSpec, row) -> None:
+    """Who may change a field: an idea is its author's, a task's decision the facilitators'."""
+    if actor.is_facilitator:
+        return
+    if spec.subject == "idea" and not actor.wrote(row):
         abort(403)
+    if spec.subject == "task" and spec.name in FACILITATORS_DECIDE:
+        abort(403, _("Beslutningen træffes af facilitatorerne. Stem på telefonen."))
 
 
-def _draft_open(visit: Visit, actor: Actor, draft) -> None:
-    if draft.locked_at is not None and not actor.is_facilitator:
-        abort(409, _("Formuleringen er låst af facilitatorerne."))
+# Phones vote; the decision for the room is recorded by the facilitators.
+FACILITATORS_DECIDE = ("decision",)
+
+
+def _refusal(visit: Visit, actor: Actor, spec: FieldSpec) -> tuple[int, str] | None:
+    """Why a change can no longer be made (status and message), or None."""
+    if visit.status != "open":
+        return 410, _("Besøget er afsluttet. Din tekst er ikke gemt i feltet.")
+    if spec.subject == "draft" and visit.draft.locked_at is not None and not actor.is_facilitator:
+        return 409, _("Formuleringen er låst af facilitatorerne.")
+    return None
 
 
 @bp.post("/ideas/<int:idea_id>")
 def edit_idea(public_id, idea_id):
     """Save the text of an idea: its author's, or a facilitator's correction."""
-    return _save_field(public_id, IDEA_FIELDS["text"], Idea, idea_id, check=_may_edit_idea)
+    return _save_field(public_id, IDEA_FIELDS["text"], Idea, idea_id)
 
 
 @bp.post("/ideas/<int:idea_id>/dots")
@@ -182,7 +217,7 @@ def save_draft(public_id, part):
     """Save one part of the core-task wording, merged with what others saved meanwhile."""
     if part not in DRAFT_FIELDS:
         abort(404)
-    return _save_field(public_id, DRAFT_FIELDS[part], None, check=_draft_open)
+    return _save_field(public_id, DRAFT_FIELDS[part], None)
 
 
 @bp.get("/draft/<part>/history")
@@ -191,10 +226,10 @@ def draft_history(public_id, part):
     if part not in DRAFT_FIELDS:
         abort(404)
     visit = _visit(public_id)
-    audience = _actor(public_id, visit.id)[1]
+    actor, audience = _actor(public_id, visit.id)
     if visit.draft is None:
         abort(404)
-    revisions = editing.history(visit, DRAFT_FIELDS[part], visit.draft)
+    revisions = editing.history(visit, DRAFT_FIELDS[part], visit.draft, actor)
     return render_template(
         "workshop/history.html", visit=visit, part=part, revisions=revisions, audience=audience,
         current=DRAFT_FIELDS[part].read(visit.draft),
@@ -206,8 +241,13 @@ def restore(public_id, revision_id):
     """Make an earlier version current again; the current one stays in the history."""
     visit, actor, _audience = _for_change(public_id)
     revision = row_in(visit, Revision, revision_id)
-    if revision.subject == "draft":
-        _draft_open(visit, actor, visit.draft)
+    if not editing.may_see(actor, revision):
+        abort(404)
+    spec = editing.spec_of(revision)
+    _may_change(visit, actor, spec, editing.subject_of(revision))
+    refusal = _refusal(visit, actor, spec)
+    if refusal is not None:
+        abort(*refusal)
     editing.restore(visit, actor, revision)
     db.session.commit()
     return redirect(url_for(".draft_history", public_id=public_id, part=revision.field))

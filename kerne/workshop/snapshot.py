@@ -137,6 +137,7 @@ class Board:
     dots: dict = field(default_factory=dict)
     task_votes: dict = field(default_factory=dict)
     conflicts: tuple[ConflictCard, ...] = ()
+    set_by: dict = field(default_factory=dict)
 
     @property
     def step(self) -> StepCard | None:
@@ -144,9 +145,17 @@ class Board:
             return None
         return self.steps[min(max(self.visit.step_position, 1), len(self.steps)) - 1]
 
-    def conflicts_of(self, actor: Actor) -> dict[tuple[str, int, str], ConflictCard]:
-        """The actor's conflicts still waiting for a choice, by (subject, id, field)."""
-        return {(c.subject, c.subject_id, c.field): c for c in self.conflicts if actor.wrote(c)}
+    def conflicts_of(self, actor: Actor) -> dict[tuple[str, int, str], list[ConflictCard]]:
+        """The actor's conflicts still waiting for a choice, oldest first, by (subject, id, field).
+
+        A fresh dict per screen: the template takes out what it shows beside a field
+        and shows the rest on its own, so no open conflict is ever out of sight.
+        """
+        found: dict[tuple[str, int, str], list[ConflictCard]] = {}
+        for conflict in self.conflicts:
+            if actor.wrote(conflict):
+                found.setdefault((conflict.subject, conflict.subject_id, conflict.field), []).append(conflict)
+        return found
 
 
 def _cards(card_type, query) -> tuple:
@@ -253,6 +262,23 @@ def _drafts(process_id: int, visit_id: int) -> dict:
     }
 
 
+# The fields of a task the room records itself in the action plan; each phone shows who set them.
+ROOM_RECORDED = ("owner", "deadline", "follow_up_on")
+
+
+def _set_by(visit_id: int, names: tuple[str, ...]) -> dict:
+    """Who last set each of these task fields, by (task id, field): (participant name, user name)."""
+    query = (
+        select(Revision.subject_id, Revision.field, Participant.display_name, User.name)
+        .outerjoin(Participant, Participant.id == Revision.participant_id)
+        .outerjoin(User, User.id == Revision.user_id)
+        .where(Revision.visit_id == visit_id, Revision.subject == "task", Revision.field.in_(names),
+               Revision.kind.not_in(("conflict", "refused")))
+        .order_by(Revision.id)
+    )
+    return {(task_id, name): (participant, user) for task_id, name, participant, user in db.session.execute(query)}
+
+
 def read_board(visit_id: int) -> Board:
     """Read a visit's board from the database as it is now, in a handful of plain queries."""
     row = db.session.execute(
@@ -297,6 +323,8 @@ def read_board(visit_id: int) -> Board:
         data.update(_top_ideas(visit_id, steps))
     elif step is not None:
         data.update(_tasks(visit_id, with_votes=step.activity == "decide"))
+        if step.activity == "actions":
+            data["set_by"] = _set_by(visit_id, ROOM_RECORDED)
     return replace(board, **data)
 
 

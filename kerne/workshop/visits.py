@@ -67,6 +67,22 @@ def close_visit(visit: Visit) -> bool:
     return True
 
 
+def core_task_unsettled(number: int, draft) -> bool:
+    """Visit 1 exists to agree on the core task: closing it without a locked wording needs a second thought.
+
+    ``draft`` is the visit's CoreTaskDraft or its board card (both have core_task and locked_at).
+    """
+    if number != 1:
+        return False
+    return draft is None or not draft.core_task.strip() or draft.locked_at is None
+
+
+def next_visit(process_id: int, number: int) -> Visit | None:
+    """The process's visit after ``number``, which a closed console offers to open."""
+    query = select(Visit).where(Visit.process_id == process_id, Visit.number == number + 1)
+    return db.session.scalar(query)
+
+
 def set_dots_per_participant(visit: Visit, dots: int) -> bool:
     if visit.dots_per_participant == dots:
         return False
