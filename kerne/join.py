@@ -47,7 +47,7 @@ def join(code):
         return render_template("join/code.html", form=form), status
     if identity.participant_id(visit.public_id) is not None:
         return redirect(url_for("workshop.page", public_id=visit.public_id))
-    form = JoinForm()
+    form = JoinForm(display_name=identity.earlier_name(visit))  # a phone from visit 1 keeps its name
     if not form.validate_on_submit():
         return render_template("join/name.html", form=form, visit=visit), 422 if form.errors else 200
     visit = lock_visit(visit.id)

@@ -8,6 +8,9 @@ from functools import lru_cache
 from flask import current_app, request
 from itsdangerous import BadSignature, Signer
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..models import Participant, Visit
 
 
@@ -57,3 +60,18 @@ def _signed(public_id: str, participant_id: int) -> str:
 def cookie(public_id: str, participant_id: int) -> str:
     """The join cookie as a Cookie header carries it (for load generators)."""
     return f"{_cookie_name(public_id)}={_signed(public_id, participant_id)}"
+
+
+def earlier_name(visit: Visit) -> str | None:
+    """The name this phone used at an earlier visit of the same process, to offer again."""
+    earlier = db.session.execute(
+        select(Visit.public_id, Visit.id).where(Visit.process_id == visit.process_id, Visit.number < visit.number)
+        .order_by(Visit.number.desc())
+    ).all()
+    for public_id, visit_id in earlier:
+        known = participant_id(public_id)
+        if known is not None:
+            participant = db.session.get(Participant, known)
+            if participant is not None and participant.visit_id == visit_id and participant.display_name:
+                return participant.display_name
+    return None
