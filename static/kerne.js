@@ -1,22 +1,37 @@
 // Kerne's own JavaScript, kept to what htmx does not do:
 // - live fields: save what is typed with the value it started from, retry until
-//   the server has it (offline too, across reloads), show "not saved / saved";
+//   the server has it (offline too, across reloads), show "not saved / saved / conflict";
+//   text the server refuses for good (locked, closed, not joined) stays on the
+//   phone, visible with the reason and copyable;
+// - never show an answer older than what the phone already shows (answers can
+//   arrive late and out of order), and give up on an answer that does not come;
 // - keep typed text and the caret safe when a poll morphs the page;
-// - poll for changes only while the page is visible;
+// - poll for changes only while the page is visible, faster while co-writing;
 // - resend forms that could not be sent, and count down the step timer.
 (function () {
   "use strict";
 
   const STORE = "kerne:live:";
+  const KEPT_STORE = "kerne:kept:";
   const FORM_STORE = "kerne:form:";
-  const SAVE_DELAY_MS = 700;
+  // Co-writing: another phone sees a word within SAVE_DELAY_MS + FAST_POLL_MS + two round trips
+  // (bench/live_latency.py measures it).
+  const SAVE_DELAY_MS = 250;
+  const FAST_POLL_MS = 500;
   const RETRY_MS = 3000;
+  // An answer that has not come by then will not come: try again instead of waiting.
+  const SAVE_TIMEOUT_MS = 8000;
+  const POLL_TIMEOUT_MS = 6000;
   let messages = {};
 
   // ---- live fields -----------------------------------------------------------
   // One queue entry per field (keyed by its save URL) holds the latest unsaved
   // value, the value it started from (base) and an id that makes a resend harmless.
+  // A save sent but not answered stays in ``unanswered`` and is sent again, as it
+  // was, before anything typed after it: so a late original is recognised by its id
+  // and the newer text never races the older one.
   const queue = new Map();
+  const unanswered = new Map();
   const inFlight = new Set();
   const timers = new Map();
 
@@ -27,6 +42,44 @@
 
   function csrfToken() {
     return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  }
+
+  // A lost session (cookies cleared, server secret rotated) fails the CSRF check:
+  // read the page again for a fresh token, once per save.
+  async function refreshToken() {
+    try {
+      const response = await fetchWithTimeout(location.href, { credentials: "same-origin" }, SAVE_TIMEOUT_MS);
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const headers = doc.body && doc.body.getAttribute("hx-headers");
+      if (!headers) return false;
+      document.body.setAttribute("hx-headers", headers);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function fetchWithTimeout(url, options, ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), ms);
+    return fetch(url, { ...options, signal: controller.signal }).finally(() => clearTimeout(timer));
+  }
+
+  // ---- answers in order --------------------------------------------------------
+  function shownVersion() {
+    const live = document.getElementById("live");
+    return live ? Number(live.dataset.version || 0) : 0;
+  }
+
+  function versionOf(html) {
+    const match = /<section[^>]*\bid="live"[^>]*\bdata-version="(\d+)"/.exec(html) ||
+                  /<section[^>]*\bdata-version="(\d+)"[^>]*\bid="live"/.exec(html);
+    return match ? Number(match[1]) : null;
+  }
+
+  function older(html) {
+    const version = versionOf(html);
+    return version !== null && version < shownVersion();
   }
 
   function fieldFor(url) {
@@ -42,17 +95,28 @@
     }
   }
 
+  function persist(url) {
+    const entry = queue.get(url);
+    const sent = unanswered.get(url);
+    try {
+      if (entry || sent) localStorage.setItem(STORE + url, JSON.stringify({ entry: entry || null, sent: sent || null }));
+      else localStorage.removeItem(STORE + url);
+    } catch (e) { /* private mode: the queue in memory still holds it */ }
+  }
+
   function remember(url, entry) {
     queue.set(url, entry);
-    try {
-      localStorage.setItem(STORE + url, JSON.stringify(entry));
-    } catch (e) { /* private mode: the queue in memory still holds it */ }
+    persist(url);
   }
 
   function forget(url, entry) {
     if (queue.get(url) !== entry) return;
     queue.delete(url);
-    localStorage.removeItem(STORE + url);
+    persist(url);
+  }
+
+  function pending(url) {
+    return queue.has(url) || unanswered.has(url) || inFlight.has(url);
   }
 
   function edited(field) {
@@ -81,20 +145,24 @@
   }
 
   async function flush(url) {
-    const entry = queue.get(url);
-    if (!entry || inFlight.has(url)) return;
+    if (inFlight.has(url)) return;
+    const entry = unanswered.get(url) || queue.get(url);
+    if (!entry) return;
+    unanswered.set(url, entry);
+    persist(url);
     inFlight.add(url);
     showState(url, messages.saving, "saving");
     let response, html;
     try {
-      response = await fetch(url, {
+      response = await fetchWithTimeout(url, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
         body: new URLSearchParams({ value: entry.value, base: entry.base, edit_id: entry.editId }),
         credentials: "same-origin",
-      });
+      }, SAVE_TIMEOUT_MS);
       html = await response.text();
     } catch (e) {
+      // No answer (offline, or it never came): send the same save again later.
       inFlight.delete(url);
       showState(url, messages.offline, "offline");
       schedule(url, RETRY_MS);
@@ -106,21 +174,29 @@
       schedule(url, RETRY_MS);
       return;
     }
+    if (response.status === 400 && !entry.tokenRefreshed && await refreshToken()) {
+      entry.tokenRefreshed = true;
+      schedule(url, 0);
+      return;
+    }
+    unanswered.delete(url);
+    persist(url);
     const field = fieldFor(url);
-    const newer = queue.get(url) !== entry;
+    const newer = queue.get(url) !== entry && queue.has(url);
     if (response.ok) {
+      const conflict = responseHasConflict(html, field);
       if (newer) {
         // Typed on while this save travelled: the next save starts from what the
         // server now holds of ours, unless it could not take it (a conflict).
         const next = queue.get(url);
-        next.base = responseHasConflict(html, field) ? entry.base : entry.value;
+        next.base = conflict ? entry.base : entry.value;
         remember(url, next);
         if (field) field.dataset.base = next.base;
         schedule(url, 0);
       } else {
         forget(url, entry);
         if (field) field.dataset.base = entry.value;
-        showState(url, messages.saved, "saved");
+        showState(url, conflict ? messages.conflict : messages.saved, conflict ? "conflict" : "saved");
       }
       if (response.status === 200) morphLive(html);
       return;
@@ -130,15 +206,120 @@
       showState(url, messages.rejected, "error");
       return;
     }
-    // Refused for good (the visit closed, the wording was locked, no access).
-    forget(url, entry);
-    toast(errorMessage(html) || messages.rejected);
-    showState(url, messages.rejected, "error");
+    // Refused for good (the visit closed, the wording was locked, no access): the
+    // text leaves the field, which follows the room again, but stays on the phone.
+    const reason = errorMessage(html) || messages.rejected;
+    const latest = queue.get(url) || entry;
+    keep(url, latest.value, reason, field);
+    queue.delete(url);
+    persist(url);
+    showState(url, messages.kept, "error");
+    toast(reason);
+  }
+
+  // ---- text the server refused: kept on the phone, with the reason -------------
+  function keptItems() {
+    const items = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith(KEPT_STORE)) continue;
+      try {
+        items.push({ key, ...JSON.parse(localStorage.getItem(key)) });
+      } catch (e) { /* unreadable: skip */ }
+    }
+    return items.sort((a, b) => a.at - b.at);
+  }
+
+  function keep(url, value, reason, field) {
+    if (!value) return;
+    const label = field && field.labels && field.labels[0] ? field.labels[0].textContent.trim() : "";
+    const item = { url, value, reason, label, page: location.pathname, at: Date.now() };
+    try {
+      localStorage.setItem(KEPT_STORE + newEditId(), JSON.stringify(item));
+    } catch (e) {
+      keptInMemory.push({ key: null, ...item });
+    }
+    showKept();
+  }
+  const keptInMemory = [];
+
+  function showKept() {
+    const box = document.getElementById("kept");
+    if (!box) return;
+    const items = keptItems().concat(keptInMemory).filter((item) => item.page === location.pathname);
+    box.replaceChildren();
+    box.hidden = items.length === 0;
+    if (!items.length) return;
+    const title = document.createElement("h2");
+    title.textContent = messages.keptTitle;
+    box.append(title);
+    items.forEach((item, n) => {
+      const card = document.createElement("div");
+      card.className = "kept-item";
+      const why = document.createElement("p");
+      why.className = "kept-reason";
+      why.textContent = item.label ? `${item.label}: ${item.reason}` : item.reason;
+      const id = `kept-text-${n}`;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = messages.keptText;
+      const text = document.createElement("textarea");
+      text.id = id;
+      text.readOnly = true;
+      text.rows = 3;
+      text.value = item.value;
+      const actions = document.createElement("div");
+      actions.className = "actions";
+      const copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "button small";
+      copy.textContent = messages.copy;
+      copy.addEventListener("click", () => copyText(text, copy));
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "button small";
+      dismiss.textContent = messages.dismiss;
+      dismiss.addEventListener("click", () => {
+        if (item.key) localStorage.removeItem(item.key);
+        else keptInMemory.splice(keptInMemory.indexOf(item), 1);
+        showKept();
+      });
+      actions.append(copy, dismiss);
+      card.append(why, label, text, actions);
+      box.append(card);
+    });
+  }
+
+  async function copyText(textarea, button) {
+    textarea.focus();
+    textarea.select();
+    try {
+      await navigator.clipboard.writeText(textarea.value);
+    } catch (e) {
+      document.execCommand("copy");
+    }
+    button.textContent = messages.copied;
   }
 
   function morphLive(html) {
     const live = document.getElementById("live");
-    if (live) htmx.swap(live, html, { swapStyle: "morph" }, { contextElement: live });
+    if (!live || older(html)) return;
+    htmx.swap(live, html, { swapStyle: "morph" }, { contextElement: live });
+    markConflicts();
+  }
+
+  // A field whose author has an open conflict is not "saved": say so beside it.
+  function markConflicts() {
+    document.querySelectorAll("[data-live]").forEach((field) => {
+      const url = field.dataset.saveUrl;
+      if (pending(url)) return;
+      const wrap = document.getElementById(field.id + "-wrap");
+      const state = document.getElementById(field.id + "-state");
+      if (!wrap || !state) return;
+      const conflict = Boolean(wrap.querySelector("[data-conflict]"));
+      if (conflict) showState(url, messages.conflict, "conflict");
+      else if (state.dataset.kind === "conflict") showState(url, "", "");
+    });
   }
 
   function restorePending() {
@@ -146,13 +327,16 @@
       const key = localStorage.key(i);
       if (!key || !key.startsWith(STORE)) continue;
       const url = key.slice(STORE.length);
-      let entry;
+      let stored;
       try {
-        entry = JSON.parse(localStorage.getItem(key));
+        stored = JSON.parse(localStorage.getItem(key));
       } catch (e) {
         localStorage.removeItem(key);
         continue;
       }
+      if (!stored || (!stored.entry && !stored.sent)) continue;
+      if (stored.sent) unanswered.set(url, stored.sent);
+      const entry = stored.entry || stored.sent;
       queue.set(url, entry);
       const field = fieldFor(url);
       if (field) {
@@ -189,7 +373,7 @@
   const carets = new WeakMap();
 
   function typedButNotSent(node) {
-    if (node.matches("[data-live]")) return queue.has(node.dataset.saveUrl) || inFlight.has(node.dataset.saveUrl);
+    if (node.matches("[data-live]")) return pending(node.dataset.saveUrl);
     if (node.matches("textarea, input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=checkbox]):not([type=radio])")) {
       return node.value !== node.defaultValue;
     }
@@ -292,6 +476,7 @@
     const elt = event.detail.elt;
     if (elt.matches("[data-poll]") && event.detail.xhr.status) connection(true);
     if (!event.detail.successful || !elt.matches("form")) return;
+    delete elt.dataset.tokenRefreshed;
     unsentForms.delete(elt);
     sendState(elt, "");
     if (elt.matches("[data-reset-on-success]")) {
@@ -300,8 +485,34 @@
     }
   });
 
-  document.addEventListener("htmx:responseError", (event) => {
+  document.addEventListener("htmx:responseError", async (event) => {
+    const elt = event.detail.elt;
+    const form = elt.closest && elt.closest("form[data-queue-offline]");
+    if (form && event.detail.xhr.status === 400 && !form.dataset.tokenRefreshed && await refreshToken()) {
+      form.dataset.tokenRefreshed = "1";
+      htmx.trigger(form, "submit");
+      return;
+    }
     toast(errorMessage(event.detail.xhr.responseText) || messages.rejected);
+  });
+
+  // Never replace what is shown with an answer older than it (a poll or a click that came late).
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "live" && event.detail.shouldSwap && older(event.detail.serverResponse || "")) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  document.addEventListener("htmx:timeout", (event) => {
+    const elt = event.detail.elt;
+    if (elt.matches("[data-poll]")) connection(false);
+    const form = elt.closest && elt.closest("form[data-queue-offline]");
+    if (form) {
+      rememberForm(form, true);
+      unsentForms.add(form);
+      sendState(form, messages.queued);
+    }
   });
 
   // ---- polling, connection and messages ------------------------------------
@@ -310,6 +521,14 @@
     const live = document.getElementById("live");
     if (!poller || !live || live.hasAttribute("data-ended") || document.visibilityState !== "visible") return;
     htmx.trigger(poller, "kerne:poll");
+  }
+
+  // Every ~2 s, and every FAST_POLL_MS while a co-writing step is on screen.
+  function pollLoop(every) {
+    poll();
+    const live = document.getElementById("live");
+    const fast = live && live.hasAttribute("data-cowriting");
+    setTimeout(() => pollLoop(every), fast ? Math.min(FAST_POLL_MS, every) : every);
   }
 
   function connection(ok) {
@@ -347,18 +566,24 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     messages = JSON.parse(document.getElementById("kerne-messages").textContent);
+    htmx.config.timeout = SAVE_TIMEOUT_MS;
     installMorphGuards();
     restoreForms(document);
     restorePending();
+    showKept();
+    markConflicts();
     if (unsentForms.size) resendForms();
     const poller = document.querySelector("[data-poll]");
     const every = Number((poller && poller.dataset.pollMs) || 2000);
-    setInterval(poll, every);
+    setTimeout(() => pollLoop(every), every);
     setInterval(() => { if (unsentForms.size) resendForms(); }, RETRY_MS);
     setInterval(tickTimers, 1000);
     tickTimers();
     document.addEventListener("visibilitychange", poll);
     window.addEventListener("online", retryEverything);
   });
-  document.addEventListener("htmx:afterSettle", () => tickTimers());
+  document.addEventListener("htmx:afterSettle", () => {
+    tickTimers();
+    markConflicts();
+  });
 })();
