@@ -19,9 +19,9 @@
   const SAVE_DELAY_MS = 250;
   const FAST_POLL_MS = 500;
   const RETRY_MS = 3000;
-  // An answer that has not come by then will not come: try again instead of waiting.
-  const SAVE_TIMEOUT_MS = 8000;
-  const POLL_TIMEOUT_MS = 6000;
+  // An answer that has not come by then will not come: try again instead of waiting
+  // (polls give up sooner: hx-request on the poller in templates/workshop/_board.html).
+  const SAVE_TIMEOUT_MS = 6000;
   let messages = {};
 
   // ---- live fields -----------------------------------------------------------

@@ -194,6 +194,27 @@ def live_server(app, database_url):
         yield base
 
 
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, sqlite_template):
+    """One SQLite database with the people of world.build() (no visit open), served by gunicorn for a
+    whole module: its tests make processes of their own, and skip a server start each."""
+    from world import build, writing
+
+    path = tmp_path_factory.mktemp("site") / "kerne.sqlite"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    app = _app_for(url)
+    watching = sqlite.writes_outside_requests.set(False)
+    with app.app_context():
+        with writing():
+            world = build(opened=False)
+        with running_server(url) as base:
+            yield base, world
+        db.session.remove()
+        db.engine.dispose()
+    sqlite.writes_outside_requests.reset(watching)
+
+
 # ---- a browser ---------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,16 @@
 """Small worlds for tests: an organisation, people, a process and a visit."""
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from kerne import sqlite
 from kerne.extensions import db
 from kerne.models import Ambassador, OrgUnit, Process, User, Visit
-from kerne.workshop.visits import open_visit
+from kerne.workshop.visits import go_to_step, open_visit
 
 PASSWORD = "correct horse battery"
 # Hashed once: scrypt is slow on purpose, and tests create many accounts.
@@ -115,3 +117,30 @@ def sign_in(page, base: str, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button.primary")
     page.wait_for_url(f"{base}/")
+
+
+@contextmanager
+def writing():
+    """A write from a test while a live server writes too: take SQLite's write lock first, as a request does."""
+    db.session.commit()
+    token = sqlite.writes_outside_requests.set(True)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        sqlite.writes_outside_requests.reset(token)
+
+
+def new_process(world: World, step: int = 1, core_task: str = "") -> Process:
+    """Another process of the world's pair at its workplace, visit 1 open at ``step``: a room of its own."""
+    with writing():
+        process = Process(workplace=world.workplace, facilitators=[world.first, world.second])
+        process.visits = [Visit(number=1, scheduled_on=date(2026, 12, 1)),
+                          Visit(number=2, scheduled_on=date(2026, 12, 15))]
+        db.session.add(process)
+        db.session.flush()
+        open_visit(process.visits[0])
+        go_to_step(process.visits[0], step)
+        db.session.flush()
+        process.visits[0].draft.core_task = core_task
+    return process

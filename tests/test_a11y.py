@@ -1,0 +1,202 @@
+"""Every page state: axe-core at 360 x 740 and 1280 x 800 with 0 violations; on the phone also no
+sideways scrolling, Danish, every control named and reachable by keyboard, and on a
+participant's phone every target at least 44 x 44 px.
+
+PAGE_STATES lists what is checked. To check a new page, add a State: who looks
+(a role of ROLES), the address (a function of the Room below), and, when the page
+needs the room in a certain state, ``prepare`` (set the state outright, so any one
+state can run alone with -k) or ``act`` (what a person does on the page first).
+One server, and one browser context per role and size, serve every state.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from a11y import VIEWPORTS, checking_context, phone_problems, violations
+from world import new_process, sign_in, writing
+
+from kerne.extensions import db
+from kerne.models import DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask
+from kerne.workshop.visits import go_to_step, open_visit, steps_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+PHONE_NAME = "Axel"
+
+
+@dataclass
+class Room:
+    """What the states look at: the module's world and one process with both visits under way."""
+
+    world: object
+    process_id: int
+    visit_ids: tuple[int, int]
+    public_ids: tuple[str, str]
+    join_codes: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    role: str  # anonymous, participant or the email attribute of the world's staff: see ROLES
+    url: Callable[[Room], str]
+    prepare: Callable[[Room], None] | None = None
+    act: Callable[[object], None] | None = None
+
+
+def at(number: int, position: int):
+    """Visit ``number`` running at step ``position`` (visit 1 closed while visit 2 runs)."""
+
+    def prepare(room: Room) -> None:
+        with writing():
+            first, second = (db.session.get(Visit, vid) for vid in room.visit_ids)
+            first.status, second.status = ("open", "open") if number == 1 else ("closed", "open")
+            go_to_step(first if number == 1 else second, position)
+            (first if number == 1 else second).version += 1
+
+    return prepare
+
+
+def closed(room: Room) -> None:
+    with writing():
+        for vid in room.visit_ids:
+            db.session.get(Visit, vid).status = "closed"
+
+
+def phone_page(number: int):
+    return lambda room: f"/w/{room.public_ids[number - 1]}"
+
+
+def console(number: int, view: str = "console"):
+    return lambda room: f"/visits/{room.visit_ids[number - 1]}/{view}"
+
+
+def propose_plan(page) -> None:
+    page.click("button:has-text('Foreslå plan')")
+    page.locator("button:has-text('Bekræft planen')").wait_for(timeout=30_000)
+
+
+PAGE_STATES = [
+    # People without an account.
+    State("login", "anonymous", lambda r: "/login"),
+    State("join: code", "anonymous", lambda r: "/j"),
+    State("join: name", "anonymous", lambda r: f"/j/{r.join_codes[0]}"),
+    State("join: unknown code", "anonymous", lambda r: "/j/NOPE42"),
+    State("not joined", "anonymous", phone_page(1)),
+    State("not found", "anonymous", lambda r: "/findes-ikke"),
+    # Every participant step, on the phone.
+    *[State(f"phone: visit 1 step {n}", "participant", phone_page(1), at(1, n)) for n in (1, 2, 3)],
+    State("phone: draft history", "participant", lambda r: f"/w/{r.public_ids[0]}/draft/core_task/history", at(1, 3)),
+    *[State(f"phone: visit 2 step {n}", "participant", phone_page(2), at(2, n)) for n in (1, 2, 3)],
+    State("phone: visit closed", "participant", phone_page(2), closed),
+    # The facilitators' console and the projector at every activity.
+    *[State(f"console: visit {v} step {n}", "ambassador", console(v), at(v, n)) for v in (1, 2) for n in (1, 2, 3)],
+    State("console: closed", "ambassador", console(2), closed),
+    State("console: visit 1 closed, visit 2 open", "ambassador", console(1), at(2, 1)),
+    *[State(f"projector: visit {v} step {n}", "ambassador", console(v, "projector"), at(v, n))
+      for v in (1, 2) for n in (1, 2, 3)],
+    State("projector: closed", "ambassador", console(2, "projector"), closed),
+    # The desk pages.
+    State("ambassador: overview", "ambassador", lambda r: "/"),
+    State("ambassador: process", "ambassador", lambda r: f"/processes/{r.process_id}"),
+    State("ambassador: my profile", "ambassador", lambda r: "/me"),
+    State("coordinator: overview", "coordinator", lambda r: "/"),
+    State("coordinator: organisation", "coordinator", lambda r: "/org"),
+    State("coordinator: workplace", "coordinator", lambda r: f"/org/{r.world.workplace.id}"),
+    State("coordinator: ambassadors", "coordinator", lambda r: "/ambassadors"),
+    State("coordinator: new ambassador", "coordinator", lambda r: "/ambassadors/new"),
+    State("coordinator: ambassador", "coordinator", lambda r: f"/ambassadors/{r.world.first.id}"),
+    State("coordinator: requests", "coordinator", lambda r: "/requests"),
+    State("coordinator: new request", "coordinator", lambda r: "/requests/new"),
+    State("coordinator: planning", "coordinator", lambda r: "/plan"),
+    State("coordinator: a proposed plan", "coordinator", lambda r: "/plan", act=propose_plan),
+    State("coordinator: process", "coordinator", lambda r: f"/processes/{r.process_id}"),
+    State("coordinator: no access", "coordinator", console(1)),
+    State("leader: overview", "leader", lambda r: "/"),
+    State("leader: requests", "leader", lambda r: "/requests"),
+    State("leader: new request", "leader", lambda r: "/requests/new"),
+]
+
+# The signed-in roles, by the world's attribute holding the person.
+ROLES = {"ambassador": "first", "coordinator": "coordinator", "leader": "leader"}
+
+
+def furnish(room: Room, participant_id: int) -> None:
+    """Something on every screen: ideas with tags and dots, a draft with history and an open conflict, tasks."""
+    with writing():
+        first, second = (db.session.get(Visit, vid) for vid in room.visit_ids)
+        steps = steps_of(first)
+        ideas = [Idea(visit_id=first.id, step_id=steps[0].id, text="Et trygt sted at være", participant_id=participant_id),
+                 Idea(visit_id=first.id, step_id=steps[1].id, text="Børnene lærer", tag="effect"),
+                 Idea(visit_id=first.id, step_id=steps[1].id, text="Sammen med forældrene", tag="approach",
+                      participant_id=participant_id)]
+        db.session.add_all(ideas)
+        db.session.flush()
+        db.session.add(DotVote(participant_id=participant_id, idea_id=ideas[1].id, dots=2))
+        first.draft.core_task = "Vi skaber tryghed og læring for børn"
+        for kind, value, author in (("edit", "Vi skaber tryghed", None), ("conflict", "Vi skaber ro", participant_id)):
+            db.session.add(Revision(visit_id=first.id, subject="draft", subject_id=first.draft.id, field="core_task",
+                                    value=value, kind=kind, participant_id=author, base=""))
+        tasks = [WorkTask(visit_id=second.id, position=n, title=title, decision=decision, owner=owner)
+                 for n, (title, decision, owner) in enumerate(
+                     [("Morgenmøde", "develop", "Teamleder"), ("Dokumentation", "keep", ""), ("Kaffeordning", "undecided", "")], 1)]
+        db.session.add_all(tasks)
+        db.session.flush()
+        db.session.add(TaskVote(participant_id=participant_id, task_id=tasks[0].id, choice="develop"))
+
+
+@pytest.fixture(scope="module")
+def rooms(site, browser):
+    """The room, and a browser context per (role, size), signed in or joined once."""
+    from test_desk import add_request
+
+    base, world = site
+    process = new_process(world)
+    with writing():
+        first, second = process.visits
+        open_visit(second)
+        add_request(world, workplace=world.other_workplace)
+    room = Room(world, process.id, (first.id, second.id), (first.public_id, second.public_id),
+                (first.join_code, second.join_code))
+    contexts = {}
+    for role in ("anonymous", "participant", *ROLES):
+        # Signed in or joined once, on the phone; the laptop gets the same cookies.
+        context = contexts[role, "phone"] = checking_context(browser, "phone")
+        page = context.new_page()
+        if role in ROLES:
+            sign_in(page, base, getattr(world, ROLES[role]).email)
+        elif role == "participant":
+            for code in room.join_codes:
+                page.goto(f"{base}/j/{code}")
+                page.fill("#display_name", PHONE_NAME)
+                page.click("button.primary")
+                page.wait_for_url(f"{base}/w/*")
+        contexts[role, "laptop"] = checking_context(browser, "laptop", storage_state=context.storage_state())
+        contexts[role, "laptop"].new_page()
+    db.session.commit()
+    participant_id = db.session.scalar(
+        db.select(Participant.id).where(Participant.visit_id == room.visit_ids[0], Participant.display_name == PHONE_NAME))
+    furnish(room, participant_id)
+    yield base, room, contexts
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize("state", PAGE_STATES, ids=lambda s: s.name)
+def test_every_page_state(rooms, state):
+    base, room, contexts = rooms
+    if state.prepare:
+        state.prepare(room)
+    found = {}
+    for viewport in VIEWPORTS:
+        page = contexts[state.role, viewport].pages[0]
+        page.goto(base + state.url(room))
+        page.wait_for_load_state("load")
+        if state.act:
+            state.act(page)
+        problems = violations(page)
+        if viewport == "phone":
+            problems += phone_problems(page, tap_targets=state.role == "participant")
+        if problems:
+            found[viewport] = problems
+    assert found == {}, f"{state.name}: {found}"
