@@ -181,19 +181,34 @@ def test_answers_late_and_out_of_order_lose_no_word_of_two_phones_in_one_field(p
     net_a, net_b = Network(a, re.compile(r"/w/"), seed=1), Network(b, re.compile(r"/w/"), seed=2)
     net_a.delay(0.2, 1.5)
     net_b.delay(0.2, 1.5)
-    words_a = [f"anne{n}" for n in range(12)]
-    words_b = [f"bent{n}" for n in range(12)]
-    field(a, "core_task").click()
-    field(b, "core_task").click()
+    words_a = [f"anne{n}" for n in range(8)]
+    words_b = [f"bent{n}" for n in range(8)]
     rng = random.Random(3)
-    for word_a, word_b in zip(words_a, words_b):
+
+    def settle_and_watch(n: int, seconds: float) -> None:
+        """Deliver what is due; no late answer may take a phone's own words off its screen, not for a moment."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            net_a.wait(0.05)
+            net_b.pump()
+            for page, words in ((a, words_a), (b, words_b)):
+                # In the field, or in a conflict box or the not-saved box its author sees.
+                shown = " ".join([field(page, "core_task").input_value(),
+                                  *page.locator(".conflict blockquote, #kept textarea").all_inner_texts(),
+                                  *[t.input_value() for t in page.locator("#kept textarea").all()]])
+                assert all(w in shown for w in words[: n + 1]), (words[: n + 1], shown)
+
+    for n, (word_a, word_b) in enumerate(zip(words_a, words_b)):
+        field(a, "core_task").click()
         a.keyboard.press("End")
         a.keyboard.type(f" {word_a}", delay=10)
+        field(b, "core_task").click()
         b.keyboard.press(rng.choice(["Home", "End"]))
         b.keyboard.type(f"{word_b} ", delay=10)
-        net_a.wait(0.3)
-        net_b.pump()
-    net_a.wait(2)
+        # Both saved (or as far as the network lets them), then a pause in which late polls arrive.
+        settle_and_watch(n, 1.0)
+        field(b, "target_group").fill(f"runde {n}")  # so that the polls bring changed blocks
+        settle_and_watch(n, 0.6)
     net_a.flush()
     net_b.flush()
     for page in (a, b):
