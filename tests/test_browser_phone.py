@@ -12,8 +12,10 @@ its own), to keep the suite's time down.
 import random
 import re
 import time
+from contextlib import suppress
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from world import new_process, sign_in, writing
 
@@ -102,10 +104,8 @@ class Network:
         ready = [item for item in self.due if item[0] <= now]
         self.due = [item for item in self.due if item[0] > now]
         for _due, route, response in ready:
-            try:
+            with suppress(PlaywrightError):  # the page went on without it (timed out): nothing to deliver to
                 route.fulfill(response=response)
-            except Exception:  # the page went on without it (timed out): nothing to deliver to
-                pass
 
     def wait(self, seconds: float):
         end = time.monotonic() + seconds
@@ -116,21 +116,16 @@ class Network:
     def release(self):
         """Let every held request reach the server now, late."""
         for route, _ in self.held:
-            try:
+            with suppress(PlaywrightError):
                 route.continue_()
-            except Exception:
-                pass
         self.held = []
 
     def flush(self):
         self.normal()
         self.release()
-        for item in self.due:
-            item_route, response = item[1], item[2]
-            try:
-                item_route.fulfill(response=response)
-            except Exception:
-                pass
+        for _due, route, response in self.due:
+            with suppress(PlaywrightError):
+                route.fulfill(response=response)
         self.due = []
 
 

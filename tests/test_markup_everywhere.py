@@ -50,16 +50,13 @@ class Page(HTMLParser):
             method = (a.get("method") or ("post" if "hx-post" in a else "get")).lower()
             self._form = {"action": a.get("hx-post") or a.get("action") or "", "method": method, "fields": []}
             self.forms.append(self._form)
-        if "data-live" in a and a.get("data-save-url") and tag in ("textarea", "input"):
-            if a.get("type") in TEXT_TYPES and "readonly" not in a:
-                self.live_fields.append((a["data-save-url"], a.get("data-base", "")))
+        if ("data-live" in a and a.get("data-save-url") and tag in ("textarea", "input")
+                and a.get("type") in TEXT_TYPES and "readonly" not in a):
+            self.live_fields.append((a["data-save-url"], a.get("data-base", "")))
         if self._form is None or "data-live" in a:
             return
-        if tag == "input" and a.get("name"):
-            kind = a.get("type")
-            if kind == "checkbox" and "checked" not in a:
-                return
-            self._form["fields"].append({"name": a["name"], "type": kind or "text", "value": a.get("value", "")})
+        if tag == "input" and a.get("name") and not (a.get("type") == "checkbox" and "checked" not in a):
+            self._form["fields"].append({"name": a["name"], "type": a.get("type") or "text", "value": a.get("value", "")})
         elif tag == "textarea" and a.get("name"):
             self._textarea = {"name": a["name"], "type": "textarea", "value": ""}
             self._form["fields"].append(self._textarea)

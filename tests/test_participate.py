@@ -442,7 +442,7 @@ def test_a_phone_votes_but_does_not_decide_for_the_room(client, tasks_room):
     go_to_step(_world.second_visit, 2)
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
-    assert 'id="f-task-%d-decision"' % task.id not in page
+    assert f'id="f-task-{task.id}-decision"' not in page
     assert "Din opgave: stem udvikle, fastholde eller afvikle" in page
 
 

@@ -94,7 +94,7 @@ def test_the_poll_checks_a_signed_in_caller_like_the_page(room, app):
 
 
 def test_a_phones_unchanged_poll_reads_no_session_and_no_orm(room, app, monkeypatch):
-    world, (a, a_base), _bent, _console = room
+    _world, (a, a_base), _bent, _console = room
     current = version(a.get(a_base).get_data(as_text=True))
     from kerne import sessions
     from kerne.workshop import participate
@@ -178,7 +178,7 @@ def test_choosing_my_version_keeps_what_was_written_since(room):
 
 
 def test_every_open_conflict_is_shown_to_its_author_on_any_step(room):
-    world, anne, bent, console = room
+    world, anne, bent, _console = room
     (a, a_base), (b, b_base) = anne, bent
     first = clash(world, anne, bent)
     save(a, a_base, "effect", "Tryghed.", "", "edit-a010")

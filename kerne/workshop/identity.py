@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from flask import current_app, request
 from itsdangerous import BadSignature, Signer
-
 from sqlalchemy import select
 
 from ..extensions import db
