@@ -35,7 +35,6 @@ class Page(HTMLParser):
         self.forms, self.live_fields, self.links, self.alive = [], [], [], []
         self._form = None
         self._select = None
-        self._textarea = None
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
@@ -58,22 +57,18 @@ class Page(HTMLParser):
         if tag == "input" and a.get("name") and not (a.get("type") == "checkbox" and "checked" not in a):
             self._form["fields"].append({"name": a["name"], "type": a.get("type") or "text", "value": a.get("value", "")})
         elif tag == "textarea" and a.get("name"):
-            self._textarea = {"name": a["name"], "type": "textarea", "value": ""}
-            self._form["fields"].append(self._textarea)
+            self._form["fields"].append({"name": a["name"], "type": "textarea", "value": ""})
         elif tag == "select" and a.get("name"):
             self._select = {"name": a["name"], "type": "select", "value": None}
             self._form["fields"].append(self._select)
-        elif tag == "option" and self._select is not None:
-            if self._select["value"] in (None, "") or "selected" in a:
-                self._select["value"] = a.get("value", "")
+        elif tag == "option" and self._select is not None and (self._select["value"] in (None, "") or "selected" in a):
+            self._select["value"] = a.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 def typed_into(form) -> bool:
