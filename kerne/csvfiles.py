@@ -8,6 +8,22 @@ import io
 from dataclasses import dataclass
 
 
+# A cell starting with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet shows as the text it is, never runs: a leading apostrophe
+    before anything that would start a formula (OWASP's advice for CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def unneutralise(text: str) -> str:
+    """The text a neutralised cell stood for, so an exported file imports unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
 @dataclass(frozen=True)
 class Row:
     line: int  # as the spreadsheet shows it: the header is line 1
@@ -48,7 +64,7 @@ def read(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = ())
             if len(values) != len(header):
                 problems.append((line, f"field_count:{len(header)}:{len(values)}"))
                 continue
-            rows.append(Row(line, {k: v.strip() for k, v in zip(header, values) if k in known}))
+            rows.append(Row(line, {k: unneutralise(v.strip()) for k, v in zip(header, values) if k in known}))
     except csv.Error:
         problems.append((reader.line_num, "unreadable"))
     if problems:
@@ -57,10 +73,10 @@ def read(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = ())
 
 
 def write(header: tuple[str, ...], rows: list[dict], excel: bool = True) -> bytes:
-    """A CSV file: for Excel in Danish (BOM and ``;``) or plain (``,``)."""
+    """A CSV file: for Excel in Danish (BOM and ``;``) or plain (``,``); formulas neutralised."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in header])
+        writer.writerow([neutralise(row.get(name, "")) for name in header])
     return ("\ufeff" if excel else "").encode() + out.getvalue().encode("utf-8")

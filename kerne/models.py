@@ -77,7 +77,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    # A leader sees their units and everything below them; the top leadership and
+    # the MED committee are given the whole organisation (see kerne.scope).
+    sees_whole_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+
     ambassador: Mapped["Ambassador | None"] = relationship(back_populates="user")
+    units: Mapped[list["OrgUnit"]] = relationship(secondary="leader_unit", order_by="OrgUnit.name")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -95,6 +100,29 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class LeaderUnit(db.Model):
+    """An org unit a leader follows (with every unit below it)."""
+
+    __tablename__ = "leader_unit"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True, index=True)
+
+
+class AuditEvent(db.Model):
+    """One staff action or sign-in, written in the transaction of the change it records."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what changed, from what to what
+
+    user: Mapped[User | None] = relationship()
 
 
 class Ambassador(db.Model):

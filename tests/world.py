@@ -60,7 +60,7 @@ class World:
 
 
 def build(opened: bool = True) -> World:
-    """Two departments, a pair across them, one process with two visits; visit 1 open."""
+    """Two departments, a pair across them, one process with two visits; visit 1 open; the leader follows the area."""
     area = unit("Børn og Unge", "area")
     schools = unit("Skoler", "department", area)
     daycare = unit("Dagtilbud", "department", area)
@@ -72,10 +72,11 @@ def build(opened: bool = True) -> World:
     process = Process(workplace=workplace, facilitators=[first, second])
     process.visits = [Visit(number=1, scheduled_on=date(2026, 12, 1)), Visit(number=2, scheduled_on=date(2026, 12, 15))]
     db.session.add(process)
+    leader = user("leder@example.dk", "leader")
+    leader.units = [area]
     world = World(
         workplace=workplace, other_workplace=other, first=first, second=second, outsider=outsider,
-        coordinator=user("koordinator@example.dk", "coordinator"), leader=user("leder@example.dk", "leader"),
-        process=process,
+        coordinator=user("koordinator@example.dk", "coordinator"), leader=leader, process=process,
     )
     db.session.flush()
     if opened:
