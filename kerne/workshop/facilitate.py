@@ -25,13 +25,6 @@ def only_ambassadors():
     """Every view here is for ambassadors; which visit they may run is checked per view."""
 
 
-@bp.after_request
-def personal(response):
-    """The console and the projector are one signed-in person's view: never cached."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None:

@@ -63,13 +63,6 @@ def _participant_only(actor: Actor) -> int:
     return actor.participant_id
 
 
-@bp.after_request
-def personal(response):
-    """Every answer here is one person's view, keyed by their cookie: never cached."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
     return render_template("join/not_joined.html"), 403
