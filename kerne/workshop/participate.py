@@ -98,8 +98,8 @@ def changes(public_id):
         abort(404)
     visit_id, version = found
     if joined and version == since:
-        return "", 204
-    actor, audience = _actor(public_id, visit_id)
+        return "", 204  # the hot path: the cookie is signed for this visit
+    actor, audience = _actor(public_id, visit_id)  # a signed-in caller must facilitate it
     if version == since:
         return "", 204
     return render_live(visit_id, actor, audience, version=version)
