@@ -37,7 +37,7 @@ def violations(page) -> list[str]:
 
 
 # Run in the page: the checks axe-core leaves out.
-_PHONE_PROBLEMS = """(tapTargets) => {
+_PHONE_PROBLEMS = r"""(tapTargets) => {
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth) problems.push(`scrolls sideways: ${doc.scrollWidth}px`);
@@ -63,6 +63,20 @@ _PHONE_PROBLEMS = """(tapTargets) => {
     // everything a thumb aims at is not.
     const inText = el.matches(".skip-link") || (el.tagName === "A" && !el.matches(".button, .part-links a"));
     if (tapTargets && !inText && small(el)) problems.push(`small target ${small(el)}: ${el.outerHTML.slice(0, 80)}`);
+  }
+  // A word broken over two lines ("Fasthold/e") on a button.
+  for (const button of document.querySelectorAll("button, .button")) {
+    if (!visible(button)) continue;
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) problems.push(`word broken: "${match[0]}" in ${button.outerHTML.slice(0, 80)}`);
+      }
+    }
   }
   return problems;
 }"""
