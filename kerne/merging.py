@@ -40,17 +40,8 @@ def merge_text(base: str, theirs: str, mine: str) -> Merge:
         return Merge(theirs, True)
     if theirs == base:
         return Merge(mine, True)
-    merged: list[str] = []
-    regions = Merge3(tokens(base), tokens(theirs), tokens(mine), sequence_matcher=_MATCHER)
-    for group in regions.merge_groups():
-        if group[0] != "conflict":
-            merged.extend(group[1])
-            continue
-        _, base_part, theirs_part, mine_part = group
-        if base_part:
-            return Merge(theirs, False)
-        merged.extend(_both_insertions(list(theirs_part), list(mine_part)))
-    return Merge("".join(merged), True)
+    merged = _merge(base, theirs, mine, on_clash=lambda _theirs, _mine: None)
+    return Merge(theirs, False) if merged is None else Merge("".join(merged), True)
 
 
 def merge_preferring_mine(base: str, theirs: str, mine: str) -> str:
@@ -59,6 +50,11 @@ def merge_preferring_mine(base: str, theirs: str, mine: str) -> str:
     For an author who, after a clash, chooses their own version: their words
     replace the clashing ones, and every other change made since stays.
     """
+    return "".join(_merge(base, theirs, mine, on_clash=lambda _theirs, mine_part: list(mine_part)))
+
+
+def _merge(base: str, theirs: str, mine: str, on_clash) -> list[str] | None:
+    """The merged tokens; where both changed the same words, ``on_clash(theirs, mine)`` decides (None: unclean)."""
     merged: list[str] = []
     regions = Merge3(tokens(base), tokens(theirs), tokens(mine), sequence_matcher=_MATCHER)
     for group in regions.merge_groups():
@@ -66,8 +62,11 @@ def merge_preferring_mine(base: str, theirs: str, mine: str) -> str:
             merged.extend(group[1])
             continue
         _, base_part, theirs_part, mine_part = group
-        merged.extend(mine_part if base_part else _both_insertions(list(theirs_part), list(mine_part)))
-    return "".join(merged)
+        chosen = on_clash(theirs_part, mine_part) if base_part else _both_insertions(list(theirs_part), list(mine_part))
+        if chosen is None:
+            return None
+        merged.extend(chosen)
+    return merged
 
 
 def _both_insertions(theirs: list[str], mine: list[str]) -> list[str]:

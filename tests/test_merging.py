@@ -1,7 +1,7 @@
 """Three-way merging of co-written text: exact results for the cases a room produces."""
 import pytest
 
-from kerne.merging import Merge, Outcome, merge_text, resolve_save, tokens
+from kerne.merging import Merge, Outcome, merge_preferring_mine, merge_text, resolve_save, tokens
 
 
 def test_tokens_split_words_spaces_and_punctuation():
@@ -71,3 +71,20 @@ def test_long_texts_with_repeated_words_merge_word_by_word():
     theirs = "start " + base
     mine = base + " slut"
     assert merge_text(base, theirs, mine) == Merge(f"start {base} slut", True)
+
+
+@pytest.mark.parametrize(
+    ("base", "theirs", "mine", "expected"),
+    [
+        # The clashing word becomes the author's; the sentence added since stays.
+        ("Borgerne er trygge.", "Borgerne er glade. Hver dag.", "Borgerne er sikre.", "Borgerne er sikre. Hver dag."),
+        # The author's own later word (in theirs now) stays too.
+        ("Borgerne er trygge.", "Alle borgerne er glade.", "Borgerne er sikre.", "Alle borgerne er sikre."),
+        # Nothing clashes: the same as a clean merge.
+        ("a b c", "a B c", "a b C", "a B C"),
+        # Both inserted at one place: both kept, as in a clean merge.
+        ("a c", "a x c", "a y c", "a x y c"),
+    ],
+)
+def test_choosing_my_version_merges_from_the_conflicts_base(base, theirs, mine, expected):
+    assert merge_preferring_mine(base, theirs, mine) == expected
