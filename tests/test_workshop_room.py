@@ -263,3 +263,22 @@ def test_each_phone_sees_who_set_the_action_plan(room, app):
     html = jens.get(jens_base).get_data(as_text=True)
     assert "Sat af Mette" in html
     assert "Hjælp med handleplanen" in html
+
+
+def test_the_co_writing_block_is_shared_but_a_conflict_stays_with_its_author(room, app):
+    world, anne, bent, _console = room
+    (a, a_base), (b, b_base) = anne, bent
+    carl = app.test_client()
+    c_base = join(carl, world.visit, "Carl")
+    save(a, a_base, "effect", "Tryghed for alle", "", "edit-s001")
+    current = version(a.get(a_base).get_data(as_text=True))
+    first, again = (phone.get(f"{base}/changes?since=0") for phone, base in ((b, b_base), (carl, c_base)))
+    assert first.get_data(as_text=True) == again.get_data(as_text=True)  # one rendering, every phone
+    assert f'data-version="{current}"' in first.get_data(as_text=True)
+    clash(world, anne, bent)  # Bent now has an open conflict
+    bents = b.get(f"{b_base}/changes?since=0").get_data(as_text=True)
+    carls = carl.get(f"{c_base}/changes?since=0").get_data(as_text=True)
+    annes = a.get(f"{a_base}/changes?since=0").get_data(as_text=True)
+    assert "Borgerne er sikre." in bents
+    assert "Borgerne er sikre." not in carls and "Borgerne er sikre." not in annes
+    assert carls == annes

@@ -9,6 +9,7 @@ import uuid
 
 import segno
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -19,7 +20,7 @@ from ..forms import DotsSettingForm, IdeaForm, TaskForm
 from . import visits
 from .fields import FIELDS
 from .live import Actor
-from .snapshot import Board, board_of
+from .snapshot import Board, board_of, recent
 
 TEMPLATES = {
     "participant": "workshop/participant.html",
@@ -106,8 +107,32 @@ def render_page(visit_id: int, actor: Actor, audience: str, **extra) -> str:
 
 def render_live(visit_id: int, actor: Actor, audience: str, status: int = 200, version: int | None = None, **forms):
     """The live block, as the answer to a poll or an action."""
-    context = live_context(board_of(visit_id, version), actor, audience, **forms)
-    return render_block(TEMPLATES[audience], "live", **context), status
+    board = board_of(visit_id, version)
+    context = live_context(board, actor, audience, **forms)
+    key = _shared_block(board, audience, context, forms)
+    if key is None:
+        return render_block(TEMPLATES[audience], "live", **context), status
+    blocks = recent("blocks")
+    html = blocks.get(key)
+    if html is None:
+        html = render_block(TEMPLATES[audience], "live", **context)
+        blocks.put(key, html)
+    return html, status
+
+
+# While the room co-writes, phones poll fast (static/kerne.js) and every save changes the
+# block; on that step a participant's block holds nothing of their own unless they have an
+# open conflict, so it is rendered once per version, language and worker, not once per phone.
+SHARED_ACTIVITIES = ("draft",)
+
+
+def _shared_block(board: Board, audience: str, context: dict, forms: dict) -> tuple | None:
+    """The key of the block every participant sees alike at this version, or None if it is personal."""
+    step = board.step
+    if (audience != "participant" or forms or context["conflicts"] or board.visit.status != "open"
+            or step is None or step.activity not in SHARED_ACTIVITIES):
+        return None
+    return board.visit.id, board.visit.version, str(get_locale())
 
 
 def answer_change(visit_id: int, actor: Actor, audience: str, changed: bool):

@@ -328,33 +328,38 @@ def read_board(visit_id: int) -> Board:
     return replace(board, **data)
 
 
-class BoardCache:
-    """The boards of recent versions, kept by one app in one worker process."""
+class Recent:
+    """The last ``size`` things kept by key (boards, shared blocks), by one app in one worker process."""
 
     def __init__(self, size: int = KEEP_BOARDS):
         self.size = size
-        self.boards: OrderedDict[tuple[int, int], Board] = OrderedDict()
+        self.items: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, visit_id: int, version: int) -> Board | None:
+    def get(self, key):
         with self.lock:
-            board = self.boards.get((visit_id, version))
-            if board is not None:
-                self.boards.move_to_end((visit_id, version))
-            return board
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
 
-    def put(self, board: Board) -> None:
+    def put(self, key, item) -> None:
         with self.lock:
-            self.boards[(board.visit.id, board.visit.version)] = board
-            while len(self.boards) > self.size:
-                self.boards.popitem(last=False)
+            self.items[key] = item
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def recent(name: str) -> Recent:
+    """This app's Recent store called ``name``."""
+    return current_app.extensions.setdefault(f"kerne.{name}", Recent())
 
 
 def board_of(visit_id: int, version: int | None = None) -> Board:
     """The board at ``version`` (or newer) from this app's memory, else read now."""
-    cache = current_app.extensions.setdefault("kerne.boards", BoardCache())
-    board = cache.get(visit_id, version) if version is not None else None
+    cache = recent("boards")
+    board = cache.get((visit_id, version)) if version is not None else None
     if board is None:
         board = read_board(visit_id)
-        cache.put(board)
+        cache.put((board.visit.id, board.visit.version), board)
     return board
