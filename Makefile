@@ -45,6 +45,7 @@ bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/poll.py
 	$(BIN)/python bench/workshop.py
+	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/matching.py
 
 clean:
