@@ -254,9 +254,9 @@ def test_text_refused_mid_typing_stays_with_its_author(phones, what, reason):
     expect(kept.locator("textarea")).to_have_value("Flere børn leger ude")
     assert private_texts(visit.id) == ["Flere børn leger ude"]  # kept by the server too
     # The field follows the room again: read-only once locked, gone once closed.
-    expect(field(a, "ambition").and_(a.locator("[readonly]")).or_(a.locator(".closed"))).to_be_visible(timeout=4000)
+    expect(field(a, "ambition").and_(a.locator("[readonly]")).or_(a.locator(".closed"))).to_be_visible(timeout=10_000)
     a.reload()  # still there after a reload, until its author removes it
-    expect(a.locator("#kept textarea")).to_have_value("Flere børn leger ude")
+    expect(a.locator("#kept textarea")).to_have_value("Flere børn leger ude", timeout=10_000)
     a.locator("#kept button:has-text('Fjern')").click()
     expect(a.locator("#kept")).to_be_hidden()
 
