@@ -56,7 +56,11 @@ def gunicorn(app_spec: str, env: dict, workers: int, threads: int):
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # still busy with a backlog: the figures are worth printing anyway
+            process.kill()
+            process.wait()
 
 
 def prepare(db_path: Path, rooms: int, phones_per_room: int, step: int = 3, ideas_per_room: int = 10):
