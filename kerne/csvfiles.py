@@ -7,7 +7,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

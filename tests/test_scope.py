@@ -1,4 +1,6 @@
 """What part of the organisation each person sees (kerne/scope.py)."""
+from types import SimpleNamespace
+
 from world import unit, user
 
 from kerne import scope
@@ -11,7 +13,7 @@ def _tree():
     schools, care = unit("Skoler", "department", north), unit("Pleje", "department", south)
     school, home = unit("Fjordskolen", "workplace", schools), unit("Plejehjemmet Eg", "workplace", care)
     db.session.flush()
-    return north, south, schools, care, school, home
+    return SimpleNamespace(north=north, south=south, schools=schools, care=care, school=school, home=home)
 
 
 def test_descendants_of_several_roots():
@@ -21,24 +23,24 @@ def test_descendants_of_several_roots():
 
 
 def test_an_area_leader_sees_the_area_and_everything_below_it(app):
-    north, south, schools, care, school, home = _tree()
+    tree = _tree()
     leader = user("nord@example.dk", "leader")
-    leader.units = [north]
+    leader.units = [tree.north]
     db.session.flush()
-    assert scope.visible_unit_ids(leader) == {north.id, schools.id, school.id}
-    assert scope.sees_unit(leader, school.id) and not scope.sees_unit(leader, home.id)
+    assert scope.visible_unit_ids(leader) == {tree.north.id, tree.schools.id, tree.school.id}
+    assert scope.sees_unit(leader, tree.school.id) and not scope.sees_unit(leader, tree.home.id)
 
 
 def test_a_workplace_leader_sees_only_the_workplace(app):
-    *_, school, home = _tree()
+    tree = _tree()
     leader = user("skole@example.dk", "leader")
-    leader.units = [school]
+    leader.units = [tree.school]
     db.session.flush()
-    assert scope.visible_unit_ids(leader) == {school.id}
+    assert scope.visible_unit_ids(leader) == {tree.school.id}
 
 
 def test_coordinators_and_whole_organisation_leaders_see_everything(app):
-    *_, school, home = _tree()
+    _tree()
     med = user("med@example.dk", "leader")
     med.sees_whole_organisation = True
     coordinator = user("k@example.dk", "coordinator")
@@ -48,18 +50,18 @@ def test_coordinators_and_whole_organisation_leaders_see_everything(app):
 
 
 def test_an_ambassador_without_leadership_sees_no_units(app):
-    north, *_ = _tree()
+    tree = _tree()
     ambassador = user("a@example.dk", "ambassador")
     ambassador.sees_whole_organisation = True  # meaningless without the leader role
-    ambassador.units = [north]
+    ambassador.units = [tree.north]
     db.session.flush()
     assert scope.visible_unit_ids(ambassador) == frozenset()
 
 
 def test_unit_filter_limits_a_query(app):
-    north, south, schools, care, school, home = _tree()
+    tree = _tree()
     leader = user("syd@example.dk", "leader")
-    leader.units = [care]
+    leader.units = [tree.care]
     db.session.flush()
     names = db.session.scalars(db.select(OrgUnit.name).where(scope.unit_filter(leader, OrgUnit.id))).all()
     assert sorted(names) == ["Pleje", "Plejehjemmet Eg"]
