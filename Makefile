@@ -47,6 +47,7 @@ bench: install-dev
 	$(BIN)/python bench/workshop.py
 	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

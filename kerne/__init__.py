@@ -54,14 +54,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # read the session on every request, polls included (see kerne/sessions.py).
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
-    from . import auth, calendar, cli, errors, home, join, organisation, process_requests, registry, templating
+    from . import auth, calendar, cli, errors, home, join, leaders, organisation, process_requests, registry, templating
+    from .library import views as library
+    from .notices import outbox
+    from .notices import views as notices
     from .planning import views as planning
+    from .playbook import views as playbook
+    from .processes import views as processes
+    from .reports import lists
+    from .reports import views as reports
     from .workshop import facilitate, participate
 
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
-                      process_requests.bp, planning.bp, calendar.bp):
+                      process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
+                      playbook.bp, notices.bp, leaders.bp):
         app.register_blueprint(blueprint)
+    outbox.init_app(app)
     return app

@@ -1,6 +1,7 @@
 """Each ambassador's confirmed visits as iCalendar: a download, and a feed with a
 secret address that Outlook can subscribe to."""
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from .extensions import db
 from .models import Ambassador, ProcessRequest, utcnow
 
 bp = Blueprint("calendar", __name__)
+TIMEZONE = "Europe/Copenhagen"
 
 
 def visits_calendar(ambassador: Ambassador) -> bytes:
@@ -27,21 +29,63 @@ def visits_calendar(ambassador: Ambassador) -> bytes:
         for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.process_id.in_(processes)))
     }
     for process in ambassador.processes:
+        partners = ", ".join(a.name for a in process.facilitators if a.id != ambassador.id)
+        description = _("Sammen med %(names)s. %(link)s", names=partners,
+                        link=url_for("home.process", process_id=process.id, _external=True))
         for visit in process.visits:
-            if visit.scheduled_on is None:
-                continue
-            start, end = windows.get(process.id, ((visit.scheduled_on, visit.scheduled_on),) * 2)[visit.number - 1]
-            event = Event()
-            event.add("uid", f"kerne-visit-{visit.id}@kerne")
-            event.add("dtstamp", utcnow())
-            event.add("dtstart", start)
-            event.add("dtend", end + timedelta(days=1))
-            event.add("summary", _("Kerneopgave, besøg %(n)s: %(place)s", n=visit.number, place=process.workplace.name))
-            event.add("location", process.workplace.name)
-            partners = ", ".join(a.name for a in process.facilitators if a.id != ambassador.id)
-            event.add("description", _("Sammen med %(names)s. %(link)s", names=partners,
-                                       link=url_for("home.process", process_id=process.id, _external=True)))
-            calendar.add_component(event)
+            if visit.scheduled_on is not None:
+                calendar.add_component(visit_event(process, visit, windows.get(process.id), description))
+    return calendar.to_ical()
+
+
+def visit_event(process, visit, windows, description: str) -> Event:
+    """One visit as an all-day event over its window (the exact day is agreed with the workplace)."""
+    start, end = (windows or ((visit.scheduled_on, visit.scheduled_on),) * 2)[visit.number - 1]
+    event = Event()
+    event.add("uid", f"kerne-visit-{visit.id}@kerne")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", start)
+    event.add("dtend", end + timedelta(days=1))
+    event.add("summary", _("Kerneopgave, besøg %(n)s: %(place)s", n=visit.number, place=process.workplace.name))
+    event.add("location", process.workplace.name)
+    event.add("description", description)
+    return event
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Kerne//kerneopgave//DA")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def process_calendar(process, request, description: str) -> bytes:
+    """Both visits of a process, as the pair and the workplace get them when the plan is confirmed."""
+    calendar = _calendar(_("Kerne: %(place)s", place=process.workplace.name))
+    for visit in process.visits:
+        if visit.scheduled_on is not None:
+            calendar.add_component(visit_event(process, visit, request.windows if request else None, description))
+    return calendar.to_ical()
+
+
+def meeting_calendar(process, description: str = "") -> bytes:
+    """The follow-up meeting, in Danish time with its VTIMEZONE; SEQUENCE counts its moves,
+    so a calendar that has it replaces the old time instead of adding a second meeting."""
+    calendar = _calendar(_("Kerne: opfølgning"))
+    zone = ZoneInfo(TIMEZONE)
+    event = Event()
+    event.add("uid", f"kerne-follow-up-{process.id}@kerne")
+    event.add("dtstamp", utcnow())
+    event.add("sequence", process.meeting_sequence)
+    event.add("dtstart", datetime.combine(process.meeting_on, process.meeting_starts, zone))
+    event.add("dtend", datetime.combine(process.meeting_on, process.meeting_ends, zone))
+    event.add("summary", _("Opfølgning på kerneopgaven: %(place)s", place=process.workplace.name))
+    event.add("location", process.meeting_place or process.workplace.name)
+    if description:
+        event.add("description", description)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

@@ -4,13 +4,15 @@ import os
 
 import click
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from . import demo, matching
 from .auth import find_user
 from .extensions import db
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
-from .models import ROLES, Ambassador, ProcessRequest, User
+from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
+from .notices.compose import queue_reminders
+from .notices.outbox import deliver_due
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
@@ -42,18 +44,38 @@ def init_app(app) -> None:
     @click.argument("email")
     @click.argument("name")
     @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), required=True, help="May be repeated.")
+    @click.option("--unit", "units", multiple=True, help="A leader's org unit (its CSV id or name); may be repeated.")
+    @click.option("--whole-organisation", is_flag=True, help="A leader who sees everything (top leadership, MED).")
     @click.password_option()
-    def create_user(email, name, roles, password):
-        """Create a staff account (or reset its password and roles)."""
+    def create_user(email, name, roles, units, whole_organisation, password):
+        """Create a staff account (or reset its password and roles); a leader sees the given units and below."""
+        found = []
+        for wanted in units:
+            unit = db.session.scalar(select(OrgUnit).where(
+                or_(OrgUnit.external_id == wanted, func.lower(OrgUnit.name) == wanted.strip().lower())))
+            if unit is None:
+                raise click.BadParameter(f"no org unit with id or name {wanted!r}", param_hint="--unit")
+            found.append(unit)
         user = find_user(email) or User(email=email.strip().lower(), name=name)
         user.name, user.roles = name, " ".join(roles)
+        if units or whole_organisation:
+            user.units, user.sees_whole_organisation = found, whole_organisation
         user.set_password(password)
         db.session.add(user)
         ambassador = db.session.scalar(select(Ambassador).where(func.lower(Ambassador.email) == user.email))
         if ambassador is not None and ambassador.user_id is None:
             ambassador.user = user
         db.session.commit()
-        click.echo(f"{user.email}: {', '.join(roles)}")
+        sees = "the whole organisation" if user.sees_whole_organisation else ", ".join(u.name for u in user.units)
+        click.echo(f"{user.email}: {', '.join(roles)}" + (f"; sees {sees}" if user.has_role("leader") and sees else ""))
+
+    @app.cli.command("send-mail")
+    def send_mail():
+        """Queue the reminders that are due and send the outbox once (the web workers do it every minute)."""
+        queued = queue_reminders(utcnow().date())
+        db.session.commit()
+        sent, waiting = deliver_due()
+        click.echo(f"{queued} reminders queued, {sent} mails sent, {waiting} still waiting")
 
     def importer(name: str, load, what: str):
         @app.cli.command(name)

@@ -61,3 +61,19 @@ class Config:
     MATCH_SECONDS = float(os.environ.get("KERNE_MATCH_SECONDS", "10"))
     # How often phones ask for changes, in milliseconds.
     POLL_INTERVAL_MS = 2000
+    # Absolute links (in e-mails) come from here, never from the Host header of a request.
+    BASE_URL = os.environ.get("KERNE_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    # Notices by e-mail (kerne.notices): without KERNE_SMTP_HOST they wait in the outbox page.
+    SMTP_HOST = os.environ.get("KERNE_SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("KERNE_SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("KERNE_SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("KERNE_SMTP_PASSWORD", "")
+    SMTP_SECURITY = os.environ.get("KERNE_SMTP_SECURITY", "starttls" if os.environ.get("KERNE_SMTP_USER") else "none")
+    MAIL_FROM = os.environ.get("KERNE_MAIL_FROM", "Kerne <kerne@localhost>")
+    # How often each worker queues reminders and sends what is due, in seconds; 0 turns it off.
+    MAIL_INTERVAL_SECONDS = float(os.environ.get("KERNE_MAIL_INTERVAL", "60"))
+    # Reminders go this many days before a visit; follow-ups this many days before they are due.
+    VISIT_REMINDER_DAYS = 3
+    FOLLOW_UP_REMINDER_DAYS = 7
+    # How often the leaders' dashboard asks whether its figures changed, in milliseconds.
+    DASHBOARD_POLL_MS = int(os.environ.get("KERNE_DASHBOARD_POLL_MS", "30000"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
+from .library import terms
 from .models import (
     Ambassador,
     CoreTaskDraft,
@@ -19,11 +20,14 @@ from .models import (
     PlaybookStep,
     Process,
     ProcessRequest,
+    TargetGroup,
+    TargetGroupAlias,
     User,
     Visit,
     WorkTask,
     utcnow,
 )
+from .playbook.versions import newest_id
 from .workshop.visits import new_join_code
 
 DEMO_PASSWORD = "kerne-demo"
@@ -86,7 +90,22 @@ AMBASSADORS = [
 STAFF = [
     ("koordinator@fjordby.dk", "Birthe Koordinator", "coordinator"),
     ("leder@fjordby.dk", "Poul Direktør", "leader"),
+    ("omraadechef@fjordby.dk", "Gitte Områdechef", "leader"),
 ]
+# Who each leader sees (kerne.scope): the director the whole organisation, the area
+# manager her area, Lars Winther (ambassador and leader) his own workplace.
+LEADER_UNITS = {"leder@fjordby.dk": None, "omraadechef@fjordby.dk": "Sundhed og Omsorg",
+                "lars.winther@fjordby.dk": "Jobcenter Fjordby"}
+# The managed target groups, and the free texts of the demo mapped onto them.
+TARGET_GROUPS = {
+    "Ældre borgere": ["Ældre borgere i eget hjem", "Ældre borgere, der bor i eget hjem", "Ældre",
+                      "Ældre borgere på plejecenter"],
+    "Børn 0-6 år": ["Børn 0-3 år og deres forældre", "Børn 3-6 år og deres familier"],
+    "Skolebørn": ["Elever i 0.-9. klasse og deres forældre", "Alle børn i skolealderen i vores skoledistrikt"],
+    "Forældre og familier": ["Børn 0-3 år og deres forældre", "Børn 3-6 år og deres familier",
+                             "Elever i 0.-9. klasse og deres forældre", "Alle borgere, særligt børnefamilier og ældre"],
+    "Borgere i genoptræning": ["Borgere efter sygdom eller operation"],
+}
 
 
 def _email(name: str) -> str:
@@ -112,6 +131,7 @@ def _people(workplaces: dict[str, OrgUnit]) -> dict[str, Ambassador]:
     password_hash = generate_password_hash(DEMO_PASSWORD)
     for email, name, roles in STAFF:
         db.session.add(User(email=email, name=name, roles=roles, password_hash=password_hash))
+
     ambassadors = {}
     for name, profession, workplace in AMBASSADORS:
         roles = "ambassador leader" if name == "Lars Winther" else "ambassador"
@@ -137,6 +157,7 @@ def _process(workplace: OrgUnit, pair: list[Ambassador], first_visit: date, targ
 
 def _close(visit: Visit, draft: CoreTaskDraft | None = None) -> None:
     visit.status = "closed"
+    visit.playbook_id = newest_id()
     visit.join_code = new_join_code()
     visit.opened_at = visit.step_started_at = utcnow() - timedelta(days=30)
     visit.closed_at = visit.opened_at + timedelta(hours=3)
@@ -149,11 +170,29 @@ def _steps() -> dict[tuple[int, int], PlaybookStep]:
     return {(s.visit_number, s.position): s for s in db.session.scalars(select(PlaybookStep))}
 
 
+def _request_for(process: Process, contact: str, days_before: int) -> None:
+    """The request the process was planned from, with the workplace contact who receives the notices."""
+    first, second = (v.scheduled_on for v in process.visits)
+    db.session.add(ProcessRequest(
+        workplace=process.workplace, contact_name=contact, contact_email=_email(contact),
+        target_groups=process.target_groups, visit1_start=first, visit1_end=first, visit2_start=second,
+        visit2_end=second, status="planned", process=process,
+        created_at=utcnow() - timedelta(days=days_before)))
+
+
+def _follow_up(tasks: list[WorkTask], marks: list[tuple[str, str] | None]) -> None:
+    for task, mark in zip(tasks, marks):
+        if mark is not None:
+            task.follow_up_mark, task.follow_up_note = mark
+            task.followed_up_at = utcnow() - timedelta(days=2)
+
+
 def _done_process(workplaces, ambassadors) -> None:
     process = _process(
         workplaces["Hjemmeplejen Nord"], [ambassadors["Line Nørgaard"], ambassadors["Peter Dahl"]],
         date.today() - timedelta(days=60), "Ældre borgere i eget hjem",
     )
+    _request_for(process, "Morten Larsen", 90)
     first, second = process.visits
     _close(first, CoreTaskDraft(
         target_group="Ældre borgere, der bor i eget hjem",
@@ -171,12 +210,59 @@ def _done_process(workplaces, ambassadors) -> None:
         ("Faste kontaktpersoner", "keep", "Tryghed kommer af at kende dem, der kommer.", "Teamleder Nord"),
         ("Rengøring hver uge", "develop", "Kan gøres sammen med borgeren og styrke mestring.", "Fatima Hassan"),
     ]
+    # two followed up, one overdue, one due in a week: the follow-up pages have something to show
+    follow_ups = [-20, -10, -3, 7]
+    tasks = []
     for position, (title, decision, rationale, owner) in enumerate(decisions, start=1):
-        db.session.add(WorkTask(
+        tasks.append(WorkTask(
             visit_id=second.id, position=position, title=title, decision=decision, rationale=rationale,
-            owner=owner, deadline=date.today() + timedelta(days=30 * position),
-            follow_up_on=date.today() + timedelta(days=30 * position + 14),
+            owner=owner, deadline=date.today() + timedelta(days=follow_ups[position - 1] - 7),
+            follow_up_on=date.today() + timedelta(days=follow_ups[position - 1]),
         ))
+    db.session.add_all(tasks)
+    _follow_up(tasks, [("done", "Ny rækkefølge aftalt med borgerne."), ("changed", "Ned til ét system i 2027."),
+                       None, None])
+
+
+def _completed_process(workplaces, ambassadors) -> None:
+    """A process with every decided task followed up: completed, in the library with Hjemmeplejen Nord."""
+    process = _process(
+        workplaces["Plejecenter Lindely"], [ambassadors["Anne Sofie Lund"], ambassadors["Ida Lauridsen"]],
+        date.today() - timedelta(days=150), "Ældre borgere på plejecenter",
+    )
+    _request_for(process, "Pernille Jensen", 180)
+    first, second = process.visits
+    _close(first, CoreTaskDraft(
+        target_group="Ældre", effect="Beboeren har et godt hverdagsliv med mening og nærvær",
+        approach="Med beboeren og de pårørende", ambition="At hver beboer har noget at se frem til hver dag",
+        core_task="Vi skaber et trygt hjem med mening og nærvær sammen med beboere og pårørende.",
+        locked_at=utcnow() - timedelta(days=145),
+    ))
+    _close(second)
+    db.session.flush()
+    tasks = [WorkTask(visit_id=second.id, position=n, title=title, decision=decision, owner="Pernille Jensen",
+                      deadline=date.today() - timedelta(days=60), follow_up_on=date.today() - timedelta(days=30))
+             for n, (title, decision) in enumerate([("Fælles spisning", "develop"), ("Aftenvagtens runde", "keep"),
+                                                    ("Dobbeltregistrering af medicin", "phase_out")], start=1)]
+    db.session.add_all(tasks)
+    _follow_up(tasks, [("done", "Hver dag kl. 12."), ("done", ""), ("dropped", "Klaret af det nye system.")])
+
+
+def _vocabulary() -> None:
+    for name, texts in TARGET_GROUPS.items():
+        group = TargetGroup(name=name)
+        db.session.add(group)
+        db.session.flush()
+        for text in {terms.key(t) for t in [name, *texts]}:
+            db.session.add(TargetGroupAlias(text=text, target_group_id=group.id))
+
+
+def _leaders(workplaces) -> None:
+    units = {u.name: u for u in db.session.scalars(select(OrgUnit))}
+    for email, unit in LEADER_UNITS.items():
+        leader = db.session.scalar(select(User).where(User.email == email))
+        leader.sees_whole_organisation = unit is None
+        leader.units = [] if unit is None else [units[unit]]
 
 
 def _running_process(workplaces, ambassadors) -> None:
@@ -201,6 +287,7 @@ def _live_demo(workplaces, ambassadors) -> Visit:
     )
     visit = process.visits[0]
     visit.status = "open"
+    visit.playbook_id = newest_id()
     visit.join_code = new_join_code()
     visit.opened_at = visit.step_started_at = utcnow()
     db.session.add(CoreTaskDraft(visit=visit))
@@ -253,10 +340,13 @@ def seed() -> bool:
     ambassadors = _people(workplaces)
     db.session.flush()
     _done_process(workplaces, ambassadors)
+    _completed_process(workplaces, ambassadors)
     _running_process(workplaces, ambassadors)
     _live_demo(workplaces, ambassadors)
     _planned_process(workplaces, ambassadors)
     _open_requests(workplaces)
+    _vocabulary()
+    _leaders(workplaces)
     db.session.commit()
     return True
 
@@ -265,7 +355,8 @@ def logins() -> list[tuple[str, str]]:
     """(what, e-mail) of the accounts worth trying first."""
     return [
         ("Koordinator", "koordinator@fjordby.dk"),
-        ("Leder", "leder@fjordby.dk"),
+        ("Leder med hele organisationen", "leder@fjordby.dk"),
+        ("Områdechef for Sundhed og Omsorg", "omraadechef@fjordby.dk"),
         ("Ambassadør, facilitator af demo-besøget", _email("Mette Kjær")),
         ("Ambassadør, facilitator af demo-besøget", _email("Jonas Holm")),
         ("Ambassadør og leder", _email("Lars Winther")),

@@ -10,14 +10,18 @@ from .auth import safe_next
 from .extensions import db
 from .forms import JoinCodeForm
 from .models import Process
-from .workshop import tasks
+from .processes.views import show
+from .scope import unit_filter
 from .workshop.visits import core_task_of
 
 bp = Blueprint("home", __name__)
 
 
-def _all_processes() -> list[Process]:
-    query = select(Process).options(selectinload(Process.visits), selectinload(Process.facilitators))
+def _visible_processes() -> list[Process]:
+    """The processes of the units the person sees (kerne.scope)."""
+    query = select(Process).options(selectinload(Process.visits), selectinload(Process.facilitators),
+                                    selectinload(Process.workplace))
+    query = query.where(unit_filter(current_user, Process.workplace_id))
     return list(db.session.scalars(query.order_by(Process.id.desc())))
 
 
@@ -29,7 +33,7 @@ def index():
     mine: list[Process] = []
     if current_user.ambassador is not None:
         mine = sorted(current_user.ambassador.processes, key=lambda p: p.id, reverse=True)
-    everything = _all_processes() if current_user.has_role("coordinator") or current_user.has_role("leader") else []
+    everything = _visible_processes() if current_user.has_role("coordinator") or current_user.has_role("leader") else []
     return render_template(
         "home/index.html",
         mine=mine,
@@ -52,12 +56,5 @@ def language(lang):
 @bp.get("/processes/<int:process_id>")
 @login_required
 def process(process_id):
-    """A process and everything its visits produced."""
-    process = db.session.get(Process, process_id)
-    if process is None:
-        abort(404)
-    if not (process.is_facilitated_by(current_user) or current_user.has_role("coordinator")
-            or current_user.has_role("leader")):
-        abort(403)
-    results = {visit.id: tasks.tasks_of(visit) for visit in process.visits}
-    return render_template("home/process.html", process=process, core_task=core_task_of(process), results=results)
+    """A process and everything its visits produced (kerne.processes.views.show)."""
+    return show(process_id)

@@ -237,19 +237,25 @@ def import_ambassadors(data: bytes) -> int:
     return len(rows)
 
 
-def export_ambassadors(excel: bool = True) -> bytes:
+def registry_rows(where=None) -> list[dict]:
+    """The registry's rows in the import format, for the ambassadors ``where`` selects (all by default)."""
     workplaces = {u.id: u.external_id or u.name for u in db.session.scalars(select(OrgUnit))}
-    rows = [
+    query = select(Ambassador).order_by(Ambassador.name).options(selectinload(Ambassador.unavailable))
+    if where is not None:
+        query = query.where(where)
+    return [
         {
             "id": a.external_id or "", "name": a.name, "email": a.email, "phone": a.phone or "",
             "workplace": workplaces[a.workplace_id], "profession": a.profession,
             "trained_on": a.trained_on.isoformat() if a.trained_on else "", "active": "ja" if a.active else "nej",
             "capacity": str(a.capacity), "unavailable": " ".join(d.isoformat() for d in a.unavailable_days),
         }
-        for a in db.session.scalars(select(Ambassador).order_by(Ambassador.name)
-                                    .options(selectinload(Ambassador.unavailable)))
+        for a in db.session.scalars(query)
     ]
-    return csvfiles.write(AMBASSADOR_COLUMNS, rows, excel=excel)
+
+
+def export_ambassadors(excel: bool = True) -> bytes:
+    return csvfiles.write(AMBASSADOR_COLUMNS, registry_rows(), excel=excel)
 
 
 # ---- the requests -------------------------------------------------------------------

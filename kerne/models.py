@@ -5,7 +5,7 @@ Everything that can change during a visit bumps ``Visit.version`` in the same
 transaction (see ``kerne.workshop.live``).
 """
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +31,7 @@ ACTIVITIES = ("ideas", "vote", "draft", "tasks", "decide", "actions")
 IDEA_TAGS = ("target_group", "effect", "approach", "ambition")
 DRAFT_PARTS = ("target_group", "effect", "approach", "ambition", "core_task")
 DECISIONS = ("undecided", "develop", "keep", "phase_out")
+FOLLOW_UP_MARKS = ("done", "changed", "dropped")
 VOTE_CHOICES = ("develop", "keep", "phase_out")
 
 
@@ -165,12 +167,24 @@ class UnavailableDay(db.Model):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
+class Playbook(db.Model):
+    """One version of the playbook (drejebog). Every edit makes a new version; a visit
+    keeps the version it was opened with (see kerne.playbook)."""
+
+    __tablename__ = "playbook"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
 class PlaybookStep(db.Model):
-    """One step (trin) of the playbook (drejebog); the coordinator may edit them."""
+    """One step (trin) of one version of the playbook."""
 
     __tablename__ = "playbook_step"
-    __table_args__ = (UniqueConstraint("visit_number", "position"),)
+    __table_args__ = (UniqueConstraint("playbook_id", "visit_number", "position"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    playbook_id: Mapped[int] = mapped_column(ForeignKey("playbook.id"), index=True)
     visit_number: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(120))
@@ -188,6 +202,15 @@ class Process(db.Model):
     workplace_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     target_groups: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Cancelled with a reason (kerne.lifecycle); every other state is derived from what happened.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    # The follow-up meeting; ``meeting_sequence`` counts its changes for the calendar (SEQUENCE).
+    meeting_on: Mapped[date | None] = mapped_column(Date)
+    meeting_starts: Mapped[time | None] = mapped_column(Time)
+    meeting_ends: Mapped[time | None] = mapped_column(Time)
+    meeting_place: Mapped[str] = mapped_column(String(120), default="")
+    meeting_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     workplace: Mapped[OrgUnit] = relationship()
     facilitators: Mapped[list[Ambassador]] = relationship(
@@ -233,6 +256,7 @@ class ProcessRequest(db.Model):
     visit2_end: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(String(1000), default="")
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open, planned, cancelled
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -304,6 +328,8 @@ class Visit(db.Model):
     dots_per_participant: Mapped[int] = mapped_column(Integer, default=3)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The playbook version the visit runs with, set when it opens; before that it follows the newest.
+    playbook_id: Mapped[int | None] = mapped_column(ForeignKey("playbook.id"))
 
     process: Mapped[Process] = relationship(back_populates="visits")
     draft: Mapped["CoreTaskDraft | None"] = relationship(back_populates="visit")
@@ -382,6 +408,11 @@ class WorkTask(db.Model):
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The follow-up: done, changed or dropped (FOLLOW_UP_MARKS), with a note, by whom and when.
+    follow_up_mark: Mapped[str | None] = mapped_column(String(8))
+    follow_up_note: Mapped[str] = mapped_column(String(1000), default="")
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime)
+    followed_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
 
 class TaskVote(db.Model):
@@ -426,3 +457,44 @@ class Revision(db.Model):
 
     participant: Mapped[Participant | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+class TargetGroup(db.Model):
+    """A target group (målgruppe) in the managed vocabulary the coordinator keeps."""
+
+    __tablename__ = "target_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class TargetGroupAlias(db.Model):
+    """Free text from requests and drafts (folded, see kerne.library.terms) mapped onto a target group."""
+
+    __tablename__ = "target_group_alias"
+    text: Mapped[str] = mapped_column(String(200), primary_key=True)
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_group.id"), primary_key=True, index=True)
+
+
+class Mail(db.Model):
+    """A notice by e-mail, kept in the outbox until the SMTP server took it; retried after an outage.
+
+    ``key`` names the occasion (e.g. a reminder of one visit on one date), so it is queued once.
+    """
+
+    __tablename__ = "mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    to_email: Mapped[str] = mapped_column(String(254), index=True)
+    to_name: Mapped[str] = mapped_column(String(120), default="")
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(8), default="queued", index=True)  # queued, sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -2,22 +2,26 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from . import audit, lifecycle
 from .auth import role_required
 from .extensions import db
-from .forms import RequestForm
+from .forms import ReasonForm, RequestForm
 from .imports import answer_upload, import_requests, save_request, workplace_choices
 from .models import Process, ProcessRequest
+from .scope import sees_unit, unit_filter
+from .vocabulary import REFUSALS
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 
 def _visible():
+    """The coordinator's whole queue; a leader's own requests and those of their units (kerne.scope)."""
     query = select(ProcessRequest).order_by(ProcessRequest.status, ProcessRequest.visit1_start)
-    if not current_user.has_role("coordinator"):
-        query = query.where(ProcessRequest.requested_by_id == current_user.id)
+    query = query.where(or_(unit_filter(current_user, ProcessRequest.workplace_id),
+                            ProcessRequest.requested_by_id == current_user.id))
     loads = (selectinload(ProcessRequest.workplace),
              selectinload(ProcessRequest.process).selectinload(Process.facilitators))
     return list(db.session.scalars(query.options(*loads)))
@@ -35,28 +39,46 @@ def index():
 def new():
     """Request a process for a workplace."""
     form = RequestForm()
-    form.workplace.choices = workplace_choices()
+    form.workplace.choices = [c for c in workplace_choices() if sees_unit(current_user, c[0])]
     if request.method == "GET":
         form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
-    if form.validate_on_submit():
+        if len(form.workplace.choices) == 1:
+            form.workplace.data = form.workplace.choices[0][0]
+    if form.validate_on_submit() and _in_own_units(form):
         wanted = ProcessRequest(requested_by_id=current_user.id)
         save_request(wanted, form)
+        db.session.flush()
+        audit.record("request.create", wanted, workplace=wanted.workplace_id)
         db.session.commit()
         flash(_("Anmodningen er sendt til koordinatoren."), "info")
         return redirect(url_for(".index"))
     return render_template("requests/new.html", form=form), 422 if form.errors else 200
 
 
+def _in_own_units(form: RequestForm) -> bool:
+    """A leader requests processes only for workplaces in their units."""
+    if form.workplace.data not in {c[0] for c in form.workplace.choices}:
+        form.workplace.errors = [_("Vælg en arbejdsplads i de enheder, du er leder for.")]
+        return False
+    return True
+
+
 @bp.post("/<int:request_id>/cancel")
 @role_required("coordinator", "leader")
 def cancel(request_id):
-    """Withdraw a request that is not planned yet."""
+    """Withdraw a request that is not planned yet, with a reason."""
     wanted = db.session.get(ProcessRequest, request_id) or abort(404)
-    if not (current_user.has_role("coordinator") or wanted.requested_by_id == current_user.id):
+    if not (sees_unit(current_user, wanted.workplace_id) or wanted.requested_by_id == current_user.id):
         abort(403)
-    if wanted.status != "open":
-        abort(409, _("Anmodningen er allerede planlagt og kan ikke trækkes tilbage her."))
-    wanted.status = "cancelled"
+    form = ReasonForm()
+    reason = form.reason.data if form.validate() else ""
+    code = lifecycle.refusal("cancel_request", lifecycle.ProcessFacts(request_status=wanted.status,
+                                                                      has_process=wanted.process_id is not None),
+                             reason=reason)
+    if code is not None:
+        abort(409 if code != "reason_missing" else 422, str(REFUSALS[code]))
+    wanted.status, wanted.cancel_reason = "cancelled", reason
+    audit.record("request.cancel", wanted, reason=reason)
     db.session.commit()
     flash(_("Anmodningen er trukket tilbage."), "info")
     return redirect(url_for(".index"))

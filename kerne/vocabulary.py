@@ -66,3 +66,65 @@ def field_label(subject: str, field: str):
 
 
 IDEA_FIELD_LABEL = _l("Din idé")
+
+# ---- after the workshop (kerne.lifecycle, kerne.statistics) ----------------------------
+STATE_LABELS = {
+    "requested": _l("Anmodet"),
+    "pair_confirmed": _l("Par bekræftet"),
+    "visit1": _l("Besøg 1"),
+    "core_task_defined": _l("Kerneopgave defineret"),
+    "visit2": _l("Besøg 2"),
+    "tasks_decided": _l("Opgaver besluttet"),
+    "follow_up": _l("Opfølgning"),
+    "completed": _l("Afsluttet"),
+    "cancelled": _l("Aflyst"),
+}
+STATE_HINTS = {
+    "requested": _l("Venter på, at koordinatoren finder et par ambassadører."),
+    "pair_confirmed": _l("Parret er bekræftet; besøg 1 er ikke begyndt."),
+    "visit1": _l("Besøg 1 er i gang eller holdt; kerneopgaven er ikke låst endnu."),
+    "core_task_defined": _l("Kerneopgaven er låst; besøg 2 er ikke begyndt."),
+    "visit2": _l("Besøg 2 er i gang, eller ingen arbejdsopgave er besluttet endnu."),
+    "tasks_decided": _l("Opgaverne er besluttet, men handleplanen mangler ansvarlig, frist eller opfølgningsdato."),
+    "follow_up": _l("Handleplanen er klar; opfølgningen er ikke færdig."),
+    "completed": _l("Alle besluttede opgaver er fulgt op."),
+    "cancelled": _l("Forløbet er aflyst."),
+}
+REFUSALS = {
+    "already_planned": _l("Anmodningen er allerede planlagt."),
+    "already_cancelled": _l("Forløbet er allerede aflyst."),
+    "cancelled": _l("Forløbet er aflyst; der kan ikke ændres mere."),
+    "not_planned": _l("Forløbet er ikke planlagt endnu."),
+    "reason_missing": _l("Skriv en begrundelse for aflysningen."),
+    "completed": _l("Forløbet er afsluttet."),
+    "visit_open": _l("Et besøg er i gang. Luk besøget, før forløbet aflyses."),
+    "visit_not_planned": _l("Besøget er allerede åbnet eller holdt."),
+    "core_task_not_locked": _l("Besøg 2 kan først åbnes, når kerneopgaven er låst på besøg 1."),
+    "core_task_locked": _l("Kerneopgaven er allerede låst."),
+    "visit1_not_begun": _l("Kerneopgaven formuleres på besøg 1, som ikke er begyndt endnu."),
+    "core_task_empty": _l("Skriv kerneopgaven, før den låses."),
+    "visit1_not_held": _l("Kerneopgaven formuleres i rummet, mens besøg 1 er i gang. Bagefter kan parret skrive den færdig her."),
+    "visit2_begun": _l("Kerneopgaven kan ikke låses op, når besøg 2 er begyndt."),
+    "visit2_not_held": _l("Handleplan og opfølgning kommer efter besøg 2, som ikke er holdt endnu."),
+    "task_marked": _l("Opgaven er allerede fulgt op og kan ikke ændres her."),
+    "task_undecided": _l("Opgaven er ikke besluttet (udvikle, fastholde eller afvikle)."),
+    "task_unplanned": _l("Opgaven mangler ansvarlig, frist eller opfølgningsdato. Udfyld handleplanen først."),
+}
+FOLLOW_UP_MARK_LABELS = {"done": _l("Gennemført"), "changed": _l("Ændret"), "dropped": _l("Droppet")}
+FOLLOW_UP_LABELS = {"overdue": _l("Overskredet"), "due": _l("Snart"), "later": _l("Senere"), "done": _l("Fulgt op")}
+PLAYBOOK_PROBLEMS = {
+    "visit1_empty": _l("Besøg 1 skal have mindst ét trin."),
+    "visit2_empty": _l("Besøg 2 skal have mindst ét trin."),
+    "draft_missing": _l("Besøg 1 skal have et trin med fælles udkast: der formuleres og låses kerneopgaven."),
+    "decide_missing": _l("Besøg 2 skal have et trin, hvor opgaverne besluttes (udvikle, fastholde eller afvikle)."),
+}
+AUDIT_LABELS = {
+    "process.cancel": _l("Forløbet er aflyst"),
+    "process.core_task_lock": _l("Kerneopgaven er låst efter besøget"),
+    "process.core_task_unlock": _l("Kerneopgaven er låst op"),
+    "process.meeting": _l("Opfølgningsmødet er planlagt"),
+    "work_task.plan": _l("Handleplanen er rettet"),
+    "work_task.follow_up": _l("Opgaven er fulgt op"),
+    "request.create": _l("Anmodningen er oprettet"),
+    "request.cancel": _l("Anmodningen er trukket tilbage"),
+}

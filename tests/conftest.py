@@ -25,8 +25,8 @@ from kerne.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("KERNE_TEST_DATABASE_URL")
-# Rows the migrations themselves insert; every test starts from them.
-SEEDED_BY_MIGRATIONS = {"alembic_version", "playbook_step"}
+# Rows the migrations themselves insert (parents first); every test starts from them.
+SEEDED_BY_MIGRATIONS = ("playbook", "playbook_step")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -76,7 +76,12 @@ def postgres_schema():
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     url = _with_search_path(_normalise(PG_URL), schema)
     _migrate(url)
-    yield url
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        seeded = {name: [dict(row) for row in conn.execute(db.metadata.tables[name].select()).mappings()]
+                  for name in SEEDED_BY_MIGRATIONS}
+    engine.dispose()
+    yield url, seeded
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
@@ -89,11 +94,13 @@ def database_url(request, tmp_path, sqlite_template):
         path = tmp_path / "kerne.sqlite"
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_schema")
+    url, seeded = request.getfixturevalue("postgres_schema")
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = [t for t in db.metadata.tables if t not in SEEDED_BY_MIGRATIONS]
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"TRUNCATE {', '.join(db.metadata.tables)} RESTART IDENTITY CASCADE"))
+        for name, rows in seeded.items():
+            conn.execute(db.metadata.tables[name].insert(), rows)
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {max(r['id'] for r in rows)})"))
     engine.dispose()
     return url
 
@@ -165,7 +172,7 @@ def running_server(database_url: str, workers: int = 2, threads: int = 4):
     """The app under gunicorn on loopback, as in production."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT),
-           "KERNE_MATCH_SECONDS": "3"}
+           "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0")}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],

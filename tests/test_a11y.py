@@ -16,7 +16,7 @@ from a11y import VIEWPORTS, checking_context, phone_problems, violations
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask
+from kerne.models import DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -61,6 +61,13 @@ def closed(room: Room) -> None:
     with writing():
         for vid in room.visit_ids:
             db.session.get(Visit, vid).status = "closed"
+
+
+def locked(room: Room) -> None:
+    """Visit 1's core task agreed and locked: the process reaches the library and the dashboards."""
+    with writing():
+        draft = db.session.get(Visit, room.visit_ids[0]).draft
+        draft.target_group, draft.locked_at = "Børn og forældre", utcnow()
 
 
 def phone_page(number: int):
@@ -115,6 +122,21 @@ PAGE_STATES = [
     State("leader: overview", "leader", lambda r: "/"),
     State("leader: requests", "leader", lambda r: "/requests"),
     State("leader: new request", "leader", lambda r: "/requests/new"),
+    # After the workshop: dashboards, lists, the library, the process's result, follow-up, mail.
+    *[State(f"{role}: {name}", role, lambda r, path=path: path, locked)
+      for role in ("coordinator", "leader")
+      for name, path in (("dashboard", "/dashboard"), ("processes", "/processes"), ("work tasks", "/tasks"),
+                         ("workplaces", "/workplaces"), ("ambassadors' load", "/dashboard/ambassadors"),
+                         ("library", "/library"), ("library search", "/library?q=tryghed"), ("follow-up", "/follow-up"))],
+    State("coordinator: library entry", "coordinator", lambda r: f"/library/{r.process_id}", locked),
+    State("coordinator: poster", "coordinator", lambda r: f"/processes/{r.process_id}/poster", locked),
+    State("coordinator: playbook", "coordinator", lambda r: "/playbook"),
+    State("coordinator: target groups", "coordinator", lambda r: "/target-groups"),
+    State("coordinator: leaders", "coordinator", lambda r: "/leaders"),
+    State("coordinator: a leader's units", "coordinator", lambda r: f"/leaders/{r.world.leader.id}"),
+    State("coordinator: outbox", "coordinator", lambda r: "/outbox"),
+    State("ambassador: follow-up", "ambassador", lambda r: "/follow-up", locked),
+    State("ambassador: my mail", "ambassador", lambda r: "/me/mail"),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.

@@ -214,13 +214,20 @@ def request_form(world, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_leader_requests_a_process_and_sees_only_their_own(client, app):
+def test_leader_requests_a_process_and_sees_only_their_units(client, app):
     world = build()
-    add_request(world)  # someone else's
+    add_request(world)  # someone else's, in the leader's area
+    elsewhere = unit("Havnen", "workplace", unit("Teknik", "department", unit("Teknik og Miljø", "area")))
+    add_request(world, workplace=elsewhere)
     login(client, world.leader.email)
     assert client.post("/requests/new", data=request_form(world)).status_code == 302
     page = client.get("/requests").get_data(as_text=True)
-    assert page.count('class="process"') == 1 and "Lise Leder" in page
+    assert page.count('class="process"') == 2 and "Lise Leder" in page and "Havnen" not in page
+    form = client.get("/requests/new").get_data(as_text=True)
+    assert "Fjordskolen" in form and "Havnen" not in form
+    refused = client.post("/requests/new", data=request_form(world, workplace=elsewhere.id))
+    assert refused.status_code == 422 and "Vælg en arbejdsplads i de enheder, du er leder for." in refused.get_data(
+        as_text=True)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -235,12 +242,15 @@ def test_bad_requests_are_refused(client, coordinator, changes, message):
     assert message in response.get_data(as_text=True)
 
 
-def test_withdrawing_a_request(client, coordinator):
+def test_withdrawing_a_request_needs_a_reason(client, coordinator):
     wanted = add_request(coordinator)
-    assert client.post(f"/requests/{wanted.id}/cancel").status_code == 302
+    refused = client.post(f"/requests/{wanted.id}/cancel", data={"reason": " "})
+    assert refused.status_code == 422 and "Skriv en begrundelse" in refused.get_data(as_text=True)
+    assert client.post(f"/requests/{wanted.id}/cancel", data={"reason": "Lederen er stoppet"}).status_code == 302
     db.session.commit()
-    assert wanted.status == "cancelled"
-    assert client.post(f"/requests/{wanted.id}/cancel").status_code == 409
+    assert (wanted.status, wanted.cancel_reason) == ("cancelled", "Lederen er stoppet")
+    again = client.post(f"/requests/{wanted.id}/cancel", data={"reason": "igen"})
+    assert again.status_code == 409 and "allerede aflyst" in again.get_data(as_text=True)
 
 
 # ---- planning -----------------------------------------------------------------------------

@@ -232,6 +232,12 @@ def test_closing_anyway_is_possible_once_confirmed(room):
 def test_the_closed_console_opens_visit_2_and_a_phone_keeps_its_name(room, app):
     world, (a, _a_base), _bent, console = room
     console.post(f"/visits/{world.visit.id}/close", data={"confirm": "unsettled"})
+    # Visit 2 judges work tasks against the core task: first the pair writes it to the end and locks it.
+    page = console.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert "Åbn besøg 2" not in page and f'href="/processes/{world.process.id}#kerneopgaven"' in page
+    refused = console.post(f"/visits/{world.second_visit.id}/open")
+    assert refused.status_code == 409 and "kerneopgaven er låst" in refused.get_data(as_text=True)
+    assert console.post(f"/processes/{world.process.id}/core-task", data={"core_task": "Trygge børn"}).status_code == 302
     page = console.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
     assert f'action="/visits/{world.second_visit.id}/open"' in page and "Åbn besøg 2" in page
     response = console.post(f"/visits/{world.second_visit.id}/open")
@@ -282,3 +288,23 @@ def test_the_co_writing_block_is_shared_but_a_conflict_stays_with_its_author(roo
     assert "Borgerne er sikre." in bents
     assert "Borgerne er sikre." not in carls and "Borgerne er sikre." not in annes
     assert carls == annes
+
+
+def test_the_pair_writes_the_core_task_to_the_end_after_visit_1_and_locks_it(room):
+    world, _anne, _bent, console = room
+    wording = f"/processes/{world.process.id}/core-task"
+    open_answer = console.post(wording, data={"core_task": "For tidligt"})
+    assert open_answer.status_code == 409 and "mens besøg 1 er i gang" in open_answer.get_data(as_text=True)
+    console.post(f"/visits/{world.visit.id}/close", data={"confirm": "unsettled"})
+    empty = console.post(wording, data={"core_task": "  ", "effect": "Læring"})
+    assert empty.status_code == 422 and "Skriv kerneopgaven, før den låses." in empty.get_data(as_text=True)
+    assert fresh(Visit, world.visit.id).draft.locked_at is None
+    text = "Børn og forældre < færre skemaer, flere samtaler"
+    assert console.post(wording, data={"core_task": text, "effect": "Læring"}).status_code == 302
+    draft = fresh(Visit, world.visit.id).draft
+    assert (draft.core_task, draft.effect, draft.locked_at is not None) == (text, "Læring", True)
+    kept = db.session.scalars(db.select(Revision.field).where(Revision.visit_id == world.visit.id,
+                                                              Revision.user_id == world.first.user.id))
+    assert sorted(kept) == ["core_task", "effect"]
+    again = console.post(wording, data={"core_task": "Noget andet"})
+    assert again.status_code == 409 and fresh(Visit, world.visit.id).draft.core_task == text

@@ -1,7 +1,6 @@
 """Each ambassador's two commitments: a process at their own workplace and one
 at another workplace, each met (the process is done), planned, or open."""
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -9,33 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Ambassador, Process
-
-STATES = ("met", "planned", "open")
-
-
-@dataclass(frozen=True)
-class Commitments:
-    own: str
-    other: str
-
-    @property
-    def complete(self) -> bool:
-        return self.own != "open" and self.other != "open"
+from ..statistics import Commitments, commitments
 
 
 def commitments_of(ambassador: Ambassador) -> Commitments:
-    own = other = "open"
-    for process in ambassador.processes:
-        state = "met" if process.status == "done" else "planned"
-        if process.workplace_id == ambassador.workplace_id:
-            own = _better(own, state)
-        else:
-            other = _better(other, state)
-    return Commitments(own, other)
-
-
-def _better(current: str, new: str) -> str:
-    return min(current, new, key=STATES.index)
+    """The rule is kerne.statistics.commitments; cancelled processes do not count."""
+    return commitments(ambassador.workplace_id, [(p.workplace_id, p.status == "done", p.cancelled_at is not None)
+                                                 for p in ambassador.processes])
 
 
 def season_load(ambassador: Ambassador, year: int | None = None) -> int:
@@ -44,6 +23,8 @@ def season_load(ambassador: Ambassador, year: int | None = None) -> int:
     count = 0
     for process in ambassador.processes:
         first = min((v.scheduled_on for v in process.visits if v.scheduled_on), default=None)
+        if process.cancelled_at is not None:
+            continue
         if process.status != "done" or (first is not None and first.year >= year):
             count += 1
     return count

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import matching
+from .. import audit, matching
 from ..extensions import db
 from ..models import Ambassador, Booking, MatchChoice, MatchRun, Process, ProcessRequest, Visit, utcnow
+from ..notices import compose as notices
 from .explain import why_pair, why_unstaffed
 from .problem import build_problem, open_requests
 
@@ -181,6 +182,8 @@ def confirm(run: MatchRun) -> int:
                 for n in range((end - start).days + 1):
                     db.session.add(Booking(ambassador_id=member.id, day=start + timedelta(days=n), visit_id=visit.id))
         request.status, request.process = "planned", process
+        audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
+        notices.plan_confirmed(process, request)  # to the pair and the workplace contact, with the .ics
         created += 1
     run.status = "confirmed"
     try:

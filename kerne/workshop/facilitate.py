@@ -12,6 +12,7 @@ from ..auth import role_required
 from ..extensions import db
 from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
 from ..models import Idea, Visit, WorkTask
+from ..processes.state import facts_of, refuse_unless_allowed
 from . import ideas, visits
 from .board import answer_change, render_live, render_page
 from .live import Actor, lock_visit, row_in, set_flag
@@ -77,6 +78,8 @@ def projector_changes(visit_id):
 def open_visit(visit_id):
     """Open the visit: a join code appears and phones can join."""
     visit = _visit(visit_id, for_change=True)
+    if visit.status == "planned":  # visit 2 waits for the locked core task; a cancelled process opens nothing
+        refuse_unless_allowed(f"open_visit{visit.number}", facts_of(visit.process))
     if visits.open_visit(visit):
         db.session.commit()
     return redirect(url_for(".console", visit_id=visit.id))

@@ -128,7 +128,8 @@ def add_idea(public_id):
     visit, actor, audience = _for_change(public_id)
     form = IdeaForm()
     step = db.session.get(PlaybookStep, request.form.get("step", type=int) or 0)
-    if step is None or step.visit_number != visit.number or step.activity not in ("ideas", "vote"):
+    if (step is None or (step.playbook_id, step.visit_number) != (visit.playbook_id, visit.number)
+            or step.activity not in ("ideas", "vote")):
         abort(400)
     if not form.validate():
         return render_live(visit.id, actor, audience, 422, idea_form=form)

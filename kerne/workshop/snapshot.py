@@ -32,6 +32,7 @@ from ..models import (
     Visit,
     WorkTask,
 )
+from ..playbook.versions import steps_query
 from .live import Actor
 
 TOP_IDEAS_PER_TAG = 3
@@ -282,7 +283,8 @@ def _set_by(visit_id: int, names: tuple[str, ...]) -> dict:
 def read_board(visit_id: int) -> Board:
     """Read a visit's board from the database as it is now, in a handful of plain queries."""
     row = db.session.execute(
-        select(*_columns(Visit, VisitCard), Process.id.label("process_id"), OrgUnit.name.label("workplace"))
+        select(*_columns(Visit, VisitCard), Visit.playbook_id, Process.id.label("process_id"),
+               OrgUnit.name.label("workplace"))
         .join(Process, Process.id == Visit.process_id)
         .join(OrgUnit, OrgUnit.id == Process.workplace_id)
         .where(Visit.id == visit_id)
@@ -294,11 +296,7 @@ def read_board(visit_id: int) -> Board:
         .where(ProcessFacilitator.process_id == row.process_id)
         .order_by(Ambassador.name)
     )
-    steps = _cards(
-        StepCard,
-        select(*_columns(PlaybookStep, StepCard)).where(PlaybookStep.visit_number == visit.number)
-        .order_by(PlaybookStep.position),
-    )
+    steps = _cards(StepCard, steps_query(visit.number, row.playbook_id, _columns(PlaybookStep, StepCard)))
     conflicts = _cards(
         ConflictCard,
         select(*_columns(Revision, ConflictCard))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CoreTaskDraft, PlaybookStep, Process, Visit, utcnow
+from ..playbook.versions import newest_id, steps_query
 from .live import bump
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -23,8 +24,7 @@ def find_by_code(code: str) -> Visit | None:
 
 
 def steps_of(visit: Visit) -> list[PlaybookStep]:
-    query = select(PlaybookStep).where(PlaybookStep.visit_number == visit.number)
-    return list(db.session.scalars(query.order_by(PlaybookStep.position)))
+    return list(db.session.scalars(steps_query(visit.number, visit.playbook_id)))
 
 
 def current_step(visit: Visit, steps: list[PlaybookStep]) -> PlaybookStep | None:
@@ -38,6 +38,7 @@ def open_visit(visit: Visit) -> bool:
     if visit.status != "planned":
         return False
     visit.status = "open"
+    visit.playbook_id = visit.playbook_id or newest_id()  # it keeps this version whatever is edited later
     visit.join_code = new_join_code()
     visit.opened_at = visit.step_started_at = utcnow()
     visit.step_position = 1

@@ -1,0 +1,62 @@
+"""The outbox page (the coordinator's: what was sent, what waits and why) and each
+person's own page of what Kerne sent them."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..auth import role_required
+from ..extensions import db
+from ..models import Mail, utcnow
+from .compose import queue_reminders
+from .outbox import deliver_due
+
+bp = Blueprint("notices", __name__)
+SHOWN = 200
+
+
+@bp.get("/outbox")
+@role_required("coordinator")
+def outbox():
+    """Every notice, newest first, with whether it was sent and why not."""
+    status = request.args.get("status") if request.args.get("status") in ("queued", "sent") else None
+    query = select(Mail).order_by(Mail.id.desc()).limit(SHOWN)
+    if status:
+        query = query.where(Mail.status == status)
+    counts = dict(db.session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
+    return render_template("notices/outbox.html", mails=db.session.scalars(query).all(), counts=counts,
+                           status=status, smtp=current_app.config["SMTP_HOST"])
+
+
+@bp.post("/outbox/send")
+@role_required("coordinator")
+def send_now():
+    """Queue the reminders that are due and send what waits, now (failed ones are tried again too)."""
+    queued = queue_reminders(utcnow().date())
+    db.session.execute(db.update(Mail).where(Mail.status == "queued").values(next_attempt_at=utcnow()))
+    db.session.commit()
+    sent, waiting = deliver_due()
+    flash(_("%(queued)s nye påmindelser, %(sent)s sendt, %(waiting)s venter stadig.", queued=queued, sent=sent,
+            waiting=waiting), "info")
+    return redirect(url_for(".outbox"))
+
+
+@bp.get("/me/mail")
+@login_required
+def mine():
+    """What Kerne has sent (or will send) to me."""
+    query = (select(Mail).where(func.lower(Mail.to_email) == current_user.email.lower())
+             .order_by(Mail.id.desc()).limit(SHOWN))
+    return render_template("notices/mine.html", mails=db.session.scalars(query).all())
+
+
+@bp.get("/me/mail/<int:mail_id>")
+@login_required
+def show(mail_id):
+    """One mail as it was sent."""
+    mail = db.session.get(Mail, mail_id)
+    if mail is None:
+        abort(404)
+    if mail.to_email.lower() != current_user.email.lower() and not current_user.has_role("coordinator"):
+        abort(403)
+    return render_template("notices/mail.html", mail=mail)

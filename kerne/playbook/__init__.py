@@ -1,0 +1,1 @@
+"""The playbook (drejebog): versions, the rules an edited playbook must keep, and the editor."""

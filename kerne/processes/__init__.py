@@ -1,0 +1,1 @@
+"""A process after the workshop: its page, its lifecycle moves, follow-up, print and poster."""
