@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 
-from . import security, sqlite
+from . import permissions, security, sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, login_manager, migrate
 from .sessions import SessionInterface
@@ -48,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     security.init_app(app)
+    permissions.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     # Kerne signs nobody in with "remember me"; Flask-Login's hook for that cookie would

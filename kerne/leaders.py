@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from . import audit
-from .auth import role_required
 from .extensions import db
 from .forms import LeaderUnitsForm
 from .models import OrgUnit, User
@@ -20,11 +19,6 @@ from .vocabulary import ORG_KIND_LABELS
 
 bp = Blueprint("leaders", __name__, url_prefix="/leaders")
 
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """Who sees what is the coordinator's to decide."""
 
 
 def _leaders() -> list[User]:

@@ -126,7 +126,11 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if method == "POST" and args and str(args[0]).startswith("/login") and response.status_code == 302:
+            self.token = None  # signing in rotates the token: read the new one, as a browser's next page does
+            self.csrf_token()
+        return response
 
     def csrf_token(self) -> str:
         if self.token is None:

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth import role_required
 from ..extensions import db
 from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
 from ..models import Idea, Visit, WorkTask
@@ -19,11 +18,6 @@ from .live import Actor, lock_visit, row_in, set_flag
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 
-
-@bp.before_request
-@role_required("ambassador")
-def only_ambassadors():
-    """Every view here is for ambassadors; which visit they may run is checked per view."""
 
 
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
