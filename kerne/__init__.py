@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 
-from . import permissions, security, sqlite
+from . import errors, permissions, security, sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, login_manager, migrate
 from .sessions import SessionInterface
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = errors.IdConverter
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -55,7 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # read the session on every request, polls included (see kerne/sessions.py).
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
-    from . import auth, calendar, cli, errors, home, join, leaders, organisation, process_requests, registry, templating
+    from . import auth, calendar, cli, home, join, leaders, organisation, process_requests, registry, templating
     from .library import views as library
     from .notices import outbox
     from .notices import views as notices

@@ -5,7 +5,7 @@ import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import demo, matching
+from . import demo, matching, permissions
 from .auth import find_user
 from .extensions import db
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
@@ -19,6 +19,11 @@ from .planning.runs import plan_summary
 
 
 def init_app(app) -> None:
+    @app.cli.command("permissions")
+    def print_permissions():
+        """Print who may use which route (kerne/permissions.py) as a Markdown table."""
+        click.echo(permissions.markdown(app))
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo municipality into an empty database, then print how to get in."""

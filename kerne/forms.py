@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -237,6 +238,25 @@ def email_address(form, field) -> None:
         raise ValidationError(_l("Skriv en gyldig e-mailadresse."))
 
 
+class OfferedChoice(SelectField):
+    """A select of row ids that takes only an id it offered: a workplace, never an area or a
+    row that does not exist (``validate_choice=False`` would let any number through)."""
+
+    def __init__(self, label, message, **kwargs):
+        super().__init__(label, coerce=int, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None  # not a number: pre_validate gives the Danish message
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, *_rest in self.iter_choices()}:
+            raise StopValidation(self.message)
+
+
 class UnitForm(FlaskForm):
     name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
     kind = SelectField(_l("Type"), choices=[SelectChoice(k, ORG_KIND_LABELS[k]) for k in ORG_KINDS])
@@ -249,8 +269,7 @@ class AmbassadorForm(FlaskForm):
     email = StringField(_l("Arbejdsmail"), filters=[strip], validators=[required(), at_most(254), email_address])
     phone = StringField(_l("Arbejdstelefon (valgfri)"), filters=[strip], validators=[
         Optional(), at_most(32), Regexp(r"^[0-9 +()-]*$", message=_l("Kun tal, mellemrum og + ( ) -."))])
-    workplace = SelectField(_l("Arbejdsplads"), coerce=int, validate_choice=False,
-                            validators=[InputRequired(_l("Vælg en arbejdsplads."))])
+    workplace = OfferedChoice(_l("Arbejdsplads"), _l("Vælg en arbejdsplads."))
     profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), plain_text])
     trained_on = FlexibleDateField(_l("Uddannet (dato)"))
     active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))

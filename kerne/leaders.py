@@ -51,7 +51,7 @@ def edit(user_id):
         form.units.data = [u.id for u in leader.units]
     if form.validate_on_submit():
         known = {c.value for c in form.units.choices}
-        wanted = [u for u in form.units.data if u in known]
+        wanted = [u for u in form.units.data or () if u in known]
         before = sorted(u.name for u in leader.units), leader.sees_whole_organisation
         leader.units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(wanted))))
         leader.sees_whole_organisation = form.whole_organisation.data
