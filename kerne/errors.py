@@ -3,7 +3,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db
@@ -38,6 +38,11 @@ def _page(status: int, message):
 
 
 def init_app(app) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host outside KERNE_TRUSTED_HOSTS: no page of ours can be built for it, so plain text.
+        return str(MESSAGES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(_error):

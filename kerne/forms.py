@@ -42,6 +42,13 @@ def plain_text(form, field) -> None:
         raise ValidationError(_l("Teksten indeholder usynlige styretegn. Skriv den igen uden dem."))
 
 
+def one_line(form, field) -> None:
+    """A name or address is one line: refuse line breaks and tabs as well as control characters."""
+    if re.search(r"[\t\r\n]", field.data or ""):
+        raise ValidationError(_l("Skriv det på én linje."))
+    plain_text(form, field)
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -72,7 +79,7 @@ class JoinCodeForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     display_name = StringField(
-        _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), plain_text]
+        _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), one_line]
     )
 
 
@@ -234,7 +241,8 @@ def yes_no(value) -> bool | str:
 
 
 def email_address(form, field) -> None:
-    if field.data and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", field.data):
+    # Letters, digits and . _ % + - around one @ and a domain with a dot: no spaces, no markup.
+    if field.data and not re.fullmatch(r"[\w.%+-]+@[\w-]+(\.[\w-]+)+", field.data):
         raise ValidationError(_l("Skriv en gyldig e-mailadresse."))
 
 
@@ -258,19 +266,19 @@ class OfferedChoice(SelectField):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     kind = SelectField(_l("Type"), choices=[SelectChoice(k, ORG_KIND_LABELS[k]) for k in ORG_KINDS])
     parent = SelectField(_l("Hører under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                          validate_choice=False)
 
 
 class AmbassadorForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     email = StringField(_l("Arbejdsmail"), filters=[strip], validators=[required(), at_most(254), email_address])
     phone = StringField(_l("Arbejdstelefon (valgfri)"), filters=[strip], validators=[
         Optional(), at_most(32), Regexp(r"^[0-9 +()-]*$", message=_l("Kun tal, mellemrum og + ( ) -."))])
     workplace = OfferedChoice(_l("Arbejdsplads"), _l("Vælg en arbejdsplads."))
-    profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), plain_text])
+    profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), one_line])
     trained_on = FlexibleDateField(_l("Uddannet (dato)"))
     active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))
     capacity = IntegerField(_l("Forløb pr. sæson"), default=3, validators=[
@@ -303,7 +311,7 @@ def window_order(form, field) -> None:
 
 class RequestForm(FlaskForm):
     workplace = AmbassadorForm.workplace
-    contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), one_line])
     contact_email = StringField(_l("Kontaktpersonens e-mail"), filters=[strip],
                                 validators=[required(), at_most(254), email_address])
     target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[Optional(), at_most(200), plain_text])
@@ -388,7 +396,7 @@ class MeetingForm(FlaskForm):
 
 
 class TargetGroupForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
 
 
 class TargetGroupMergeForm(FlaskForm):
