@@ -7,6 +7,7 @@ visit, an anonymous browser.
 """
 import re
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 from world import PASSWORD, build, join, login, unit, user
 
+from kerne import create_app
 from kerne.extensions import db
 from kerne.models import (
     Ambassador,
@@ -37,6 +39,14 @@ from kerne.workshop.fields import DRAFT_FIELDS
 from kerne.workshop.live import Actor
 from kerne.workshop.visits import open_visit
 
+
+def _all_rules():
+    """Every route `flask routes` lists."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    return sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule))
+
+
+RULES = _all_rules()
 # Ids a scoped role may only use for what is theirs; other arguments are the same in both rooms.
 SCOPED_IDS = ("public_id", "visit_id", "process_id", "idea_id", "task_id", "revision_id", "request_id", "mail_id",
               "token")
@@ -165,3 +175,10 @@ def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite database in use (WAL included), by SQLite's backup API."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
+
+
+def settle() -> None:
+    """Wait for the proposals the coordinator asked for: they compute in a thread of their own."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("match-run-"):
+            thread.join()
