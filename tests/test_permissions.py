@@ -1,5 +1,7 @@
 """Every route in `flask routes`, tried by every role and anonymously, with our ids and another
 process's, answers as kerne/permissions.py says; every answer carries the browser headers."""
+from pathlib import Path
+
 import pytest
 from roles import RULES, SCOPED_IDS
 from world import assert_hardened
@@ -58,3 +60,5 @@ def test_the_table_prints_as_markdown_for_the_readme(runner):
     assert "| GET `/ambassadors` | yes | – | – | – | – | – |" in lines
     assert "| GET `/w/<public_id>/changes` | – | – | – | own processes | own visit | – |" in lines
     assert result.output.strip() == markdown(runner.app)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert markdown(runner.app) in readme, "README's *Who may do what* is not `flask --app app permissions`"
