@@ -13,8 +13,8 @@ from .forms import PASSWORD_WEAKNESSES
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
 from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
 from .notices.compose import queue_reminders
-from .passwords import weakness
 from .notices.outbox import deliver_due
+from .passwords import weakness
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
