@@ -19,7 +19,7 @@ def _copy_of(client, app):
 
 
 def _signed_in(client) -> bool:
-    return client.get("/password").status_code == 200
+    return 'action="/logout"' in client.get("/").get_data(as_text=True)
 
 
 def test_sign_out_ends_a_copied_session_cookie(client, app):
