@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 
-from . import security, sqlite
+from . import audit, security, sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, login_manager, migrate
 from .sessions import SessionInterface
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.session_interface = SessionInterface()
     db.init_app(app)
+    audit.watch()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sqlite.configure(db.engine)
