@@ -55,7 +55,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # read the session on every request, polls included (see kerne/sessions.py).
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
-    from . import auth, calendar, cli, errors, home, join, leaders, organisation, process_requests, registry, templating
+    from . import (
+        auditlog,
+        auth,
+        calendar,
+        cli,
+        errors,
+        home,
+        join,
+        leaders,
+        organisation,
+        process_requests,
+        registry,
+        templating,
+    )
     from .library import views as library
     from .notices import outbox
     from .notices import views as notices
@@ -71,7 +84,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
                       process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
-                      playbook.bp, notices.bp, leaders.bp):
+                      playbook.bp, notices.bp, leaders.bp, auditlog.bp):
         app.register_blueprint(blueprint)
     outbox.init_app(app)
     return app
