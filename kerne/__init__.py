@@ -74,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .notices import views as notices
     from .planning import views as planning
     from .playbook import views as playbook
+    from .privacy import views as privacy
     from .processes import views as processes
     from .reports import lists
     from .reports import views as reports
@@ -84,7 +85,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
                       process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
-                      playbook.bp, notices.bp, leaders.bp, auditlog.bp):
+                      playbook.bp, notices.bp, leaders.bp, auditlog.bp,
+                      privacy.bp):
         app.register_blueprint(blueprint)
     outbox.init_app(app)
     return app

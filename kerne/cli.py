@@ -1,12 +1,13 @@
 """Command-line tasks: ``flask --app app <command>``."""
 import json
 import os
+from pathlib import Path
 
 import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import demo, matching
+from . import backup, demo, matching
 from .auth import find_user
 from .extensions import db
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
@@ -16,6 +17,7 @@ from .notices.outbox import deliver_due
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
+from .privacy import retention
 
 
 def _base_url() -> str:
@@ -94,6 +96,37 @@ def init_app(app) -> None:
     importer("import-org", import_org, "units")
     importer("import-ambassadors", import_ambassadors, "ambassadors")
     importer("import-requests", import_requests, "requests")
+
+    @app.cli.command("retention")
+    def retention_command():
+        """Remove personal data kept long enough: participants' names, old audit events (run daily)."""
+        done = retention.run(utcnow(), app.config["PARTICIPANT_NAME_DAYS"], app.config["AUDIT_DAYS"])
+        db.session.commit()
+        click.echo(f"{done['participant_names']} participant names removed "
+                   f"(visits closed over {app.config['PARTICIPANT_NAME_DAYS']} days ago), "
+                   f"{done['audit_events']} audit events deleted (over {app.config['AUDIT_DAYS']} days old)")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Write a consistent backup of the running database to PATH (a new file, readable by you only)."""
+        try:
+            backup.backup(db.engine, path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"backup written to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Overwrite a database that holds data (stop Kerne first).")
+    def restore_command(path, replace):
+        """Restore the database from a backup made by ``backup``."""
+        db.session.remove()
+        try:
+            backup.restore(db.engine, path, replace=replace)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"restored from {path}")
 
     @app.cli.command("match")
     @click.option("--json", "as_json", is_flag=True, required=True, help="Print the plan as JSON.")

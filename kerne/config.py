@@ -77,3 +77,12 @@ class Config:
     FOLLOW_UP_REMINDER_DAYS = 7
     # How often the leaders' dashboard asks whether its figures changed, in milliseconds.
     DASHBOARD_POLL_MS = int(os.environ.get("KERNE_DASHBOARD_POLL_MS", "30000"))
+    # The accessibility statement's contact (the law asks for a written and a telephone one), and the
+    # address of the municipality's official statement in Digitaliseringsstyrelsen's WAS-Tool, if any.
+    ACCESSIBILITY_EMAIL = os.environ.get("KERNE_ACCESSIBILITY_EMAIL", "")
+    ACCESSIBILITY_PHONE = os.environ.get("KERNE_ACCESSIBILITY_PHONE", "")
+    ACCESSIBILITY_STATEMENT_URL = os.environ.get("KERNE_ACCESSIBILITY_STATEMENT_URL", "")
+    # Participants' display names are removed this many days after their visit closed (flask retention).
+    PARTICIPANT_NAME_DAYS = int(os.environ.get("KERNE_PARTICIPANT_NAME_DAYS", "30"))
+    # Audit events older than this many days are deleted by flask retention.
+    AUDIT_DAYS = int(os.environ.get("KERNE_AUDIT_DAYS", "730"))

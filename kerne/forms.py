@@ -413,3 +413,10 @@ class AuditFilterForm(FlaskForm):
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("Til-datoen ligger før fra-datoen."))
+
+
+class AnonymiseForm(FlaskForm):
+    """Anonymising cannot be undone: the coordinator ticks that they mean it."""
+
+    confirm = BooleanField(_l("Ja, anonymisér – det kan ikke fortrydes"),
+                           validators=[DataRequired(_l("Sæt flueben for at bekræfte."))])
