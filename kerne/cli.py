@@ -99,12 +99,14 @@ def init_app(app) -> None:
 
     @app.cli.command("retention")
     def retention_command():
-        """Remove personal data kept long enough: participants' names, old audit events (run daily)."""
-        done = retention.run(utcnow(), app.config["PARTICIPANT_NAME_DAYS"], app.config["AUDIT_DAYS"])
+        """Remove personal data kept long enough: participants' names, old mail texts and audit events (run daily)."""
+        done = retention.run(utcnow(), app.config)
         db.session.commit()
-        click.echo(f"{done['participant_names']} participant names removed "
-                   f"(visits closed over {app.config['PARTICIPANT_NAME_DAYS']} days ago), "
-                   f"{done['audit_events']} audit events deleted (over {app.config['AUDIT_DAYS']} days old)")
+        config = app.config
+        click.echo(f"{done['participant_names']} participant names removed (visits closed over "
+                   f"{config['PARTICIPANT_NAME_DAYS']} days ago), {done['mail_texts']} mail texts removed (sent over "
+                   f"{config['MAIL_DAYS']} days ago), {done['audit_events']} audit events deleted "
+                   f"(over {config['AUDIT_DAYS']} days old)")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))

@@ -84,5 +84,7 @@ class Config:
     ACCESSIBILITY_STATEMENT_URL = os.environ.get("KERNE_ACCESSIBILITY_STATEMENT_URL", "")
     # Participants' display names are removed this many days after their visit closed (flask retention).
     PARTICIPANT_NAME_DAYS = int(os.environ.get("KERNE_PARTICIPANT_NAME_DAYS", "30"))
+    # The text of a mail is removed this many days after it was sent (flask retention).
+    MAIL_DAYS = int(os.environ.get("KERNE_MAIL_DAYS", "180"))
     # Audit events older than this many days are deleted by flask retention.
     AUDIT_DAYS = int(os.environ.get("KERNE_AUDIT_DAYS", "730"))

@@ -162,10 +162,26 @@ def test_participants_names_go_a_set_time_after_their_visit_closed(client, runne
     assert result.exit_code == 0 and result.output.startswith("1 participant names removed"), result.output
     assert db.session.scalars(db.select(Participant.display_name).order_by(Participant.id)).all() == [None, "Søren"]
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "retention.run")).one()
-    assert (event.user_id, json.loads(event.detail)) == (None, {"audit_events": 0, "participant_names": 1})
+    assert (event.user_id, json.loads(event.detail)) == (None, {"audit_events": 0, "mail_texts": 0,
+                                                                 "participant_names": 1})
     again = runner.invoke(args=["retention"])
     assert again.output.startswith("0 participant names removed")
     assert len(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "retention.run")).all()) == 1
+
+
+def test_sent_mails_lose_their_text_after_a_set_time(runner, app):
+    build()
+    long_ago = utcnow() - timedelta(days=181)
+    db.session.add_all([Mail(key="old", kind="plan_confirmed", to_email="a@example.dk", subject="Planlagt",
+                             body="Hej", ics="BEGIN:VCALENDAR", status="sent", sent_at=long_ago),
+                        Mail(key="waiting", kind="plan_confirmed", to_email="a@example.dk", subject="Planlagt",
+                             body="Hej", status="queued", created_at=long_ago),
+                        Mail(key="recent", kind="plan_confirmed", to_email="a@example.dk", subject="Planlagt",
+                             body="Hej", status="sent", sent_at=utcnow())])
+    db.session.commit()
+    assert "1 mail texts removed" in runner.invoke(args=["retention"]).output
+    assert db.session.execute(db.select(Mail.key, Mail.body, Mail.ics).order_by(Mail.id)).all() == [
+        ("old", "", None), ("waiting", "Hej", None), ("recent", "Hej", None)]
 
 
 def test_old_audit_events_are_deleted(runner, app):

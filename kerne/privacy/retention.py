@@ -1,5 +1,6 @@
 """Keeping personal data no longer than needed: participants' display names go a set time
-after their visit closed, audit events after a set time. Run by ``flask --app app retention``
+after their visit closed, the text of mails a set time after they were sent, audit events
+after a set time. Run by ``flask --app app retention``
 from cron or a systemd timer (see README)."""
 from datetime import datetime, timedelta
 
@@ -7,7 +8,7 @@ from sqlalchemy import delete, select, update
 
 from .. import audit
 from ..extensions import db
-from ..models import AuditEvent, Participant, Visit
+from ..models import AuditEvent, Mail, Participant, Visit
 
 
 def anonymise_participants(now: datetime, days: int) -> int:
@@ -19,15 +20,23 @@ def anonymise_participants(now: datetime, days: int) -> int:
                               .values(display_name=None)).rowcount
 
 
+def empty_sent_mails(now: datetime, days: int) -> int:
+    """Remove the text and calendar file of mails sent more than ``days`` days ago; the outbox
+    keeps that they went, to whom and about what."""
+    return db.session.execute(update(Mail).where(Mail.status == "sent", Mail.sent_at < now - timedelta(days=days),
+                                                 Mail.body != "").values(body="", ics=None)).rowcount
+
+
 def forget_audit_events(now: datetime, days: int) -> int:
     """Delete audit events older than ``days`` days."""
     return db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < now - timedelta(days=days))).rowcount
 
 
-def run(now: datetime, participant_days: int, audit_days: int) -> dict[str, int]:
-    """One round of retention, recorded in the audit log when it removed anything."""
-    done = {"participant_names": anonymise_participants(now, participant_days),
-            "audit_events": forget_audit_events(now, audit_days)}
+def run(now: datetime, config) -> dict[str, int]:
+    """One round of retention with the app's settings, recorded in the audit log when it removed anything."""
+    done = {"participant_names": anonymise_participants(now, config["PARTICIPANT_NAME_DAYS"]),
+            "mail_texts": empty_sent_mails(now, config["MAIL_DAYS"]),
+            "audit_events": forget_audit_events(now, config["AUDIT_DAYS"])}
     if any(done.values()):
         audit.record("retention.run", None, **done)
     return done
