@@ -93,37 +93,36 @@ def _page(form: AuditFilterForm) -> dict:
             "details": details, "label": audit_label}
 
 
-def _checked() -> tuple[AuditFilterForm, int]:
+def _valid_form() -> AuditFilterForm:
+    """The filters of a fragment or an export; the page shows what is wrong next to the field."""
     form = _form()
-    return form, 200 if form.validate() else 422
+    if not form.validate():
+        abort(422, next(iter(form.errors.values()))[0])
+    return form
 
 
 @bp.get("/audit")
 @role_required("coordinator")
 def index():
     """The audit log: who changed what and when, newest first."""
-    form, status = _checked()
-    context = _page(form) if status == 200 else {"events": None}
-    return render_template("audit/index.html", form=form, **context), status
+    form = _form()
+    if not form.validate():
+        return render_template("audit/index.html", form=form, events=None), 422
+    return render_template("audit/index.html", form=form, **_page(form))
 
 
 @bp.get("/audit/events")
 @role_required("coordinator")
 def events():
     """The events for the chosen filters (a fragment, never in the history)."""
-    form, status = _checked()
-    if status != 200:
-        abort(422, next(iter(form.errors.values()))[0])
-    return render_block("audit/index.html", "events", **_page(form))
+    return render_block("audit/index.html", "events", **_page(_valid_form()))
 
 
 @bp.get("/audit.csv")
 @role_required("coordinator")
 def export():
     """Every event the filters leave, as CSV for Excel (``?format=plain`` or ``xlsx`` for others)."""
-    form, status = _checked()
-    if status != 200:
-        abort(422, next(iter(form.errors.values()))[0])
+    form = _valid_form()
     query = _query(form).options(selectinload(AuditEvent.user)).order_by(AuditEvent.id)
     rows = [{"tidspunkt": e.created_at.replace(tzinfo=UTC).isoformat(timespec="seconds"),
              "person": e.user.name if e.user else "", "e-mail": e.user.email if e.user else "",
