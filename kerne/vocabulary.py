@@ -127,6 +127,9 @@ AUDIT_LABELS = {
     "work_task.follow_up": _l("Opgaven er fulgt op"),
     "request.create": _l("Anmodningen er oprettet"),
     "request.cancel": _l("Anmodningen er trukket tilbage"),
+}
+# Named events the process page's activity log leaves out (it shows the confirmation from the data).
+OTHER_AUDIT_LABELS = {
     "process.confirm": _l("Parret er bekræftet, og forløbet er oprettet"),
     "leader.units": _l("Lederens enheder er ændret"),
     "target_group.create": _l("Målgruppe oprettet"),
@@ -136,7 +139,7 @@ AUDIT_LABELS = {
     "playbook.edit": _l("Drejebogen er rettet"),
     "retention.run": _l("Gamle oplysninger er slettet eller anonymiseret"),
 }
-# The audit listener's actions are "<subject>.<verb>" (kerne.audit.WATCHED); named ones are in AUDIT_LABELS.
+# The audit listener's actions are "<subject>.<verb>" (kerne.audit.WATCHED); named ones are labelled above.
 AUDIT_SUBJECT_LABELS = {
     "org": _l("Organisationsenhed"),
     "ambassador": _l("Ambassadør"),
@@ -176,8 +179,8 @@ AUDIT_FIELD_LABELS = {
 
 def audit_label(action: str) -> str:
     """An action in words: a named event's label, or "subject: verb" for the listener's."""
-    if action in AUDIT_LABELS:
-        return str(AUDIT_LABELS[action])
+    if action in AUDIT_LABELS or action in OTHER_AUDIT_LABELS:
+        return str(AUDIT_LABELS.get(action) or OTHER_AUDIT_LABELS[action])
     subject, _dot, verb = action.rpartition(".")
     if subject in AUDIT_SUBJECT_LABELS and verb in AUDIT_VERB_LABELS:
         return f"{AUDIT_SUBJECT_LABELS[subject]} {AUDIT_VERB_LABELS[verb]}"

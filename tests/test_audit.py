@@ -170,3 +170,12 @@ def test_adjusting_and_confirming_a_plan_is_logged(client, app):
                                                        "request_id": wanted.id, "run_id": run.id, "slot": 1}
     assert detail(events("request.update")[0])["status"] == ["open", "planned"]
     assert detail(events("plan.update")[0]) == {"status": ["done", "confirmed"]}
+
+
+def test_the_process_page_tells_the_story_not_every_column_change(client, app):
+    world = build(opened=False)
+    login(client, world.first.email)
+    assert client.post(f"/visits/{world.visit.id}/open").status_code == 302
+    assert events("visit.update")
+    page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    assert "Besøg 1 åbnet" in page and "Besøg ændret" not in page
