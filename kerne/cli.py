@@ -1,11 +1,12 @@
 """Command-line tasks: ``flask --app app <command>``."""
 import json
+from pathlib import Path
 
 import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import demo, matching, permissions
+from . import backup, demo, matching, permissions
 from .auth import find_user
 from .extensions import db
 from .forms import PASSWORD_WEAKNESSES
@@ -18,6 +19,7 @@ from .passwords import weakness
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
+from .privacy import retention
 
 
 def init_app(app) -> None:
@@ -103,6 +105,39 @@ def init_app(app) -> None:
     importer("import-org", import_org, "units")
     importer("import-ambassadors", import_ambassadors, "ambassadors")
     importer("import-requests", import_requests, "requests")
+
+    @app.cli.command("retention")
+    def retention_command():
+        """Remove personal data kept long enough: participants' names, old mail texts and audit events (run daily)."""
+        done = retention.run(utcnow(), app.config)
+        db.session.commit()
+        config = app.config
+        click.echo(f"{done['participant_names']} participant names removed (visits closed over "
+                   f"{config['PARTICIPANT_NAME_DAYS']} days ago), {done['mail_texts']} mail texts removed (sent over "
+                   f"{config['MAIL_DAYS']} days ago), {done['audit_events']} audit events deleted "
+                   f"(over {config['AUDIT_DAYS']} days old)")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Write a consistent backup of the running database to PATH (a new file, readable by you only)."""
+        try:
+            backup.backup(db.engine, path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"backup written to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Overwrite a database that holds data (stop Kerne first).")
+    def restore_command(path, replace):
+        """Restore the database from a backup made by ``backup``."""
+        db.session.remove()
+        try:
+            backup.restore(db.engine, path, replace=replace)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"restored from {path}")
 
     @app.cli.command("match")
     @click.option("--json", "as_json", is_flag=True, required=True, help="Print the plan as JSON.")

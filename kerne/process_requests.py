@@ -44,7 +44,6 @@ def new():
     if form.validate_on_submit() and _in_own_units(form):
         wanted = ProcessRequest(requested_by_id=current_user.id)
         save_request(wanted, form)
-        db.session.flush()
         audit.record("request.create", wanted, workplace=wanted.workplace_id)
         db.session.commit()
         flash(_("Anmodningen er sendt til koordinatoren."), "info")

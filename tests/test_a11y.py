@@ -16,7 +16,7 @@ from a11y import VIEWPORTS, checking_context, phone_problems, violations
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
+from kerne.models import AuditEvent, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -68,6 +68,24 @@ def locked(room: Room) -> None:
     with writing():
         draft = db.session.get(Visit, room.visit_ids[0]).draft
         draft.target_group, draft.locked_at = "Børn og forældre", utcnow()
+
+
+def audited(room: Room) -> None:
+    """Some events in the audit log, with the kinds of detail it shows."""
+    with writing():
+        db.session.add_all([
+            AuditEvent(user_id=room.world.coordinator.id, action="ambassador.update", subject_type="ambassador",
+                       subject_id=room.world.first.id,
+                       detail='{"capacity": [3, 2], "unavailable": {"added": ["2026-12-24"], "removed": []}}'),
+            AuditEvent(action="org.create", subject_type="org_unit", subject_id=room.world.workplace.id,
+                       detail='{"name": "Fjordskolen", "kind": "workplace"}'),
+        ])
+
+
+def refuse_anonymising(page) -> None:
+    page.locator("details summary").first.click()
+    page.locator("details[open] button.danger").click()
+    page.locator(".error").first.wait_for()
 
 
 def phone_page(number: int):
@@ -149,6 +167,13 @@ PAGE_STATES = [
     State("coordinator: logins", "coordinator", lambda r: "/users"),
     State("ambassador: change password", "ambassador", lambda r: "/password"),
     State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
+    # Security and privacy: the audit log, personal data, the accessibility statement.
+    State("coordinator: audit log", "coordinator", lambda r: "/audit", audited),
+    State("coordinator: audit log, bad filter", "coordinator", lambda r: "/audit?since=31-02-2026&until=x", audited),
+    State("coordinator: personal data", "coordinator", lambda r: "/people"),
+    State("coordinator: anonymising unconfirmed", "coordinator", lambda r: "/people", act=refuse_anonymising),
+    State("accessibility statement", "anonymous", lambda r: "/tilgaengelighed"),
+    State("participant: accessibility statement", "participant", lambda r: "/tilgaengelighed"),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.

@@ -176,13 +176,13 @@ def confirm(run: MatchRun) -> int:
                           target_groups=request.target_groups)
         process.visits = [Visit(number=n, scheduled_on=start) for n, (start, _end) in enumerate(request.windows, 1)]
         db.session.add(process)
+        audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
         db.session.flush()
         for visit, (start, end) in zip(process.visits, request.windows):
             for member in row.members:
                 for n in range((end - start).days + 1):
                     db.session.add(Booking(ambassador_id=member.id, day=start + timedelta(days=n), visit_id=visit.id))
         request.status, request.process = "planned", process
-        audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
         notices.plan_confirmed(process, request)  # to the pair and the workplace contact, with the .ics
         created += 1
     run.status = "confirmed"
