@@ -60,7 +60,7 @@ class Gunicorn:
         """Start serving and return once it answers."""
         self.process = subprocess.Popen([*self.command, "--bind", f"127.0.0.1:{self.port}"], cwd=ROOT, env=self.env,
                                         start_new_session=True)
-        deadline = time.monotonic() + 60  # a loaded 2-core machine: four workers importing at once
+        deadline = time.monotonic() + 120  # a 2-core machine shared by several test suites
         while True:
             try:
                 urlopen(self.base + "/ready", timeout=1).close()

@@ -15,6 +15,7 @@ Prints latency percentiles, errors, and edits sent, acknowledged and found; asse
 import argparse
 import html
 import http.client
+import math
 import random
 import re
 import statistics
@@ -78,14 +79,15 @@ class Phone(threading.Thread):
       server's secret, which a restart keeps.
     """
 
-    def __init__(self, base: str, room: dict, number: int, seconds: float, poll_every: float, edit_every: float,
-                 rng: random.Random):
+    def __init__(self, base: str, room: dict, number: int, poll_every: float, edit_every: float, rng: random.Random):
         super().__init__(daemon=True)
         self.address = urlsplit(base).netloc
         self.room, self.number, self.rng = room, number, rng
         self.cookie = room["cookies"][number]
         self.path = f"/w/{room['public_id']}"
-        self.seconds, self.poll_every, self.edit_every = seconds, poll_every, edit_every
+        self.poll_every, self.edit_every = poll_every, edit_every
+        self.end = math.inf  # time.monotonic() when the person stops editing: set by whoever runs the phone
+        self.abandoned = False  # the run went wrong: stop at once
         self.version = 0
         self.bases = {part: "" for part in PARTS}
         self.part = PARTS[number % len(PARTS)]
@@ -93,7 +95,7 @@ class Phone(threading.Thread):
         self.sent: list[str] = []
         self.acknowledged: dict[str, str] = {}  # marker → edit id
         self.unanswered: Save | None = None
-        self.retry_at = self.end = 0.0
+        self.retry_at = 0.0
         self.resent = 0
         self.connection = None
         self.token = None
@@ -182,7 +184,6 @@ class Phone(threading.Thread):
 
     def run(self) -> None:
         start = time.monotonic()
-        self.end = max(self.end, start + self.seconds)
         next_poll = start + self.rng.uniform(0, self.poll_every)
         next_edit = start + self.rng.uniform(0, self.edit_every)
         count = 0
@@ -190,12 +191,12 @@ class Phone(threading.Thread):
             while True:
                 now = time.monotonic()
                 on = now < self.end
-                if not on and (self.unanswered is None or now > self.end + DRAIN):
+                if self.abandoned or (not on and (self.unanswered is None or now > self.end + DRAIN)):
                     return
                 if self.unanswered is not None and now >= self.retry_at:
                     self.resent += 1
                     self.send(self.unanswered)
-                elif on and not self.unanswered and now >= next_edit:
+                elif on and self.unanswered is None and now >= next_edit:
                     self.edit(count)
                     count += 1
                     next_edit += self.edit_every
@@ -203,7 +204,7 @@ class Phone(threading.Thread):
                     self.poll()
                     next_poll += self.poll_every
                 else:
-                    due = [self.retry_at] if self.unanswered else [next_edit]
+                    due = [next_edit] if self.unanswered is None else [self.retry_at]
                     time.sleep(min((due + [next_poll]) if on else due) - now)
         finally:
             self.hang_up()
@@ -239,22 +240,31 @@ def workshop(url: str, phones: int, room_size: int, seconds: float, poll_every: 
     crashed_at = restarted_at = None
     with Gunicorn("app:app", server_env(url), workers, threads) as server:
         warm_up(server.base, rooms, workers)
-        crowd = [Phone(server.base, rooms[n // room_size], n % room_size, seconds, poll_every, edit_every,
+        crowd = [Phone(server.base, rooms[n // room_size], n % room_size, poll_every, edit_every,
                        random.Random(rng.random())) for n in range(phones)]
         for phone in crowd:
             phone.open_page()
+        begin = time.monotonic()
         for phone in crowd:
+            if crash_at is None:
+                phone.end = begin + seconds
             phone.start()
-        if crash_at is not None:
-            time.sleep(crash_at)
-            crashed_at = time.monotonic()
-            server.crash()
-            server.start()
-            restarted_at = time.monotonic()
-            for phone in crowd:  # long enough for every phone to poll and save on the new server
-                phone.end = max(phone.end, restarted_at + edit_every + POLL_TIMEOUT)
-        for phone in crowd:
-            phone.join()
+        try:
+            if crash_at is not None:  # the phones go on until every one has polled and saved on the new server
+                time.sleep(crash_at)
+                crashed_at = time.monotonic()
+                server.crash()
+                server.start()
+                restarted_at = time.monotonic()
+                for phone in crowd:
+                    phone.end = max(begin + seconds, restarted_at + edit_every + POLL_TIMEOUT)
+        except BaseException:
+            for phone in crowd:
+                phone.abandoned = True
+            raise
+        finally:
+            for phone in crowd:
+                phone.join()
     found, missing, twice = look_up(app, crowd)
     return Morning(crowd, found, missing, twice, crashed_at, restarted_at)
 
