@@ -199,15 +199,22 @@ class Phone(threading.Thread):
                 elif on and self.unanswered is None and now >= next_edit:
                     self.edit(count)
                     count += 1
-                    next_edit += self.edit_every
+                    next_edit = next_slot(next_edit, self.edit_every)
                 elif on and now >= next_poll:
                     self.poll()
-                    next_poll += self.poll_every
+                    next_poll = next_slot(next_poll, self.poll_every)
                 else:
                     due = [next_edit] if self.unanswered is None else [self.retry_at]
                     time.sleep(min((due + [next_poll]) if on else due) - now)
         finally:
             self.hang_up()
+
+
+def next_slot(due: float, every: float) -> float:
+    """The schedule's first time still ahead: a phone held up skips what it missed, as
+    kerne.js's timers do, instead of catching up in a burst."""
+    missed = (time.monotonic() - due) // every
+    return due + every * (max(missed, 0) + 1)
 
 
 def warm_up(base: str, rooms: list[dict], workers: int) -> None:

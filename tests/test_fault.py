@@ -31,8 +31,15 @@ def test_no_acknowledged_edit_is_lost_and_phones_carry_on_after_a_kill(database_
     assert morning.missing == [], "acknowledged, then lost"
     assert morning.twice == [], "a resent idea added again"
     for phone in morning.phones:
-        assert phone.unanswered is None
-        assert set(phone.acknowledged) == set(phone.sent), f"phone {phone.number} gave up on edits"
+        story = timeline(phone, morning.restarted_at)
+        assert phone.unanswered is None, story
+        assert set(phone.acknowledged) == set(phone.sent), f"phone {phone.number} gave up on edits\n{story}"
         after = [answer for answer in phone.answers if answer.at >= morning.restarted_at and answer.status]
-        assert any(answer.kind.startswith("poll") for answer in after), f"phone {phone.number} never polled again"
-        assert any(answer.kind.startswith("save") for answer in after), f"phone {phone.number} never saved again"
+        assert any(answer.kind.startswith("poll") for answer in after), f"never polled again\n{story}"
+        assert any(answer.kind.startswith("save") for answer in after), f"never saved again\n{story}"
+
+
+def timeline(phone: workshop.Phone, restarted_at: float) -> str:
+    """What one phone sent and got, in seconds from the restart (status 0: no answer)."""
+    return "\n".join(f"{answer.at - restarted_at:+7.2f} s  {answer.kind:18} {answer.status:3d} in {answer.seconds:.2f} s"
+                     for answer in phone.answers)
