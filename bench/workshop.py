@@ -6,7 +6,8 @@ history under its edit id.
 
 With --crash-at S, gunicorn (master and workers) is killed with SIGKILL S seconds in
 and started again; the phones carry on by themselves. --short is the form that
-tests/test_fault.py runs in CI with a crash, on SQLite and PostgreSQL: 50 phones, 20 s.
+tests/test_fault.py runs in CI with a crash, on SQLite and PostgreSQL: 50 phones, 20 s,
+gunicorn 2 × 4.
 
 Prints latency percentiles, errors, and edits sent, acknowledged and found; asserts nothing.
 
@@ -32,7 +33,9 @@ from _harness import Gunicorn, prepare, server_env, server_settings
 
 PARTS = ("target_group", "effect", "approach", "ambition", "core_task")
 MARKER = re.compile(r"\bm\d+x\d+x\d+\b")
-SHORT = {"phones": 50, "seconds": 20}
+FULL = {"phones": 300, "room_size": 30, "seconds": 60, "poll_every": 2, "edit_every": 10}
+# The form tests/test_fault.py runs, on the suite's server layout (conftest.running_server): half the imports per start.
+SHORT = {**FULL, "phones": 50, "seconds": 20, "workers": 2, "threads": 4}
 # What static/kerne.js waits for and retries after, in seconds (see Phone).
 POLL_TIMEOUT = 5  # the poller's hx-request timeout in templates/workshop/_board.html
 SAVE_TIMEOUT = 6  # SAVE_TIMEOUT_MS
@@ -178,7 +181,7 @@ class Phone(threading.Thread):
 
     def open_page(self) -> None:
         """Load the participant page, as the phone did when it joined (not measured)."""
-        _status, text = self.request("GET", self.path, None, SAVE_TIMEOUT)
+        _status, text = self.request("GET", self.path, None, timeout=30)
         self.token = re.search(r'"X-CSRFToken": "([^"]+)"', text).group(1)
         self.absorb(text)
 
@@ -306,15 +309,15 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phones", type=int, default=300)
-    parser.add_argument("--room-size", type=int, default=30)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--poll-every", type=float, default=2)
-    parser.add_argument("--edit-every", type=float, default=10)
+    parser.add_argument("--phones", type=int, default=FULL["phones"])
+    parser.add_argument("--room-size", type=int, default=FULL["room_size"])
+    parser.add_argument("--seconds", type=float, default=FULL["seconds"])
+    parser.add_argument("--poll-every", type=float, default=FULL["poll_every"])
+    parser.add_argument("--edit-every", type=float, default=FULL["edit_every"])
     parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's")
     parser.add_argument("--short", action="store_true", help=f"the form CI runs: {SHORT['phones']} phones, "
-                                                              f"{SHORT['seconds']} s")
+                        f"{SHORT['seconds']:g} s, gunicorn {SHORT['workers']}×{SHORT['threads']}")
     parser.add_argument("--crash-at", type=float, metavar="S", help="kill gunicorn (SIGKILL) S seconds in, restart it")
     args = parser.parse_args()
     if args.short:

@@ -1,8 +1,8 @@
 """A crash in the middle of a workshop: bench/workshop.py's load in its short form
-(50 phones in rooms of 30, 20 s) while gunicorn, master and workers, is killed with
-SIGKILL and started again. Every edit the server acknowledged is in the revision
-history afterwards, no resend is applied twice, and every phone carries on by itself
-(the same cookies, no new join): it polls and saves on the new server."""
+(50 phones in rooms of 30, 20 s, gunicorn 2 × 4) while gunicorn, master and workers,
+is killed with SIGKILL and started again. Every edit the server acknowledged is in the
+revision history afterwards, no resend is applied twice, and every phone carries on by
+itself (the same cookies, no new join): it polls and saves on the new server."""
 import sys
 from pathlib import Path
 
@@ -18,9 +18,7 @@ CRASH_AT = 6  # seconds into the load
 
 
 def test_no_acknowledged_edit_is_lost_and_phones_carry_on_after_a_kill(database_url):
-    # 2 workers × 4 threads, as the other server tests (conftest.running_server): half the imports at each start.
-    morning = workshop.workshop(database_url, **workshop.SHORT, room_size=30, poll_every=2, edit_every=10,
-                                workers=2, threads=4, crash_at=CRASH_AT)
+    morning = workshop.workshop(database_url, **workshop.SHORT, crash_at=CRASH_AT)
     answers = [answer for phone in morning.phones for answer in phone.answers]
     refused = [answer for answer in answers if answer.status >= 400]
     assert not refused, f"{len(refused)} answers 4xx/5xx, e.g. {refused[:5]}"
