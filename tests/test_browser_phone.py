@@ -337,6 +337,11 @@ def test_the_closed_console_opens_visit_2_and_the_phone_keeps_its_name(phones, b
     expect(console.locator(".danger-zone")).to_contain_text("Kerneopgaven er ikke formuleret og låst endnu.")
     console.once("dialog", lambda dialog: dialog.accept())
     console.click("button:has-text('Afslut alligevel')")
+    # Visit 2 judges tasks against the core task: it opens once the wording is locked (issue 8).
+    expect(console.locator(".next-actions")).to_contain_text("Besøg 2 kan åbnes, når kerneopgaven er låst.")
+    change(visit.id, lambda closed: setattr(closed.draft, "core_task", "Trygge borgere"))
+    change(visit.id, set_locked, True)
+    console.reload()
     console.click("button:has-text('Åbn besøg 2')")
     expect(console.locator(".console-head h1")).to_contain_text("Besøg 2")
     code = console.locator(".join-code-inline").inner_text()
