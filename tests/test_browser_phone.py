@@ -425,7 +425,7 @@ def test_a_save_answered_204_on_resend_still_leaves_the_phone_with_the_rooms_tex
 
 def test_a_lost_conflict_answer_then_a_resend_shows_the_conflict_not_saved(phones):
     base, world, new_phone = phones
-    visit, a, b, held = a_conflict_for_bent(world, new_phone, base)
+    visit, _a, b, held = a_conflict_for_bent(world, new_phone, base)
     held.fetch()  # the server keeps Bent's text as a conflict; the answer is lost on the way
     held.abort()
     expect(b.locator(".conflict blockquote")).to_have_text("Borgerne er sikre.", timeout=10_000)
