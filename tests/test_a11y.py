@@ -109,6 +109,15 @@ def try_a_short_password(page) -> None:
     page.locator(".error").first.wait_for()
 
 
+def keep_text(page) -> None:
+    """Text a phone could not save, kept in its storage as static/kerne.js keeps it, then the page again."""
+    page.evaluate("""localStorage.setItem("kerne:kept:a11y", JSON.stringify({
+        url: location.pathname + "/draft/core_task", value: "Vi skaber ro", label: "",
+        reason: "Din deltagelse kunne ikke genkendes på denne telefon.", page: location.pathname, at: 1}))""")
+    page.reload()
+    page.locator("#kept textarea").wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -116,12 +125,14 @@ PAGE_STATES = [
     State("join: name", "anonymous", lambda r: f"/j/{r.join_codes[0]}"),
     State("join: unknown code", "anonymous", lambda r: "/j/NOPE42"),
     State("not joined", "anonymous", phone_page(1)),
+    State("not joined, with text the phone kept", "anonymous", phone_page(1), act=keep_text),
     State("not found", "anonymous", lambda r: "/findes-ikke"),
     # Every participant step, on the phone.
     *[State(f"phone: visit 1 step {n}", "participant", phone_page(1), at(1, n)) for n in (1, 2, 3)],
     State("phone: draft history", "participant", lambda r: f"/w/{r.public_ids[0]}/draft/core_task/history", at(1, 3)),
     *[State(f"phone: visit 2 step {n}", "participant", phone_page(2), at(2, n)) for n in (1, 2, 3)],
     State("phone: visit closed", "participant", phone_page(2), closed),
+    State("phone: visit closed with an open conflict", "participant", phone_page(1), closed),
     # The facilitators' console and the projector at every activity.
     *[State(f"console: visit {v} step {n}", "ambassador", console(v), at(v, n)) for v in (1, 2) for n in (1, 2, 3)],
     State("console: closed", "ambassador", console(2), closed),
