@@ -1,5 +1,5 @@
 """The plan in words: why these two, and why a request could not be staffed."""
-from flask_babel import format_percent
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..matching import Assignment, Unstaffed
@@ -84,7 +84,7 @@ def proof(summary: dict) -> list[str]:
             gap = summary["gaps"][level]
             if gap:
                 unproven.append(_("%(level)s (højst %(gap)s fra det bedst mulige)", level=LEVEL_NAMES[level](),
-                                  gap=format_percent(gap, format="#,##0.#%")))
+                                  gap=f"{format_decimal(round(gap * 100, 1))} %"))
             else:
                 unproven.append(_("%(level)s (når grænsen)", level=LEVEL_NAMES[level]()))
         lines = [_("Bevist den bedst mulige: %(levels)s.", levels=", ".join(proven) or _("intet niveau")),
