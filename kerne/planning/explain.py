@@ -76,17 +76,16 @@ def proof(summary: dict) -> list[str]:
     if summary["optimal"]:
         lines = [_("Motorens plan er bevist den bedst mulige på alle niveauer.")]
     else:
-        proven = [LEVEL_NAMES[level]() for level in LEVEL_NAMES if summary["proven"][level]]
-        unproven = []
-        for level in LEVEL_NAMES:
-            if summary["proven"][level]:
-                continue
+        proven, unproven = [], []
+        for level, name in LEVEL_NAMES.items():
             gap = summary["gaps"][level]
-            if gap:
-                unproven.append(_("%(level)s (højst %(gap)s fra det bedst mulige)", level=LEVEL_NAMES[level](),
+            if summary["proven"][level]:
+                proven.append(name())
+            elif gap:
+                unproven.append(_("%(level)s (højst %(gap)s fra det bedst mulige)", level=name(),
                                   gap=f"{format_decimal(round(gap * 100, 1))} %"))
             else:
-                unproven.append(_("%(level)s (når grænsen)", level=LEVEL_NAMES[level]()))
+                unproven.append(_("%(level)s (når grænsen)", level=name()))
         lines = [_("Bevist den bedst mulige: %(levels)s.", levels=", ".join(proven) or _("intet niveau")),
                  _("Ikke bevist: %(levels)s.", levels=", ".join(unproven)),
                  _("Niveauerne går i den rækkefølge; et niveau er kun bevist, når niveauerne over det er.")]
