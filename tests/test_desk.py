@@ -485,6 +485,7 @@ def test_each_place_lists_its_choices_ranked_with_what_they_do(client, coordinat
     run = propose(client)
     page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
     assert "Et byt låser pladsen" in page and "Byt og lås" in page
+    assert "Ambassadør 1: <strong>" in page and "<strong>Anna Berg</strong>" in page  # in full, above the select
     anna_slot = next(c.slot for c in run.choices if c.ambassador_id == world.first.id)
     select_of = page.split(f'id="swap-{wanted.id}-{1 - anna_slot}"')[1].split("</select>")[0]
     fitting, breaking = select_of.split('label="Bryder en regel"')
