@@ -17,8 +17,7 @@ from sqlalchemy import select
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import (Ambassador, DotVote, Idea, OrgUnit, Participant, Revision, TaskVote, Visit, WorkTask,
-                          utcnow)
+from kerne.models import Ambassador, DotVote, Idea, OrgUnit, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
