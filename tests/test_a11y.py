@@ -111,6 +111,14 @@ def confirmed_proposal(page) -> None:
     page.goto(proposal)
 
 
+def try_a_short_password(page) -> None:
+    page.fill("#current", "x")
+    page.fill("#new", "kort")
+    page.fill("#repeat", "kort")
+    page.click("button.primary")
+    page.locator(".error").first.wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -167,6 +175,10 @@ PAGE_STATES = [
     State("coordinator: outbox", "coordinator", lambda r: "/outbox"),
     State("ambassador: follow-up", "ambassador", lambda r: "/follow-up", locked),
     State("ambassador: my mail", "ambassador", lambda r: "/me/mail"),
+    # Sign-in and logins.
+    State("coordinator: logins", "coordinator", lambda r: "/users"),
+    State("ambassador: change password", "ambassador", lambda r: "/password"),
+    State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.
