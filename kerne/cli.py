@@ -140,11 +140,27 @@ def init_app(app) -> None:
         click.echo(f"restored from {path}")
 
     @app.cli.command("match")
-    @click.option("--json", "as_json", is_flag=True, required=True, help="Print the plan as JSON.")
-    @click.option("--seconds", type=float, default=None, help="Time the engine may use (default: MATCH_SECONDS).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of as text.")
+    @click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+                  help="Time the engine may use, more than 0 (default: MATCH_SECONDS).")
     def match(as_json, seconds):
-        """Compute a plan for the open requests and print it as JSON, with the CSV files' ids."""
-        print(json.dumps(plan_as_json(seconds or app.config["MATCH_SECONDS"]), ensure_ascii=False, indent=2))
+        """Compute a plan for the open requests and print it, with the CSV files' ids; nothing is saved."""
+        plan = plan_as_json(seconds or app.config["MATCH_SECONDS"])
+        if as_json:
+            click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+            return
+        for assignment in plan["assignments"]:
+            click.echo(f"{assignment['request']}: {' + '.join(assignment['ambassadors'])} – {assignment['explanation']}")
+        for unstaffed in plan["unstaffed"]:
+            click.echo(f"{unstaffed['request']}: not staffed – {unstaffed['reason']}")
+        click.echo(f"{plan['method']}, {plan['seconds']:g} s; level: value / bound")
+        for level, value in plan["objective"].items():
+            gap = plan["gaps"][level]
+            verdict = "proven optimal" if plan["proven"][level] else (
+                f"not proven, at most {gap:.1%} from the optimum" if gap else "not proven, at its bound")
+            click.echo(f"  {level}: {value} / {plan['bounds'][level]} – {verdict}")
+        if not plan["repeatable"]:
+            click.echo("  a rerun may give another plan (a stage was stopped by the clock or shared by several workers)")
 
 
 def plan_as_json(seconds: float) -> dict:

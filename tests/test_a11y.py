@@ -13,10 +13,23 @@ from dataclasses import dataclass
 
 import pytest
 from a11y import VIEWPORTS, checking_context, phone_problems, violations
+from sqlalchemy import select
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import AuditEvent, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
+from kerne.models import (
+    Ambassador,
+    AuditEvent,
+    DotVote,
+    Idea,
+    OrgUnit,
+    Participant,
+    Revision,
+    TaskVote,
+    Visit,
+    WorkTask,
+    utcnow,
+)
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -101,6 +114,33 @@ def propose_plan(page) -> None:
     page.locator("button:has-text('Bekræft planen')").wait_for(timeout=30_000)
 
 
+def a_request(page) -> None:
+    """A new open request at the world's other workplace (each viewport gets its own), then the planning page."""
+    from test_desk import add_request
+
+    with writing():
+        workplace = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Børnehuset Mågen"))
+        add_request(None, workplace=workplace)
+    page.reload()
+
+
+def out_of_date_proposal(page) -> None:
+    """A proposal, then the registry changes under it."""
+    propose_plan(page)
+    with writing():
+        db.session.scalar(select(Ambassador).order_by(Ambassador.id)).capacity += 1
+    page.reload()
+
+
+def confirmed_proposal(page) -> None:
+    a_request(page)
+    propose_plan(page)
+    proposal = page.url
+    page.click("button:has-text('Bekræft planen')")
+    page.wait_for_url("**/requests")
+    page.goto(proposal)
+
+
 def try_a_short_password(page) -> None:
     page.fill("#current", "x")
     page.fill("#new", "kort")
@@ -154,6 +194,8 @@ PAGE_STATES = [
     State("coordinator: new request", "coordinator", lambda r: "/requests/new"),
     State("coordinator: planning", "coordinator", lambda r: "/plan"),
     State("coordinator: a proposed plan", "coordinator", lambda r: "/plan", act=propose_plan),
+    State("coordinator: an out-of-date proposal", "coordinator", lambda r: "/plan", act=out_of_date_proposal),
+    State("coordinator: a confirmed proposal", "coordinator", lambda r: "/plan", act=confirmed_proposal),
     State("coordinator: process", "coordinator", lambda r: f"/processes/{r.process_id}"),
     State("coordinator: no access", "coordinator", console(1)),
     State("leader: overview", "leader", lambda r: "/"),
