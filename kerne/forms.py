@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -39,6 +40,24 @@ def plain_text(form, field) -> None:
     value = field.data or ""
     if _CONTROL.search(value):
         raise ValidationError(_l("Teksten indeholder usynlige styretegn. Skriv den igen uden dem."))
+
+
+class WholeNumberField(IntegerField):
+    """An integer with its message in Danish; a value that is no number stops the field's other checks."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                raise ValueError(_l("Skriv et helt tal, ikke »%(value)s«.", value=valuelist[0].strip())) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 def strip(value):
@@ -101,7 +120,7 @@ class TaskForm(EditIdForm):
 
 
 class DotsForm(FlaskForm):
-    dots = IntegerField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
+    dots = WholeNumberField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
 
 
 class TaskVoteForm(FlaskForm):
@@ -109,11 +128,11 @@ class TaskVoteForm(FlaskForm):
 
 
 class PositionForm(FlaskForm):
-    position = IntegerField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
+    position = WholeNumberField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
 
 
 class DotsSettingForm(FlaskForm):
-    dots_per_participant = IntegerField(
+    dots_per_participant = WholeNumberField(
         _l("Prikker pr. deltager"),
         validators=[InputRequired(_l("Vælg et antal.")), NumberRange(min=1, max=10, message=_l("Vælg mellem 1 og 10."))],
     )
@@ -130,7 +149,7 @@ class ToggleForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = IntegerField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
+    into = WholeNumberField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
 
 
 class ConflictForm(FlaskForm):
@@ -254,9 +273,17 @@ class AmbassadorForm(FlaskForm):
     profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), plain_text])
     trained_on = FlexibleDateField(_l("Uddannet (dato)"))
     active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))
-    capacity = IntegerField(_l("Forløb pr. sæson"), default=3, validators=[
+    capacity = WholeNumberField(_l("Forløb pr. sæson"), default=3, validators=[
         InputRequired(_l("Skriv et antal.")), NumberRange(min=0, max=20, message=_l("Mellem 0 og 20."))])
     unavailable = DateListField(_l("Utilgængelige datoer"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """Apply a checked file: the file itself, the fingerprint of the changes shown, and yes to new ids."""
+
+    file_data = HiddenField(validators=[InputRequired()])
+    digest = HiddenField(validators=[InputRequired()])
+    rekey = BooleanField(_l("Ja, giv dem det nye id"))
 
 
 class ProfileForm(FlaskForm):
@@ -309,7 +336,7 @@ class StepForm(FlaskForm):
     prompt = TextAreaField(_l("Spørgsmål til deltagerne"), filters=[strip],
                            validators=[required(), at_most(500), plain_text])
     activity = SelectField(_l("Aktivitet"), choices=[])
-    minutes = IntegerField(_l("Minutter"), default=15, validators=[
+    minutes = WholeNumberField(_l("Minutter"), default=15, validators=[
         InputRequired(_l("Skriv et antal minutter.")), NumberRange(min=1, max=240, message=_l("Mellem 1 og 240."))])
     base = HiddenField(validators=[InputRequired()])
 

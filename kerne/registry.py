@@ -1,19 +1,27 @@
 """The ambassador registry: the coordinator's list, search, import and export,
 and each ambassador's own profile."""
+import base64
+import binascii
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from .auth import role_required
 from .extensions import db
-from .forms import AmbassadorForm, ProfileForm
+from .forms import AmbassadorForm, ImportConfirmForm, ProfileForm
 from .imports import (
-    answer_upload,
+    AmbassadorImport,
+    ImportProblems,
+    apply_ambassadors,
+    check_ambassadors,
     export_ambassadors,
-    import_ambassadors,
+    refused,
     save_ambassadors,
     set_unavailable,
+    uploaded_data,
     workplace_choices,
 )
 from .models import Ambassador, OrgUnit
@@ -136,8 +144,46 @@ def export():
 @bp.post("/ambassadors/import")
 @role_required("coordinator")
 def import_csv():
-    """Import or update ambassadors from a CSV file; a bad row stops the whole file."""
-    return answer_upload(import_ambassadors, _("%(count)s ambassadører er importeret."))
+    """Check an ambassador file and show what it would change; nothing is written before confirmation."""
+    try:
+        data = uploaded_data(request.files.get("file"))
+        checked = check_ambassadors(data)
+    except ImportProblems as error:
+        return refused(error.problems, url_for(".index"))
+    return _preview(checked, ImportConfirmForm(formdata=None, file_data=base64.b64encode(data).decode(),
+                                               digest=checked.digest))
+
+
+def _preview(checked: AmbassadorImport, form: ImportConfirmForm, status: int = 200, changed_since: bool = False):
+    return render_template("registry/import_preview.html", checked=checked, form=form,
+                           changed_since=changed_since), status
+
+
+@bp.post("/ambassadors/import/confirm")
+@role_required("coordinator")
+def import_confirm():
+    """Apply the file the coordinator saw the preview of, if the registry has not changed since;
+    a new id for someone already registered needs an explicit yes."""
+    form = ImportConfirmForm()
+    try:
+        data = base64.b64decode(form.file_data.data or "", validate=True) if form.validate() else None
+    except binascii.Error:
+        data = None
+    if not data:
+        abort(400)
+    try:
+        checked = check_ambassadors(data)
+    except ImportProblems as error:
+        return refused(error.problems, url_for(".index"))
+    form.digest.data = checked.digest
+    if form.digest.raw_data != [checked.digest]:
+        return _preview(checked, form, 409, changed_since=True)
+    if checked.of_kind("rekeyed") and not form.rekey.data:
+        form.rekey.errors = [_("Sæt kryds, hvis de skal have det nye id.")]
+        return _preview(checked, form, 422)
+    count = apply_ambassadors(checked)
+    flash(ngettext("%(num)s ambassadør er importeret.", "%(num)s ambassadører er importeret.", count), "info")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/me", methods=["GET", "POST"])

@@ -23,10 +23,13 @@ REQUESTS = ("id,workplace,contact_name,contact_email,visit1_start,visit2_start\n
 
 
 
-def upload(page, path, name, text):
+def upload(page, path, name, text, preview=False):
     page.goto(path)
     page.set_input_files("input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     page.click(".import-form button")
+    if preview:  # the registry shows what the file changes before anything is written
+        expect(page.locator(".import-summary")).to_contain_text("Nye")
+        page.click("button:has-text('Importér ændringerne')")
     expect(page.locator(".flash")).to_contain_text("importeret")
 
 
@@ -40,7 +43,7 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     page = desk.new_page()
     sign_in(page, live_server, "koordinator@example.dk")
     upload(page, f"{live_server}/org", "org.csv", ORG)
-    upload(page, f"{live_server}/ambassadors", "ambassadoerer.csv", AMBASSADORS)
+    upload(page, f"{live_server}/ambassadors", "ambassadoerer.csv", AMBASSADORS, preview=True)
     upload(page, f"{live_server}/requests", "anmodninger.csv", REQUESTS)
 
     page.goto(f"{live_server}/plan")
