@@ -80,10 +80,17 @@ def index():
 @bp.get("/ambassadors/rows")
 @role_required("coordinator")
 def rows():
-    """The table's rows for the active search (a fragment, never in the history)."""
+    """The table's rows for the active search (a fragment, never in the history); the browser's address
+    becomes the page's with the same filters, so a filtered list can be bookmarked and shared."""
     filters = _filters()
-    return render_block("registry/index.html", "rows", ambassadors=_matching(all_ambassadors(), filters)[:MAX_SEARCH],
+    html = render_block("registry/index.html", "rows", ambassadors=_matching(all_ambassadors(), filters)[:MAX_SEARCH],
                         commitments_of=commitments_of, limit=MAX_SEARCH)
+    return html, {"HX-Push-Url": url_for(".index", **_in_address(filters))}
+
+
+def _in_address(filters: dict) -> dict:
+    """The filters that are set, as the page's query string has them."""
+    return {name: "1" if value is True else value for name, value in filters.items() if value}
 
 
 def _form(ambassador: Ambassador | None = None) -> AmbassadorForm:

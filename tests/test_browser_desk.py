@@ -1,5 +1,6 @@
 """The coordinator's desk in Chromium: import, propose, swap, confirm; the ambassador
 then sees the visit and downloads a calendar file that is valid iCalendar."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -45,6 +46,14 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     upload(page, f"{live_server}/org", "org.csv", ORG)
     upload(page, f"{live_server}/ambassadors", "ambassadoerer.csv", AMBASSADORS, preview=True)
     upload(page, f"{live_server}/requests", "anmodninger.csv", REQUESTS)
+
+    # a search changes the address, so the filtered list can be bookmarked, shared and reloaded
+    page.goto(f"{live_server}/ambassadors")
+    page.fill("#q", "Carl")
+    expect(page).to_have_url(re.compile(r"/ambassadors\?q=Carl$"))
+    page.reload()
+    expect(page.locator("#ambassador-rows")).to_contain_text("Carl Eg")
+    expect(page.locator("#ambassador-rows")).not_to_contain_text("Anna Berg")
 
     page.goto(f"{live_server}/plan")
     page.click("button:has-text('Foreslå plan')")

@@ -121,6 +121,19 @@ def test_registry_lists_commitments_and_searches_actively(client, coordinator):
     assert "Bo Dam" in rows and "Anna Berg" not in rows
 
 
+def test_registry_filters_live_in_the_address(client, coordinator):
+    department = coordinator.other_workplace.parent_id
+    rows = client.get(f"/ambassadors/rows?q=dam&department={department}&profession=&open=1")
+    assert rows.headers["HX-Push-Url"] == f"/ambassadors?q=dam&department={department}&open=1"
+    assert client.get("/ambassadors/rows").headers["HX-Push-Url"] == "/ambassadors"
+    # the address pushed is the page, filtered as the list was: it can be bookmarked and shared
+    page = client.get(f"/ambassadors?q=dam&department={department}&open=1").get_data(as_text=True)
+    assert "Bo Dam" in page and "Anna Berg" not in page and "Carl Eg" not in page
+    assert 'value="dam"' in page and f'<option value="{department}" selected>' in page
+    assert 'id="open" name="open" value="1" checked' in page
+    assert 'method="get" action="/ambassadors"' in page  # without script the form asks for the same address
+
+
 def test_filter_open_commitments(client, coordinator):
     rows = client.get("/ambassadors/rows?open=1").get_data(as_text=True)
     assert "Carl Eg" in rows  # nothing planned for him
