@@ -1,6 +1,6 @@
 """Forms, with every message in Danish (WTForms ships no Danish catalogue)."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -309,6 +309,24 @@ def window_order(form, field) -> None:
         raise ValidationError(_l("Besøg 2 skal ligge efter besøg 1."))
 
 
+def time_of_day(form, field) -> None:
+    if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
+        raise ValidationError(_l("Skriv tidspunktet som tt:mm."))
+
+
+def clock(text: str) -> time:
+    """A time of day from ``tt:mm`` (as time_of_day checked it)."""
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def later_than(other: str):
+    def check(form, field) -> None:
+        if form[other].data and field.data and field.data <= form[other].data:
+            raise ValidationError(_l("Besøget skal slutte efter, det begynder."))
+    return check
+
+
 class RequestForm(FlaskForm):
     workplace = AmbassadorForm.workplace
     contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), plain_text])
@@ -321,6 +339,10 @@ class RequestForm(FlaskForm):
     visit2_start = FlexibleDateField(_l("Besøg 2: dato (eller første dag)"),
                                      validators=[InputRequired(_l("Vælg en dato for besøg 2.")), window_order])
     visit2_end = FlexibleDateField(_l("Besøg 2: sidste dag (valgfri)"))
+    visit_starts = StringField(_l("Besøgene begynder kl."), default="09:00", render_kw={"type": "time"},
+                               validators=[Optional(), time_of_day])
+    visit_ends = StringField(_l("Besøgene slutter kl."), default="12:00", render_kw={"type": "time"},
+                             validators=[Optional(), time_of_day, later_than("visit_starts")])
     notes = TextAreaField(_l("Bemærkninger"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
 
 
@@ -377,11 +399,6 @@ class TaskPlanForm(FlaskForm):
     follow_up_on = FlexibleDateField(_l("Opfølgning"), validators=[InputRequired(_l("Vælg en dato for opfølgning."))])
 
 
-def time_of_day(form, field) -> None:
-    if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
-        raise ValidationError(_l("Skriv tidspunktet som tt:mm."))
-
-
 class MeetingForm(FlaskForm):
     """The follow-up meeting: a day, a time, a place."""
 
@@ -393,6 +410,14 @@ class MeetingForm(FlaskForm):
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:
             raise ValidationError(_l("Mødet skal slutte efter, det begynder."))
+
+
+class VisitTimeForm(FlaskForm):
+    """The day and time of day the pair and the workplace agreed for a visit."""
+
+    day = MeetingForm.day
+    starts = MeetingForm.starts
+    ends = StringField(_l("Til"), render_kw={"type": "time"}, validators=[required(), time_of_day, later_than("starts")])
 
 
 class TargetGroupForm(FlaskForm):

@@ -19,14 +19,23 @@ from werkzeug.datastructures import MultiDict
 
 from . import csvfiles
 from .extensions import db
-from .forms import AmbassadorForm, RequestForm, UnitForm, yes_no
-from .models import ORG_KINDS, Ambassador, OrgUnit, ProcessRequest, UnavailableDay, User
+from .forms import AmbassadorForm, RequestForm, UnitForm, clock, yes_no
+from .models import (
+    ORG_KINDS,
+    VISIT_ENDS,
+    VISIT_STARTS,
+    Ambassador,
+    OrgUnit,
+    ProcessRequest,
+    UnavailableDay,
+    User,
+)
 
 ORG_COLUMNS = ("id", "name", "kind", "parent")
 AMBASSADOR_COLUMNS = ("id", "name", "email", "phone", "workplace", "profession", "trained_on", "active", "capacity",
                       "unavailable")
 REQUEST_COLUMNS = ("id", "workplace", "contact_name", "contact_email", "target_groups", "visit1_start", "visit1_end",
-                   "visit2_start", "visit2_end", "notes")
+                   "visit2_start", "visit2_end", "visit_starts", "visit_ends", "notes")
 KINDS = {"area": "area", "område": "area", "department": "department", "afdeling": "department",
          "workplace": "workplace", "arbejdsplads": "workplace"}
 PARENT_KIND = {"area": None, "department": "area", "workplace": "department"}
@@ -360,12 +369,14 @@ def save_request(request: ProcessRequest, form: RequestForm) -> None:
     request.visit1_start, request.visit2_start = form.visit1_start.data, form.visit2_start.data
     request.visit1_end = form.visit1_end.data or form.visit1_start.data
     request.visit2_end = form.visit2_end.data or form.visit2_start.data
+    request.visit_starts = clock(form.visit_starts.data) if form.visit_starts.data else VISIT_STARTS
+    request.visit_ends = clock(form.visit_ends.data) if form.visit_ends.data else VISIT_ENDS
     db.session.add(request)
 
 
 def import_requests(data: bytes) -> int:
     """Process requests (``id,workplace,contact_name,contact_email,target_groups,visit1_start,visit1_end,
-    visit2_start,visit2_end,notes``); a request that is already planned is left as it is."""
+    visit2_start,visit2_end,visit_starts,visit_ends,notes``); a request that is already planned is left as it is."""
     rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
                                          "visit2_start"))
     problems = _duplicates(rows, "id")

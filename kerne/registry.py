@@ -24,8 +24,9 @@ from .imports import (
     uploaded_data,
     workplace_choices,
 )
-from .models import Ambassador, OrgUnit
+from .models import Ambassador, OrgUnit, ProcessRequest
 from .planning.commitments import all_ambassadors, commitments_of, totals
+from .processes import schedule
 
 bp = Blueprint("registry", __name__)
 MAX_SEARCH = 100
@@ -144,7 +145,7 @@ def edit(ambassador_id):
 def export():
     """The registry as CSV: for Excel in Danish (default) or plain (``?format=plain``)."""
     excel = request.args.get("format") != "plain"
-    return Response(export_ambassadors(excel=excel), mimetype="text/csv; charset=utf-8",
+    return Response(export_ambassadors(excel=excel), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=ambassadoerer.csv"})
 
 
@@ -212,5 +213,7 @@ def me():
         return redirect(url_for(".me"))
     visits = sorted((v for p in ambassador.processes for v in p.visits if v.scheduled_on),
                     key=lambda v: v.scheduled_on)
-    return render_template("registry/me.html", ambassador=ambassador, form=form, visits=visits,
-                           commitments=commitments_of(ambassador)), 422 if form.errors else 200
+    requests = {r.process_id: r for r in db.session.scalars(db.select(ProcessRequest).where(
+        ProcessRequest.process_id.in_([p.id for p in ambassador.processes])))}
+    return render_template("registry/me.html", ambassador=ambassador, form=form, visits=visits, when=schedule.when,
+                           requests=requests, commitments=commitments_of(ambassador)), 422 if form.errors else 200
