@@ -1,7 +1,8 @@
 """The coordinator's desk in Chromium: import, propose, swap, confirm; the ambassador
 then sees the visit and downloads a calendar file that is valid iCalendar."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -84,6 +85,8 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     with open(download.value.path(), "rb") as ics:
         calendar = Calendar.from_ical(ics.read())
     events = list(calendar.walk("VEVENT"))
-    assert [e["dtstart"].dt for e in events] == [FIRST, FIRST + timedelta(days=14)]
+    copenhagen = ZoneInfo("Europe/Copenhagen")  # one day each, at the request's time of day (09:00 unless said)
+    assert [e["dtstart"].dt for e in events] == [datetime.combine(FIRST, time(9), copenhagen),
+                                                 datetime.combine(FIRST + timedelta(days=14), time(9), copenhagen)]
     assert all("Fjordskolen" in str(e["summary"]) for e in events)
     laptop.close()

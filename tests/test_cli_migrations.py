@@ -95,3 +95,37 @@ def test_upgrading_gives_existing_ambassadors_their_own_calendar_secret(tmp_path
             tokens = connection.execute(text("SELECT calendar_token FROM ambassador")).scalars().all()
         db.engine.dispose()
     assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+
+
+def test_upgrading_gives_existing_requests_a_time_of_day_and_leaves_visits_unagreed(tmp_path):
+    """0010 adds required columns to process_request and visit, which may hold rows already."""
+    from datetime import time
+
+    from conftest import ROOT, _app_for
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from kerne.models import ProcessRequest, Visit
+
+    app = _app_for(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="0007")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')"))
+            connection.execute(text(
+                "INSERT INTO process (id, workplace_id, target_groups, cancel_reason, meeting_place, meeting_sequence,"
+                " created_at) VALUES (1, 1, '', '', '', 0, '2026-11-01 10:00:00')"))
+            connection.execute(text(
+                "INSERT INTO visit (id, public_id, process_id, number, scheduled_on, status, version, step_position,"
+                " dots_per_participant) VALUES (1, 'v1', 1, 1, '2027-01-04', 'planned', 1, 1, 3)"))
+            connection.execute(text(
+                "INSERT INTO process_request (id, workplace_id, contact_name, contact_email, target_groups, visit1_start,"
+                " visit1_end, visit2_start, visit2_end, notes, status, cancel_reason, created_at) VALUES (1, 1, 'L',"
+                " 'l@x.dk', '', '2027-01-04', '2027-01-06', '2027-01-18', '2027-01-18', '', 'open', '',"
+                " '2026-11-01 10:00:00')"))
+        upgrade(directory=str(ROOT / "migrations"))
+        wanted, visit = db.session.get(ProcessRequest, 1), db.session.get(Visit, 1)
+        assert (wanted.visit_starts, wanted.visit_ends) == (time(9), time(12))
+        assert (visit.starts, visit.ends, visit.sequence) == (None, None, 0)
+        db.session.remove()
+        db.engine.dispose()

@@ -118,7 +118,7 @@ def test_a_row_with_one_persons_id_and_another_persons_email_is_refused(client, 
     (HEADER + "A-7;;x@example.dk;;Lærer;3\n",
      ["Linje 2: Kolonnen name: Feltet skal udfyldes.", "Linje 2: Kolonnen workplace: Feltet skal udfyldes."],
      ["»« findes ikke"]),
-    ("\n\n \n".encode(), ["Filen er tom."], ["mangler kolonnerne", "Linje"]),
+    (b"\n\n \n", ["Filen er tom."], ["mangler kolonnerne", "Linje"]),
     (HEADER.encode() + "A-7;Søren Ø;s@example.dk;Fjordskolen;Lærer;3\n".encode() +
      "A-8;Åse Æble;a@example.dk;Fjordskolen;Lærer;3\n".encode("latin-1"),
      ["Linje 3: Linjen er ikke gemt som UTF-8"], ["Linje 2"]),
