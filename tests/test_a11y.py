@@ -16,7 +16,7 @@ from a11y import VIEWPORTS, checking_context, phone_problems, violations
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
+from kerne.models import Ambassador, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -83,6 +83,34 @@ def propose_plan(page) -> None:
     page.locator("button:has-text('Bekræft planen')").wait_for(timeout=30_000)
 
 
+def import_preview(confirm: bool = False):
+    """Upload a registry file that changes, re-keys and adds; then, if asked, confirm without the yes."""
+    def act(page) -> None:
+        text = ("id;name;email;workplace;profession\nA-9;Anna Bergholt;anna.berg@example.dk;Børnehuset Mågen;Lærer\n"
+                "A-8;Dorte Fisk;dorte@example.dk;Fjordskolen;Sygeplejerske\n")
+        page.set_input_files("input[type=file]", files=[{"name": "a.csv", "mimeType": "text/csv",
+                                                          "buffer": text.encode()}])
+        page.click(".import-form button")
+        page.locator(".import-summary").wait_for()
+        if confirm:
+            page.click("button:has-text('Importér ændringerne')")
+            page.locator("#rekey-error").wait_for()
+    return act
+
+
+def keyed(room: Room) -> None:
+    with writing():
+        db.session.get(Ambassador, room.world.first.id).external_id = "A-1"
+
+
+def agreeing_a_visit(page) -> None:
+    """Visit 2's day and time, sent with an end before its start: the form answers with the error."""
+    page.locator("summary", has_text="Aftal dag og tid").nth(1).click()
+    page.fill("#visit2-ends", "08:00")
+    page.press("#visit2-ends", "Enter")
+    page.locator("#visit2-ends-error").wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -137,6 +165,11 @@ PAGE_STATES = [
     State("coordinator: outbox", "coordinator", lambda r: "/outbox"),
     State("ambassador: follow-up", "ambassador", lambda r: "/follow-up", locked),
     State("ambassador: my mail", "ambassador", lambda r: "/me/mail"),
+    State("coordinator: import preview", "coordinator", lambda r: "/ambassadors", keyed, import_preview()),
+    State("coordinator: import preview, new id not confirmed", "coordinator", lambda r: "/ambassadors", keyed,
+          import_preview(confirm=True)),
+    State("ambassador: agreeing a visit's day and time", "ambassador", lambda r: f"/processes/{r.world.process.id}",
+          act=agreeing_a_visit),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.
