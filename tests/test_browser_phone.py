@@ -326,15 +326,17 @@ def test_a_conflict_shows_its_state_not_saved(phones):
 
 def test_the_closed_console_opens_visit_2_and_the_phone_keeps_its_name(phones, browser):
     base, world, new_phone = phones
-    visit = new_visit(world, step=1)
+    visit = new_visit(world, step=1, core_task="Sammen skaber vi tryghed.")
     a = joined(new_phone(), base, visit, "Anne")
     laptop = browser.new_context(viewport={"width": 1280, "height": 800})
     console = laptop.new_page()
     sign_in(console, base, world.first.email)
     console.goto(f"{base}/visits/{visit.id}/console")
-    expect(console.locator(".danger-zone")).to_contain_text("Kerneopgaven er ikke formuleret og låst endnu.")
+    warning = console.locator(".danger-zone")
+    expect(warning).to_contain_text("Kerneopgaven er ikke formuleret og låst endnu.")
+    warning.locator("button:has-text('Lås formuleringen')").click()  # the warning offers to lock first
     console.once("dialog", lambda dialog: dialog.accept())
-    console.click("button:has-text('Afslut alligevel')")
+    console.click("button:has-text('Afslut besøget')")
     console.click("button:has-text('Åbn besøg 2')")
     expect(console.locator(".console-head h1")).to_contain_text("Besøg 2")
     code = console.locator(".join-code-inline").inner_text()
