@@ -3,14 +3,14 @@ secret address that Outlook can subscribe to."""
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from .auth import role_required
 from .extensions import db
+from .links import absolute
 from .models import Ambassador, ProcessRequest
 from .processes import schedule
 
@@ -27,7 +27,7 @@ def visits_calendar(ambassador: Ambassador) -> bytes:
     for process in ambassador.processes:
         partners = ", ".join(a.name for a in process.facilitators if a.id != ambassador.id)
         description = _("Sammen med %(names)s. %(link)s", names=partners,
-                        link=url_for("home.process", process_id=process.id, _external=True))
+                        link=absolute("home.process", process_id=process.id))
         for visit in process.visits:
             if visit.scheduled_on is not None:
                 calendar.add_component(visit_event(process, visit, requests.get(process.id), description))
@@ -104,7 +104,6 @@ def _ics(ambassador: Ambassador) -> Response:
 
 
 @bp.get("/me/calendar.ics")
-@role_required("ambassador")
 def download():
     """Download one's confirmed visits."""
     if current_user.ambassador is None:
@@ -116,6 +115,6 @@ def download():
 def feed(token):
     """The calendar feed: the token in the address is the key, so no sign-in is needed."""
     ambassador = db.session.scalar(select(Ambassador).where(Ambassador.calendar_token == token))
-    if ambassador is None or len(token) < 32:
+    if ambassador is None or len(token) < 32 or not ambassador.in_service:
         abort(404)
     return _ics(ambassador)

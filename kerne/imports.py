@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import csvfiles
+from . import audit, csvfiles
 from .extensions import db
 from .forms import AmbassadorForm, RequestForm, UnitForm, clock, yes_no
 from .models import (
@@ -124,6 +124,17 @@ def _duplicates(rows: list[csvfiles.Row], column: str) -> list[Problem]:
     return problems
 
 
+# An id from another system is kept in a column of this width.
+ID_LENGTH = 64
+
+
+def _id_problems(rows: list[csvfiles.Row]) -> list[Problem]:
+    """Ids too long to keep, and ids used twice in the file."""
+    too_long = [(row.line, in_column("id", _("Id må højst være %(n)d tegn.", n=ID_LENGTH))) for row in rows
+                if len(row.values.get("id", "")) > ID_LENGTH]
+    return too_long + _duplicates(rows, "id")
+
+
 def _by_external_id(model, *load) -> dict:
     """The records of ``model`` that have an external id, by that id: one query for a whole file."""
     query = select(model).where(model.external_id.is_not(None)).options(*load)
@@ -135,7 +146,7 @@ def _by_external_id(model, *load) -> dict:
 def import_org(data: bytes) -> int:
     """Areas, departments and workplaces (``id,name,kind,parent``); returns how many."""
     rows = _rows(data, ORG_COLUMNS, ("id", "name", "kind"))
-    problems = _duplicates(rows, "id")
+    problems = _id_problems(rows)
     in_file = {row.values["id"]: KINDS.get(row.values["kind"].lower()) for row in rows if row.values.get("id")}
     units = _by_external_id(OrgUnit)
     for row in rows:
@@ -226,6 +237,10 @@ def save_ambassadors(changes: list[tuple[Ambassador, AmbassadorForm]]) -> None:
 
 
 def _save_ambassador(ambassador: Ambassador, form: AmbassadorForm) -> None:
+    if ambassador.id is not None and ambassador.active != form.active.data:
+        audit.record("ambassador.activate" if form.active.data else "ambassador.deactivate", ambassador)
+        if ambassador.user is not None:
+            ambassador.user.end_sessions()  # a deactivated ambassador's console and visits close at once
     ambassador.name, ambassador.email = form.name.data, form.email.data.lower()
     ambassador.phone = form.phone.data or None
     ambassador.workplace_id, ambassador.profession = form.workplace.data, form.profession.data
@@ -274,7 +289,7 @@ def check_ambassadors(data: bytes) -> AmbassadorImport:
     """What a registry file (``id,name,email,phone,workplace,profession,trained_on,active,capacity,unavailable``)
     would change, row by row; nothing is written. A person is found by id, else by e-mail."""
     rows = _rows(data, AMBASSADOR_COLUMNS, ("name", "email", "workplace", "profession"))
-    problems = _duplicates(rows, "email") + _duplicates(rows, "id")
+    problems = _duplicates(rows, "email") + _id_problems(rows)
 
     def prepare(row, values, problems):
         active = yes_no(values.get("active") or "ja")
@@ -379,7 +394,7 @@ def import_requests(data: bytes) -> int:
     visit2_start,visit2_end,visit_starts,visit_ends,notes``); a request that is already planned is left as it is."""
     rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
                                          "visit2_start"))
-    problems = _duplicates(rows, "id")
+    problems = _id_problems(rows)
     requests = _by_external_id(ProcessRequest)
     checked = []
     for row, form in _row_forms(rows, RequestForm, problems):

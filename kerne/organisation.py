@@ -5,7 +5,6 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .auth import role_required
 from .extensions import db
 from .forms import UnitForm
 from .imports import from_upload, import_org
@@ -15,11 +14,6 @@ from .vocabulary import ORG_KIND_LABELS
 bp = Blueprint("organisation", __name__, url_prefix="/org")
 PARENT_KIND = {"department": "area", "workplace": "department"}
 
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """The tree is the coordinator's to keep."""
 
 
 def _areas() -> list[OrgUnit]:

@@ -39,8 +39,9 @@ CHROMIUM_ARGS = [
 
 
 def _app_for(url: str, **config):
+    # Rate limits are off unless a test turns them on (tests/test_limits.py): a suite signs in and joins a lot.
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, "MATCH_SECONDS": 3,
-                       **config})
+                       "RATELIMIT_ENABLED": False, **config})
 
 
 def _migrate(url: str) -> None:
@@ -154,7 +155,11 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if method == "POST" and args and str(args[0]).startswith("/login") and response.status_code == 302:
+            self.token = None  # signing in rotates the token: read the new one, as a browser's next page does
+            self.csrf_token()
+        return response
 
     def csrf_token(self) -> str:
         if self.token is None:
@@ -164,8 +169,14 @@ class CsrfClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url):
-    app = _app_for(database_url)
+def app_config() -> dict:
+    """Settings on top of the tests' own; a module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = _app_for(database_url, **app_config)
     app.test_client_class = CsrfClient
     # The test's own session mostly watches what requests and servers do:
     # it must not hold SQLite's write lock while they write.
@@ -187,6 +198,47 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# ---- every role in two rooms (tests/roles.py) -------------------------------
+
+@pytest.fixture(scope="session")
+def signed_in(tmp_path_factory, sqlite_template):
+    """Both rooms and every role's client, built once; each test gets a copy of the database."""
+    from roles import build_rooms
+
+    path = tmp_path_factory.mktemp("rooms") / "kerne.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = quiet_app(path)
+    with app.app_context():
+        rooms = build_rooms(app)
+        db.session.remove()
+        db.engine.dispose()
+    return path, rooms
+
+
+def quiet_app(path: Path):
+    """An app on the SQLite file ``path``, with no mail courier running beside the test."""
+    app = _app_for(f"sqlite:///{path}", MAIL_INTERVAL_SECONDS=0)
+    app.test_client_class = CsrfClient
+    return app
+
+
+@pytest.fixture
+def rooms(signed_in, tmp_path):
+    """Every role signed in to the two rooms, on a database of this test's own."""
+    from roles import copy_database, settle
+
+    template, built = signed_in
+    copy_database(template, tmp_path / "kerne.sqlite")
+    app = quiet_app(tmp_path / "kerne.sqlite")
+    watching = sqlite.writes_outside_requests.set(False)
+    with app.app_context():
+        yield built.on(app)
+        settle()
+        db.session.remove()
+        db.engine.dispose()
+    sqlite.writes_outside_requests.reset(watching)
+
+
 # ---- a real server -----------------------------------------------------------
 
 def free_port() -> int:
@@ -200,7 +252,8 @@ def running_server(database_url: str, workers: int = 2, threads: int = 4):
     """The app under gunicorn on loopback, as in production."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT),
-           "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0")}
+           "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0"),
+           "KERNE_RATELIMIT_ENABLED": os.environ.get("KERNE_RATELIMIT_ENABLED", "0")}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],

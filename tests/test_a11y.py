@@ -111,6 +111,14 @@ def agreeing_a_visit(page) -> None:
     page.locator("#visit2-ends-error").wait_for()
 
 
+def try_a_short_password(page) -> None:
+    page.fill("#current", "x")
+    page.fill("#new", "kort")
+    page.fill("#repeat", "kort")
+    page.click("button.primary")
+    page.locator(".error").first.wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -170,6 +178,10 @@ PAGE_STATES = [
           import_preview(confirm=True)),
     State("ambassador: agreeing a visit's day and time", "ambassador", lambda r: f"/processes/{r.world.process.id}",
           act=agreeing_a_visit),
+    # Sign-in and logins.
+    State("coordinator: logins", "coordinator", lambda r: "/users"),
+    State("ambassador: change password", "ambassador", lambda r: "/password"),
+    State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.

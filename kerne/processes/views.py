@@ -6,7 +6,7 @@ import uuid
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import delete, desc, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
@@ -192,7 +192,6 @@ def _back(process: Process, anchor: str = ""):
 
 
 @bp.post("/cancel")
-@login_required
 def cancel(process_id):
     """Cancel the process with a reason; the pair's booked days are freed."""
     process = state.visible_process(process_id, state.may_cancel)
@@ -211,7 +210,6 @@ def cancel(process_id):
 
 
 @bp.post("/core-task/lock")
-@login_required
 def lock_core_task(process_id):
     """Lock (or unlock) visit 1's core-task wording after the visit, when it was not locked in the room."""
     process = state.visible_process(process_id, state.may_lock)
@@ -228,7 +226,6 @@ def lock_core_task(process_id):
 
 
 @bp.post("/core-task")
-@login_required
 def word_core_task(process_id):
     """The pair writes the core task's wording to the end after visit 1, and locks it."""
     process = state.visible_process(process_id, state.may_lock)
@@ -252,7 +249,6 @@ def word_core_task(process_id):
 
 
 @bp.post("/tasks/<int:task_id>/plan")
-@login_required
 def plan_task(process_id, task_id):
     """Complete a task's action plan after visit 2: decision, owner, deadline, follow-up date."""
     process, task, form = _task_form(process_id, task_id, _plan_form, "plan")
@@ -268,7 +264,6 @@ def plan_task(process_id, task_id):
 
 
 @bp.post("/tasks/<int:task_id>/follow-up")
-@login_required
 def mark_task(process_id, task_id):
     """Mark a decided task done, changed or dropped, with a note."""
     process, task, form = _task_form(process_id, task_id, _mark_form, "mark")
@@ -284,7 +279,6 @@ def mark_task(process_id, task_id):
 
 
 @bp.post("/visits/<int:number>/time")
-@login_required
 def schedule_visit(process_id, number):
     """Fix a visit on the day and time the pair and the workplace agreed: the pair stays booked on that
     day alone, and the calendars move it (the feed, and a mail with the .ics to the pair and the contact)."""
@@ -315,7 +309,6 @@ def schedule_visit(process_id, number):
 
 
 @bp.post("/meeting")
-@login_required
 def plan_meeting(process_id):
     """Plan (or move) the follow-up meeting; the pair and the workplace contact get it by e-mail with an .ics."""
     process = state.visible_process(process_id)
@@ -335,7 +328,6 @@ def plan_meeting(process_id):
 
 
 @bp.get("/meeting.ics")
-@login_required
 def meeting_ics(process_id):
     """The follow-up meeting as a calendar file."""
     process = state.visible_process(process_id)
@@ -346,7 +338,6 @@ def meeting_ics(process_id):
 
 
 @bp.get("/poster")
-@login_required
 def poster(process_id):
     """The core task as an A3 poster, for the wall of the workplace."""
     process = state.visible_process(process_id)

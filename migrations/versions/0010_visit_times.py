@@ -4,17 +4,16 @@ A visit gets ``starts``, ``ends`` and a ``sequence`` for calendars; a request th
 visits should start from (existing ones: 09:00-12:00). Visits already planned stay unfixed.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-28 11:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
