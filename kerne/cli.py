@@ -10,7 +10,7 @@ from . import backup, demo, matching, permissions
 from .auth import find_user
 from .extensions import db
 from .forms import PASSWORD_WEAKNESSES
-from .imports import ImportProblems, import_ambassadors, import_org, import_requests
+from .imports import ImportProblems, apply_ambassadors, check_ambassadors, import_org, import_requests
 from .links import base_url
 from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
 from .notices.compose import queue_reminders
@@ -88,6 +88,11 @@ def init_app(app) -> None:
         sent, waiting = deliver_due()
         click.echo(f"{queued} reminders queued, {sent} mails sent, {waiting} still waiting")
 
+    def refuse(file, problems) -> None:
+        for line, message in problems:
+            click.echo(f"{file.name}:{line}: {message}" if line else f"{file.name}: {message}", err=True)
+        raise SystemExit(1)
+
     def importer(name: str, load, what: str):
         @app.cli.command(name)
         @click.argument("file", type=click.File("rb"))
@@ -95,15 +100,12 @@ def init_app(app) -> None:
             try:
                 count = load(file.read())
             except ImportProblems as error:
-                for line, message in error.problems:
-                    click.echo(f"{file.name}:{line}: {message}", err=True)
-                raise SystemExit(1) from None
+                refuse(file, error.problems)
             click.echo(f"{count} {what}")
 
         command.__doc__ = f"Import {what} from a CSV file (see README); a bad row stops the whole file."
 
     importer("import-org", import_org, "units")
-    importer("import-ambassadors", import_ambassadors, "ambassadors")
     importer("import-requests", import_requests, "requests")
 
     @app.cli.command("retention")
@@ -138,6 +140,32 @@ def init_app(app) -> None:
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"restored from {path}")
+
+    @app.cli.command("import-ambassadors")
+    @click.argument("file", type=click.File("rb"))
+    @click.option("--yes", is_flag=True, help="Apply the changes without asking.")
+    @click.option("--rekey", is_flag=True, help="Give people registered under another id the file's id.")
+    def import_ambassadors(file, yes, rekey):
+        """Import ambassadors from a CSV file (see README): prints what would change, applies it when confirmed."""
+        try:
+            checked = check_ambassadors(file.read())
+        except ImportProblems as error:
+            refuse(file, error.problems)
+        for change in checked.changes:
+            if change.kind != "unchanged":
+                fields = "; ".join(f"{column}: {before!r} -> {after!r}" for column, before, after in change.fields)
+                click.echo(f"{file.name}:{change.line}: {change.kind} {change.name}" + (f" ({fields})" if fields else ""))
+        click.echo(", ".join(f"{len(checked.of_kind(kind))} {kind}" for kind in ("new", "changed", "rekeyed",
+                                                                                  "unchanged")))
+        if checked.of_kind("rekeyed") and not rekey:
+            click.echo("Refused: people already registered under another id; give --rekey if they are the same "
+                       "people.", err=True)
+            raise SystemExit(1)
+        if len(checked.of_kind("unchanged")) == len(checked.changes):
+            return
+        if not yes and not click.confirm("Apply these changes?"):
+            raise SystemExit(1)
+        click.echo(f"{apply_ambassadors(checked)} ambassadors imported")
 
     @app.cli.command("match")
     @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of as text.")

@@ -123,6 +123,7 @@ AUDIT_LABELS = {
     "process.core_task_lock": _l("Kerneopgaven er låst efter besøget"),
     "process.core_task_unlock": _l("Kerneopgaven er låst op"),
     "process.meeting": _l("Opfølgningsmødet er planlagt"),
+    "visit.schedule": _l("Besøgets dag og tid er aftalt"),
     "work_task.plan": _l("Handleplanen er rettet"),
     "work_task.follow_up": _l("Opgaven er fulgt op"),
     "request.create": _l("Anmodningen er oprettet"),

@@ -141,6 +141,34 @@ def confirmed_proposal(page) -> None:
     page.goto(proposal)
 
 
+def import_preview(confirm: bool = False):
+    """Upload a registry file that changes, re-keys and adds; then, if asked, confirm without the yes."""
+    def act(page) -> None:
+        text = ("id;name;email;workplace;profession\nA-9;Anna Bergholt;anna.berg@example.dk;Børnehuset Mågen;Lærer\n"
+                "A-8;Dorte Fisk;dorte@example.dk;Fjordskolen;Sygeplejerske\n")
+        page.set_input_files("input[type=file]", files=[{"name": "a.csv", "mimeType": "text/csv",
+                                                          "buffer": text.encode()}])
+        page.click(".import-form button")
+        page.locator(".import-summary").wait_for()
+        if confirm:
+            page.click("button:has-text('Importér ændringerne')")
+            page.locator("#rekey-error").wait_for()
+    return act
+
+
+def keyed(room: Room) -> None:
+    with writing():
+        db.session.get(Ambassador, room.world.first.id).external_id = "A-1"
+
+
+def agreeing_a_visit(page) -> None:
+    """Visit 2's day and time, sent with an end before its start: the form answers with the error."""
+    page.locator("summary", has_text="Aftal dag og tid").nth(1).click()
+    page.fill("#visit2-ends", "08:00")
+    page.press("#visit2-ends", "Enter")
+    page.locator("#visit2-ends-error").wait_for()
+
+
 def try_a_short_password(page) -> None:
     page.fill("#current", "x")
     page.fill("#new", "kort")
@@ -216,6 +244,11 @@ PAGE_STATES = [
     State("coordinator: outbox", "coordinator", lambda r: "/outbox"),
     State("ambassador: follow-up", "ambassador", lambda r: "/follow-up", locked),
     State("ambassador: my mail", "ambassador", lambda r: "/me/mail"),
+    State("coordinator: import preview", "coordinator", lambda r: "/ambassadors", keyed, import_preview()),
+    State("coordinator: import preview, new id not confirmed", "coordinator", lambda r: "/ambassadors", keyed,
+          import_preview(confirm=True)),
+    State("ambassador: agreeing a visit's day and time", "ambassador", lambda r: f"/processes/{r.world.process.id}",
+          act=agreeing_a_visit),
     # Sign-in and logins.
     State("coordinator: logins", "coordinator", lambda r: "/users"),
     State("ambassador: change password", "ambassador", lambda r: "/password"),

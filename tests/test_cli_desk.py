@@ -35,7 +35,7 @@ def write(tmp_path, name, text):
 def load_all(runner, tmp_path):
     for command, name, text in (("import-org", "org.csv", ORG), ("import-ambassadors", "amb.csv", AMBASSADORS),
                                 ("import-requests", "req.csv", REQUESTS)):
-        result = runner.invoke(args=[command, write(tmp_path, name, text)])
+        result = runner.invoke(args=[command, write(tmp_path, name, text), *(["--yes"] if "ambassadors" in command else [])])
         assert result.exit_code == 0, result.output
 
 
@@ -56,7 +56,8 @@ def test_a_bad_file_is_refused_with_line_numbers_and_nothing_imported(runner, tm
     bad = AMBASSADORS.replace("A-3;Carl Eg;carl@example.dk;W2", "A-3;Carl Eg;carl@example;W9")
     result = runner.invoke(args=["import-ambassadors", write(tmp_path, "amb.csv", bad)])
     assert result.exit_code == 1
-    assert "amb.csv:4: Arbejdspladsen »W9« findes ikke." in result.output
+    assert "amb.csv:4: Kolonnen workplace: Arbejdspladsen »W9« findes ikke." in result.output
+    assert "amb.csv:4: Kolonnen email: Skriv en gyldig e-mailadresse." in result.output  # every problem of the line
     assert db.session.scalars(select(Ambassador)).all() == []
 
 

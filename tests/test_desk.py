@@ -1,6 +1,7 @@
 """The coordinator's desk: organisation, registry, requests, planning, calendar."""
 import io
 import json
+import re
 import time
 from datetime import date, timedelta
 
@@ -121,6 +122,19 @@ def test_registry_lists_commitments_and_searches_actively(client, coordinator):
     assert "Bo Dam" in rows and "Anna Berg" not in rows
 
 
+def test_registry_filters_live_in_the_address(client, coordinator):
+    department = coordinator.other_workplace.parent_id
+    rows = client.get(f"/ambassadors/rows?q=dam&department={department}&profession=&open=1")
+    assert rows.headers["HX-Push-Url"] == f"/ambassadors?q=dam&department={department}&open=1"
+    assert client.get("/ambassadors/rows").headers["HX-Push-Url"] == "/ambassadors"
+    # the address pushed is the page, filtered as the list was: it can be bookmarked and shared
+    page = client.get(f"/ambassadors?q=dam&department={department}&open=1").get_data(as_text=True)
+    assert "Bo Dam" in page and "Anna Berg" not in page and "Carl Eg" not in page
+    assert 'value="dam"' in page and f'<option value="{department}" selected>' in page
+    assert 'id="open" name="open" value="1" checked' in page
+    assert 'method="get" action="/ambassadors"' in page  # without script the form asks for the same address
+
+
 def test_filter_open_commitments(client, coordinator):
     rows = client.get("/ambassadors/rows?open=1").get_data(as_text=True)
     assert "Carl Eg" in rows  # nothing planned for him
@@ -154,6 +168,26 @@ def test_bad_ambassador_input_is_refused(client, coordinator, changes, message):
     assert message in response.get_data(as_text=True)
 
 
+def upload(client, path: str, data: bytes):
+    return client.post(path, data={"file": (io.BytesIO(data), "f.csv")}, content_type="multipart/form-data")
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def confirm_import(client, preview, **more):
+    """Confirm the ambassador file a preview page shows."""
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page
+    return client.post("/ambassadors/import/confirm",
+                       data={"file_data": hidden(page, "file_data"), "digest": hidden(page, "digest"), **more})
+
+
+def import_ambassadors(client, data: bytes):
+    return confirm_import(client, upload(client, "/ambassadors/import", data))
+
+
 def test_csv_export_import_round_trip_gives_the_same_registry(client, coordinator):
     world = coordinator
     client.post("/ambassadors/new", data=ambassador_form(world))
@@ -174,8 +208,7 @@ def test_csv_export_import_round_trip_gives_the_same_registry(client, coordinato
             name="X", phone=None, profession="Y", trained_on=None, active=False, capacity=9,
             workplace_id=world.other_workplace.id))
         db.session.commit()
-        response = client.post("/ambassadors/import", data={"file": (io.BytesIO(exported), "a.csv")},
-                               content_type="multipart/form-data")
+        response = import_ambassadors(client, exported)
         assert response.status_code == 302, response.get_data(as_text=True)
         assert registry() == before
 
@@ -379,14 +412,16 @@ def test_desk_pages_read_the_database_a_fixed_number_of_times_however_large_the_
 
 def test_imports_read_the_database_a_fixed_number_of_times_however_long_the_file(client, coordinator):
     def imported(path: str, text: str) -> int:
-        return reads(lambda: client.post(path, data={"file": (io.BytesIO(text.encode()), "f.csv")},
-                                              content_type="multipart/form-data"), 302)
+        if path == "/ambassadors/import":  # a preview, then its confirmation
+            return reads(lambda: upload(client, path, text.encode()), 200) + reads(
+                lambda: import_ambassadors(client, text.encode()), 302)
+        return reads(lambda: upload(client, path, text.encode()), 302)
 
-    def files(numbers: range) -> tuple[int, ...]:
+    def files(numbers: range, profession: str = "Lærer") -> tuple[int, ...]:
         org = "id,name,kind,parent\n" + "".join(
             f"A{n},Område {n},område,\nD{n},Afdeling {n},afdeling,A{n}\nW{n},Sted {n},arbejdsplads,D{n}\n" for n in numbers)
         people = "id,name,email,workplace,profession,unavailable\n" + "".join(
-            f"P{n},Person {n},p{n}@example.dk,W{n},Lærer,{SOON.isoformat()}\n" for n in numbers)
+            f"P{n},Person {n},p{n}@example.dk,W{n},{profession},{SOON.isoformat()}\n" for n in numbers)
         wanted = "id,workplace,contact_name,contact_email,visit1_start,visit2_start\n" + "".join(
             f"R{n},W{n},Leder,l@example.dk,{SOON.isoformat()},{(SOON + timedelta(days=14)).isoformat()}\n"
             for n in numbers)
@@ -394,8 +429,8 @@ def test_imports_read_the_database_a_fixed_number_of_times_however_long_the_file
                 imported("/requests/import", wanted))
 
     first = files(range(2))
-    assert files(range(10)) == first  # new records and updated ones alike
-    assert files(range(10)) == first
+    assert files(range(10)) == first  # new records and unchanged ones
+    assert files(range(10), "Pædagog") == first  # and changed ones
 
 
 # ---- proposals: out of date, confirmed, proof, swapping ---------------------------------------

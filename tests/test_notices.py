@@ -2,8 +2,9 @@
 workplace contact get the confirmed plan with a valid .ics; with the server down nothing is
 lost, and the mails go out on a later try."""
 import email
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from email import policy
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -81,7 +82,9 @@ def test_plan_confirmed_reaches_the_pair_and_the_contact_with_a_valid_ics_and_su
     assert "Ambassadørerne:" in body and f"/processes/{process.id}" in body and "http://127.0.0.1" in body
     attachment = next(part for part in message.iter_attachments() if part.get_content_type() == "text/calendar")
     events = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
-    assert [e["DTSTART"].dt for e in events] == [wanted.visit1_start, wanted.visit2_start]
+    copenhagen = ZoneInfo("Europe/Copenhagen")  # a request for one day each: the visits are at its time of day
+    assert [e["DTSTART"].dt for e in events] == [datetime.combine(day, time(9), copenhagen)
+                                                 for day in (wanted.visit1_start, wanted.visit2_start)]
     assert all("Børnehuset Mågen" in str(e["SUMMARY"]) for e in events), [str(e["SUMMARY"]) for e in events]
     assert deliver_due() == (0, 0)  # nothing is sent twice
 

@@ -7,7 +7,6 @@ database, where every worker can read them.
 import json
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, matching
 from ..extensions import db
-from ..models import Ambassador, Booking, MatchChoice, MatchRun, Process, ProcessRequest, Visit, utcnow
+from ..models import Ambassador, MatchChoice, MatchRun, Process, ProcessRequest, utcnow
 from ..notices import compose as notices
+from ..processes import schedule
 from .explain import where_from, why_pair, why_unstaffed
 from .problem import build_problem, open_requests
 
@@ -249,14 +249,12 @@ def confirm(run: MatchRun) -> int:
         request = row.request
         process = Process(workplace_id=request.workplace_id, facilitators=list(row.members),
                           target_groups=request.target_groups)
-        process.visits = [Visit(number=n, scheduled_on=start) for n, (start, _end) in enumerate(request.windows, 1)]
+        process.visits = schedule.planned_visits(request)
         db.session.add(process)
         audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
         db.session.flush()
-        for visit, (start, end) in zip(process.visits, request.windows):
-            for member in row.members:
-                for n in range((end - start).days + 1):
-                    db.session.add(Booking(ambassador_id=member.id, day=start + timedelta(days=n), visit_id=visit.id))
+        for visit in process.visits:
+            schedule.book(visit, row.members, schedule.window_of(visit, request))
         request.status, request.process = "planned", process
         notices.plan_confirmed(process, request)  # to the pair and the workplace contact, with the .ics
         created += 1

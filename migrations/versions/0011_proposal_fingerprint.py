@@ -1,7 +1,7 @@
 """proposals remember what they were made from, so an out-of-date one cannot be confirmed
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-11-28 12:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
