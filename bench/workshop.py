@@ -42,6 +42,9 @@ SAVE_TIMEOUT = 6  # SAVE_TIMEOUT_MS
 RETRY_AFTER = 3  # RETRY_MS
 # kerne.js never gives up on a save; a phone here resends for this long after its time is up.
 DRAIN = 30
+# After a crash the phones go on until each has polled and saved on the new server, at most this long:
+# a slow restart leaves a backlog of requests the phones gave up on, which the server still answers first.
+RESUME_LIMIT = 90
 
 
 @dataclass
@@ -179,6 +182,12 @@ class Phone(threading.Thread):
         if status == 200:
             self.absorb(text)
 
+    def resumed(self, since: float) -> bool:
+        """Whether a poll and a save sent since then were answered."""
+        answered = {answer.kind.split()[0] for answer in list(self.answers)
+                    if answer.at >= since and 200 <= answer.status < 300}
+        return answered == {"poll", "save"}
+
     def open_page(self) -> None:
         """Load the participant page, as the phone did when it joined (not measured)."""
         _status, text = self.request("GET", self.path, None, timeout=30)
@@ -260,14 +269,17 @@ def workshop(url: str, phones: int, room_size: int, seconds: float, poll_every: 
                 phone.end = begin + seconds
             phone.start()
         try:
-            if crash_at is not None:  # the phones go on until every one has polled and saved on the new server
+            if crash_at is not None:
                 time.sleep(crash_at)
                 crashed_at = time.monotonic()
                 server.crash()
                 server.start()
                 restarted_at = time.monotonic()
+                while (time.monotonic() < restarted_at + RESUME_LIMIT
+                       and not all(phone.resumed(restarted_at) for phone in crowd)):
+                    time.sleep(0.5)
                 for phone in crowd:
-                    phone.end = max(begin + seconds, restarted_at + edit_every + POLL_TIMEOUT)
+                    phone.end = max(begin + seconds, time.monotonic())
         except BaseException:
             for phone in crowd:
                 phone.abandoned = True
