@@ -4,10 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import errors, permissions, security, sqlite
 from .config import Config, database_url, secret_key
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .sessions import SessionInterface
 
 
@@ -52,11 +53,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     permissions.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:  # the limits count per client address, which a proxy hands on
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     # Kerne signs nobody in with "remember me"; Flask-Login's hook for that cookie would
     # read the session on every request, polls included (see kerne/sessions.py).
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
-    from . import auth, calendar, cli, home, join, leaders, organisation, process_requests, registry, templating
+    from . import (
+        accounts,
+        auth,
+        calendar,
+        cli,
+        home,
+        join,
+        leaders,
+        organisation,
+        process_requests,
+        registry,
+        sso,
+        templating,
+    )
     from .library import views as library
     from .notices import outbox
     from .notices import views as notices
@@ -70,7 +87,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for blueprint in (auth.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
+    sso.init_app(app)
+    for blueprint in (auth.bp, sso.bp, accounts.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
                       process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
                       playbook.bp, notices.bp, leaders.bp):
         app.register_blueprint(blueprint)

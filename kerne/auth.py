@@ -1,30 +1,89 @@
-"""Staff sign-in with local accounts."""
+"""Staff sign-in with local accounts, sessions that can be ended, and the role check every staff view uses.
+
+A session names the user and the user's session generation when it began. Signing
+out, a new password and deactivation bump the generation, which ends every session
+of that person at once; the check rides on the one read of the user a request makes
+anyway. A session also ends after an idle time and an absolute time (see Config).
+"""
+import time
+from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db, login_manager
-from .forms import LoginForm
+from . import audit
+from .extensions import db, limiter, login_manager
+from .forms import LoginForm, PasswordChangeForm
 from .models import User
+from .passwords import MIN_LENGTH
 
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log ind for at se siden.")
 login_manager.login_message_category = "info"
+# How often the idle clock in the session cookie is moved on: not a new cookie per request.
+SEEN_RESOLUTION_SECONDS = 60
+# What a sign-in puts in the session (Flask-Login's keys and ours); the CSRF token is left alone.
+SIGN_IN_KEYS = ("_user_id", "_fresh", "_id", "generation", "signed_in_at", "seen_at")
+
+
+def _forget_sign_in() -> None:
+    for key in SIGN_IN_KEYS:
+        session.pop(key, None)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The signed-in user, unless their session was ended, timed out, or they were deactivated."""
+    user = db.session.get(User, int(user_id))
+    now = int(time.time())
+    config = current_app.config
+    started, seen = session.get("signed_in_at", 0), session.get("seen_at", 0)
+    if (user is None or not user.is_active or session.get("generation") != user.session_generation
+            or now - started > config["SESSION_MAX_HOURS"] * 3600
+            or now - seen > config["SESSION_IDLE_MINUTES"] * 60):
+        _forget_sign_in()
+        return None
+    if now - seen >= SEEN_RESOLUTION_SECONDS:
+        session["seen_at"] = now
+    return user
+
+
+def start_session(user: User, method: str) -> None:
+    """Sign ``user`` in on this browser, in their current session generation, and log it."""
+    _forget_sign_in()
+    # A token seen before sign-in (on a shared computer, say) must not outlive it.
+    session.pop("csrf_token", None)
+    login_user(user)
+    session["generation"] = user.session_generation
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
+    audit.record("auth.sign_in", user, user=user, method=method)
 
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+@cache
+def _stand_in_hash() -> str:
+    return generate_password_hash("no account has this password")
+
+
+def authenticate(email: str, password: str) -> tuple[User | None, bool]:
+    """The account with this e-mail, and whether the password opens it.
+
+    A hash is checked whether or not the e-mail is known, so the answer takes
+    as long either way and does not tell which e-mails have accounts.
+    """
+    user = find_user(email)
+    matches = check_password_hash(user.password_hash if user is not None else _stand_in_hash(), password)
+    return user, matches and user is not None and user.is_active
 
 
 def safe_next(target: str | None) -> str | None:
@@ -41,17 +100,32 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+def _failed(response) -> bool:
+    """Only failed sign-ins count against the limits: staff who get in are never slowed."""
+    return not g.get("signed_in")
+
+
+def _account() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
+               key_func=_account)
 def login():
     """Sign in with e-mail and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
-        if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user)
-            # A token seen before sign-in (on a shared computer, say) must not outlive it.
-            session.pop("csrf_token", None)
+        user, opens = authenticate(form.email.data, form.password.data)
+        if opens:
+            start_session(user, "password")
+            db.session.commit()
+            g.signed_in = True
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        # What was typed is not logged: people type passwords into the e-mail field.
+        audit.record("auth.sign_in_failed", user, user=user, method="password", known_email=user is not None)
+        db.session.commit()
         form.password.errors.append(_("Forkert e-mail eller adgangskode."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -59,7 +133,30 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: every session of the person ends, on every browser."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        audit.record("auth.sign_out")
+        db.session.commit()
     logout_user()
+    _forget_sign_in()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    """Change one's own password; every other session of the person ends."""
+    form = PasswordChangeForm(email=current_user.email, name=current_user.name)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("Adgangskoden er forkert."))
+        else:
+            current_user.set_password(form.new.data)
+            current_user.end_sessions()
+            session["generation"] = current_user.session_generation  # this browser stays signed in
+            audit.record("auth.password")
+            db.session.commit()
+            flash(_("Din adgangskode er skiftet. Du er logget ud alle andre steder."), "info")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form, min_length=MIN_LENGTH), 422 if form.errors else 200

@@ -106,6 +106,6 @@ def download():
 def feed(token):
     """The calendar feed: the token in the address is the key, so no sign-in is needed."""
     ambassador = db.session.scalar(select(Ambassador).where(Ambassador.calendar_token == token))
-    if ambassador is None or len(token) < 32:
+    if ambassador is None or len(token) < 32 or not ambassador.in_service:
         abort(404)
     return _ics(ambassador)

@@ -8,11 +8,13 @@ from sqlalchemy import func, or_, select
 from . import demo, matching, permissions
 from .auth import find_user
 from .extensions import db
+from .forms import PASSWORD_WEAKNESSES
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
 from .links import base_url
 from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
 from .notices.compose import queue_reminders
 from .notices.outbox import deliver_due
+from .passwords import weakness
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
@@ -49,7 +51,11 @@ def init_app(app) -> None:
     @click.option("--whole-organisation", is_flag=True, help="A leader who sees everything (top leadership, MED).")
     @click.password_option()
     def create_user(email, name, roles, units, whole_organisation, password):
-        """Create a staff account (or reset its password and roles); a leader sees the given units and below."""
+        """Create a staff account (or reset its password and roles, which signs it out everywhere);
+        a leader sees the given units and below."""
+        problem = weakness(password, email=email, name=name)
+        if problem:
+            raise click.BadParameter(str(PASSWORD_WEAKNESSES[problem]), param_hint="password")
         found = []
         for wanted in units:
             unit = db.session.scalar(select(OrgUnit).where(
@@ -62,6 +68,8 @@ def init_app(app) -> None:
         if units or whole_organisation:
             user.units, user.sees_whole_organisation = found, whole_organisation
         user.set_password(password)
+        if user.id is not None:
+            user.end_sessions()
         db.session.add(user)
         ambassador = db.session.scalar(select(Ambassador).where(func.lower(Ambassador.email) == user.email))
         if ambassador is not None and ambassador.user_id is None:

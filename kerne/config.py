@@ -2,6 +2,7 @@
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -80,3 +81,27 @@ class Config:
     FOLLOW_UP_REMINDER_DAYS = 7
     # How often the leaders' dashboard asks whether its figures changed, in milliseconds.
     DASHBOARD_POLL_MS = int(os.environ.get("KERNE_DASHBOARD_POLL_MS", "30000"))
+    # Sessions: signed out after this long without a request, and this long after signing in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("KERNE_SESSION_IDLE_MINUTES", "60"))
+    SESSION_MAX_HOURS = int(os.environ.get("KERNE_SESSION_MAX_HOURS", "12"))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
+    # Rate limits (Flask-Limiter). Counters live in memory per process unless a shared store is
+    # named, e.g. redis://host:6379 when several processes or machines serve.
+    RATELIMIT_ENABLED = os.environ.get("KERNE_RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("KERNE_RATELIMIT_STORAGE", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies stand in front and add X-Forwarded-For: the limits count per client.
+    TRUSTED_PROXIES = int(os.environ.get("KERNE_TRUSTED_PROXIES", "0"))
+    # Failed sign-ins, per address and per account; only failures count.
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("KERNE_LOGIN_LIMIT", "20 per minute; 100 per hour")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("KERNE_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes; 30 per day")
+    # Join codes that do not work, per address; and new participants per address (a room shares one).
+    JOIN_FAILURE_LIMIT = os.environ.get("KERNE_JOIN_LIMIT", "10 per minute; 60 per hour; 200 per day")
+    JOIN_LIMIT = os.environ.get("KERNE_JOIN_NEW_LIMIT", "120 per 10 minutes")
+    # A join code stops working when its visit closes, or this many hours after it opened.
+    JOIN_CODE_HOURS = int(os.environ.get("KERNE_JOIN_CODE_HOURS", "12"))
+    # Single sign-on by OpenID Connect: on when a discovery URL and a client id are set.
+    OIDC_DISCOVERY_URL = os.environ.get("KERNE_OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("KERNE_OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("KERNE_OIDC_CLIENT_SECRET", "")
+    OIDC_LABEL = os.environ.get("KERNE_OIDC_LABEL", "")

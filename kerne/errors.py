@@ -1,6 +1,7 @@
 """Error pages: a clear Danish message and the right status, never a stack trace."""
 from flask import render_template
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -53,6 +54,11 @@ def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return _page(400, _l("Sikkerhedstjekket fejlede. Genindlæs siden og prøv igen."))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(_error):
+        # The page (htmx shows its message too); Flask-Limiter adds Retry-After.
+        return _page(429, MESSAGES[429])
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -1,5 +1,8 @@
 """Extensions, created once here and bound to the app in the factory."""
+from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +29,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# No default limits: only sign-in and join are limited, each by its own rule.
+limiter = Limiter(key_func=get_remote_address)
+oauth = OAuth()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import csvfiles
+from . import audit, csvfiles
 from .extensions import db
 from .forms import AmbassadorForm, RequestForm, UnitForm, yes_no
 from .models import ORG_KINDS, Ambassador, OrgUnit, ProcessRequest, UnavailableDay, User
@@ -203,6 +203,10 @@ def save_ambassadors(changes: list[tuple[Ambassador, AmbassadorForm]]) -> None:
 
 
 def _save_ambassador(ambassador: Ambassador, form: AmbassadorForm) -> None:
+    if ambassador.id is not None and ambassador.active != form.active.data:
+        audit.record("ambassador.activate" if form.active.data else "ambassador.deactivate", ambassador)
+        if ambassador.user is not None:
+            ambassador.user.end_sessions()  # a deactivated ambassador's console and visits close at once
     ambassador.name, ambassador.email = form.name.data, form.email.data.lower()
     ambassador.phone = form.phone.data or None
     ambassador.workplace_id, ambassador.profession = form.workplace.data, form.profession.data

@@ -1,60 +1,95 @@
-"""Joining a visit from a phone: by typing the short code or scanning the QR code."""
-from flask import Blueprint, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
+"""Joining a visit from a phone: by typing the short code or scanning the QR code.
 
-from .extensions import db
+A code that does not let anyone in – unknown, of a closed visit, or expired –
+gets one and the same answer, so guessing tells nothing about which codes
+existed. Failed codes are rate-limited per address; one browser is one
+participant of a visit, however often it joins.
+"""
+import secrets
+
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .extensions import db, limiter
 from .forms import JoinCodeForm, JoinForm
-from .models import Participant, Visit
+from .models import Participant, Visit, utcnow
 from .workshop import identity
 from .workshop.live import bump, lock_visit
-from .workshop.visits import find_by_code
+from .workshop.visits import code_works, find_by_code
 
 bp = Blueprint("join", __name__, url_prefix="/j")
+NOT_JOINABLE = 404
 
 
-def _joinable(code: str) -> tuple[Visit | None, str | None, int]:
-    """The open visit with this code, or why not and the status to answer with."""
-    visit = find_by_code(code.upper())
-    if visit is None:
-        return None, _("Koden findes ikke. Tjek koden på skærmen og prøv igen."), 404
-    if visit.status != "open":
-        return None, _("Besøget med denne kode er afsluttet. Tak for jeres deltagelse!"), 410
-    return visit, None, 200
+def _code_failed(_response) -> bool:
+    return g.get("code_failed", False)
+
+
+def _joined_anew(_response) -> bool:
+    return g.get("joined_anew", False)
+
+
+# Both ways in share one count of codes that did not work.
+failed_codes = limiter.shared_limit(lambda: current_app.config["JOIN_FAILURE_LIMIT"], scope="join-code",
+                                    deduct_when=_code_failed)
+
+
+def _joinable(visit: Visit | None) -> Visit | None:
+    """The visit if its code lets new phones in now, else None (counted against the limit)."""
+    if visit is not None and code_works(visit, current_app.config["JOIN_CODE_HOURS"], utcnow()):
+        return visit
+    g.code_failed = True
+    return None
+
+
+def _not_joinable(form: JoinCodeForm):
+    form.code.errors = [_("Koden virker ikke. Tjek koden på skærmen – når en workshop er slut, virker dens kode ikke længere.")]
+    return render_template("join/code.html", form=form), NOT_JOINABLE
 
 
 @bp.route("", methods=["GET", "POST"])
+@failed_codes
 def enter_code():
     """Type the short code shown on the projector."""
     form = JoinCodeForm()
-    status = 200
     if form.validate_on_submit():
-        visit, problem, status = _joinable(form.code.data)
+        visit = _joinable(find_by_code(form.code.data))
         if visit is not None:
             return redirect(url_for(".join", code=visit.join_code))
-        form.code.errors.append(problem)
-    elif form.errors:
-        status = 422
-    return render_template("join/code.html", form=form), status
+        return _not_joinable(form)
+    return render_template("join/code.html", form=form), 422 if form.errors else 200
+
+
+def _browser_key() -> str:
+    """A random key this browser keeps in its session: it names the browser, not the person."""
+    return session.setdefault("browser", secrets.token_hex(16))
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
+@failed_codes
+@limiter.limit(lambda: current_app.config["JOIN_LIMIT"], methods=["POST"], deduct_when=_joined_anew)
 def join(code):
     """Join the visit, optionally with a name; a phone that joined before keeps its identity."""
-    visit, problem, status = _joinable(code)
+    visit = find_by_code(code.upper())
+    if visit is not None and identity.participant_id(visit.public_id) is not None:
+        return redirect(url_for("workshop.page", public_id=visit.public_id))  # it knows the visit already
+    visit = _joinable(visit)
     if visit is None:
-        form = JoinCodeForm(formdata=None, code=code)
-        form.code.errors = [problem]
-        return render_template("join/code.html", form=form), status
-    if identity.participant_id(visit.public_id) is not None:
-        return redirect(url_for("workshop.page", public_id=visit.public_id))
+        return _not_joinable(JoinCodeForm(formdata=None, code=code))
+    browser = _browser_key()
     form = JoinForm(display_name=identity.earlier_name(visit))  # a phone from visit 1 keeps its name
     if not form.validate_on_submit():
         return render_template("join/name.html", form=form, visit=visit), 422 if form.errors else 200
     visit = lock_visit(visit.id)
-    participant = Participant(visit_id=visit.id, display_name=form.display_name.data or None)
-    db.session.add(participant)
-    bump(visit)
-    db.session.commit()
+    participant = db.session.scalar(
+        select(Participant).where(Participant.visit_id == visit.id, Participant.browser_key == browser))
+    if participant is None:  # a second tab or a double tap of this browser finds the one it made
+        participant = Participant(visit_id=visit.id, display_name=form.display_name.data or None, browser_key=browser)
+        db.session.add(participant)
+        bump(visit)
+        db.session.commit()
+        g.joined_anew = True
     response = make_response(redirect(url_for("workshop.page", public_id=visit.public_id)))
     identity.remember(response, visit, participant)
     return response

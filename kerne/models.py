@@ -43,6 +43,10 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
+def new_feed_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class OrgUnit(db.Model):
     """An area (område), department (afdeling) or workplace (arbejdsplads)."""
 
@@ -78,6 +82,9 @@ class User(UserMixin, db.Model):
     roles: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Every session carries the generation it was started in; bumping it ends them all
+    # (sign-out, a new password, deactivation). Checked on the request's one read of the user.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # A leader sees their units and everything below them; the top leadership and
     # the MED committee are given the whole organisation (see kerne.scope).
@@ -87,11 +94,15 @@ class User(UserMixin, db.Model):
     units: Mapped[list["OrgUnit"]] = relationship(secondary="leader_unit", order_by="OrgUnit.name")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
-        return self.active
+    def is_active(self) -> bool:
+        """A login works while it is active and holds a role it may use (see ``has_role``)."""
+        return self.active and bool(self.role_list)
 
     def has_role(self, role: str) -> bool:
-        return role in self.roles.split()
+        """An ambassador whose *Aktiv* the coordinator unticked no longer acts as one."""
+        if role not in self.roles.split():
+            return False
+        return role != "ambassador" or self.ambassador is None or self.ambassador.active
 
     @property
     def role_list(self) -> list[str]:
@@ -102,6 +113,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """End every session of this person, on every browser (kerne.auth checks the generation)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
 
 class LeaderUnit(db.Model):
@@ -143,7 +158,7 @@ class Ambassador(db.Model):
     capacity: Mapped[int] = mapped_column(Integer, default=3)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
     # The secret in the ambassador's calendar feed address.
-    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_secret)
 
     workplace: Mapped[OrgUnit] = relationship()
     user: Mapped[User | None] = relationship(back_populates="ambassador")
@@ -157,6 +172,15 @@ class Ambassador(db.Model):
     @property
     def unavailable_days(self) -> list[date]:
         return [u.day for u in self.unavailable]
+
+    @property
+    def in_service(self) -> bool:
+        """Active in the registry, and their login (if any) not deactivated: the calendar feed works."""
+        return self.active and (self.user is None or self.user.active)
+
+    def rotate_calendar_token(self) -> None:
+        """A new feed address; the old one stops working."""
+        self.calendar_token = new_feed_secret()
 
 
 class UnavailableDay(db.Model):
@@ -343,10 +367,13 @@ class Participant(db.Model):
     """A phone in the room; no account, known by a cookie scoped to one visit."""
 
     __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("visit_id", "browser_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     display_name: Mapped[str | None] = mapped_column(String(40))
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A random key kept in the browser's session: one browser is one participant of a visit.
+    browser_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class Idea(db.Model):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
+from . import audit
 from .extensions import db
 from .forms import AmbassadorForm, ProfileForm
 from .imports import (
@@ -117,6 +118,17 @@ def edit(ambassador_id):
         return redirect(url_for(".index"))
     return render_template("registry/edit.html", form=form, ambassador=ambassador,
                            commitments=commitments_of(ambassador)), 422 if form.errors else 200
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/calendar-secret")
+def rotate_calendar_secret(ambassador_id):
+    """Give the ambassador a new calendar feed address; the old one stops working at once."""
+    ambassador = db.session.get(Ambassador, ambassador_id) or abort(404)
+    ambassador.rotate_calendar_token()
+    audit.record("ambassador.calendar_secret", ambassador)
+    db.session.commit()
+    flash(_("%(name)s har fået en ny kalenderadresse. Den gamle virker ikke længere.", name=ambassador.name), "info")
+    return redirect(url_for(".edit", ambassador_id=ambassador.id))
 
 
 @bp.get("/ambassadors.csv")

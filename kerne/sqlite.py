@@ -24,8 +24,16 @@ writes_outside_requests: ContextVar[bool] = ContextVar("writes_outside_requests"
 
 def _writes() -> bool:
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS and not g.get("sqlite_done_writing")
+        if g.get("sqlite_done_writing"):
+            return False
+        return request.method not in READ_ONLY_METHODS or g.get("sqlite_will_write", False)
     return writes_outside_requests.get()
+
+
+def will_write() -> None:
+    """This GET request writes (a sign-in coming back from single sign-on): take the lock up front."""
+    if has_request_context():
+        g.sqlite_will_write = True
 
 
 def done_writing() -> None:

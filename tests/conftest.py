@@ -37,8 +37,9 @@ CHROMIUM_ARGS = [
 
 
 def _app_for(url: str, **config):
+    # Rate limits are off unless a test turns them on (tests/test_limits.py): a suite signs in and joins a lot.
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, "MATCH_SECONDS": 3,
-                       **config})
+                       "RATELIMIT_ENABLED": False, **config})
 
 
 def _migrate(url: str) -> None:
@@ -140,8 +141,14 @@ class CsrfClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url):
-    app = _app_for(database_url)
+def app_config() -> dict:
+    """Settings on top of the tests' own; a module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = _app_for(database_url, **app_config)
     app.test_client_class = CsrfClient
     # The test's own session mostly watches what requests and servers do:
     # it must not hold SQLite's write lock while they write.
@@ -217,7 +224,8 @@ def running_server(database_url: str, workers: int = 2, threads: int = 4):
     """The app under gunicorn on loopback, as in production."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT),
-           "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0")}
+           "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0"),
+           "KERNE_RATELIMIT_ENABLED": os.environ.get("KERNE_RATELIMIT_ENABLED", "0")}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],

@@ -83,6 +83,14 @@ def propose_plan(page) -> None:
     page.locator("button:has-text('Bekræft planen')").wait_for(timeout=30_000)
 
 
+def try_a_short_password(page) -> None:
+    page.fill("#current", "x")
+    page.fill("#new", "kort")
+    page.fill("#repeat", "kort")
+    page.click("button.primary")
+    page.locator(".error").first.wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -137,6 +145,10 @@ PAGE_STATES = [
     State("coordinator: outbox", "coordinator", lambda r: "/outbox"),
     State("ambassador: follow-up", "ambassador", lambda r: "/follow-up", locked),
     State("ambassador: my mail", "ambassador", lambda r: "/me/mail"),
+    # Sign-in and logins.
+    State("coordinator: logins", "coordinator", lambda r: "/users"),
+    State("ambassador: change password", "ambassador", lambda r: "/password"),
+    State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.

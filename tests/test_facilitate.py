@@ -223,7 +223,7 @@ def test_closing_stops_joining_and_changes(client, app, console):
     assert client.post(f"{base}/close").status_code == 204
     assert client.post(f"{base}/step", data={"position": 2}).status_code == 410
     assert phone.post(f"{phone_base}/name", data={"display_name": "x"}).status_code == 410
-    assert app.test_client().get(f"/j/{world.visit.join_code}").status_code == 410
+    assert app.test_client().get(f"/j/{world.visit.join_code}").status_code == 404
 
 
 def test_projector_shows_qr_code_and_join_address(app, client, console):

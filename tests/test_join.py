@@ -1,4 +1,6 @@
 """Joining a visit from a phone: by code or QR link, scoped to one visit, no account."""
+import re
+
 from world import build, fresh, join
 
 from kerne.extensions import db
@@ -24,7 +26,7 @@ def test_wrong_code_is_refused_with_a_danish_message(client):
     build()
     response = client.post("/j", data={"code": "ZZZZ99"})
     assert response.status_code == 404
-    assert "Koden findes ikke" in response.get_data(as_text=True)
+    assert "Koden virker ikke" in response.get_data(as_text=True)
 
 
 def test_malformed_code_is_refused(client):
@@ -88,14 +90,22 @@ def test_a_too_long_name_is_refused(client):
     assert "Højst 40 tegn" in response.get_data(as_text=True)
 
 
-def test_closed_visit_cannot_be_joined(client):
+def test_closed_visit_cannot_be_joined_and_answers_as_an_unknown_code_does(client):
     world = build()
     close_visit(world.visit)
     db.session.commit()
-    response = client.get(f"/j/{world.visit.join_code}")
-    assert response.status_code == 410
-    assert "afsluttet" in response.get_data(as_text=True)
-    assert client.post("/j", data={"code": world.visit.join_code}).status_code == 410
+    closed = client.get(f"/j/{world.visit.join_code}")
+    unknown = client.get("/j/ZZZZ99")
+    assert closed.status_code == unknown.status_code == 404
+    assert _message(closed) == _message(unknown) and "Koden virker ikke" in _message(closed)
+    typed_closed = client.post("/j", data={"code": world.visit.join_code})
+    typed_unknown = client.post("/j", data={"code": "ZZZZ99"})
+    assert typed_closed.status_code == typed_unknown.status_code == 404
+    assert _message(typed_closed) == _message(typed_unknown)
+
+
+def _message(response) -> str:
+    return re.search(r'<p class="error"[^>]*>([^<]*)</p>', response.get_data(as_text=True)).group(1)
 
 
 def test_join_without_csrf_token_is_refused(client):

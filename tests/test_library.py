@@ -68,7 +68,7 @@ def test_target_groups_are_mapped_renamed_and_merged_and_the_library_follows(cli
     assert {a.text for a in db.session.scalars(select(TargetGroupAlias).where(
         TargetGroupAlias.target_group_id == parents))} >= {"forældre", "forældre til ældre", "skolebørn",
                                                                "børn i skolealderen", "skolebørn 6-16 år"}
-    assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%")).order_by(AuditEvent.id)).all() == [
         "target_group.create", "target_group.map", "target_group.map", "target_group.rename", "target_group.merge"]
     refused = client.post(f"/target-groups/{parents}/merge", data={"into": parents})
     assert refused.status_code == 422

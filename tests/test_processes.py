@@ -122,7 +122,7 @@ def test_action_plan_then_follow_up_completes_the_process(client, app):
     assert "Aftalt &lt;3 &amp; på mødet" in page and "Aftalt <3" not in page
     refused = client.post(f"{url}/plan", data=plan)
     assert refused.status_code == 409 and "allerede fulgt op" in refused.get_data(as_text=True)
-    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%")).order_by(AuditEvent.id)).all()
     assert actions == ["work_task.plan", "work_task.follow_up", "work_task.follow_up"]
 
 
@@ -198,7 +198,7 @@ def test_the_coordinator_ties_a_leader_to_units(client, app):
     db.session.expire_all()
     assert world.leader.sees_whole_organisation and world.leader.units == []
     assert client.get(f"/leaders/{world.first.user.id}").status_code == 404  # not a leader
-    assert db.session.scalars(select(AuditEvent.action)).all() == ["leader.units", "leader.units"]
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.not_like("auth.%"))).all() == ["leader.units", "leader.units"]
 
 
 def test_create_user_ties_a_leader_to_units_or_the_whole_organisation(runner, app):

@@ -1,5 +1,6 @@
 """A visit's life: opened by its facilitators, stepped through, closed."""
 import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -21,6 +22,11 @@ def new_join_code() -> str:
 
 def find_by_code(code: str) -> Visit | None:
     return db.session.scalar(select(Visit).where(Visit.join_code == code))
+
+
+def code_works(visit: Visit, hours: int, now: datetime) -> bool:
+    """A join code lets new phones in while its visit is open, for ``hours`` after it opened."""
+    return visit.status == "open" and visit.opened_at is not None and now < visit.opened_at + timedelta(hours=hours)
 
 
 def steps_of(visit: Visit) -> list[PlaybookStep]:
