@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import security, sqlite
+from . import errors, permissions, security, sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .sessions import SessionInterface
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = errors.IdConverter
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -49,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     security.init_app(app)
+    permissions.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -63,7 +65,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         calendar,
         cli,
-        errors,
         home,
         join,
         leaders,

@@ -10,18 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import audit
-from .auth import role_required
 from .extensions import db
 from .forms import ToggleForm
 from .models import User
 
 bp = Blueprint("accounts", __name__, url_prefix="/users")
-
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """Who may sign in is the coordinator's to decide."""
 
 
 def _user(user_id: int) -> User:

@@ -1,16 +1,16 @@
 """Command-line tasks: ``flask --app app <command>``."""
 import json
-import os
 
 import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import demo, matching
+from . import demo, matching, permissions
 from .auth import find_user
 from .extensions import db
 from .forms import PASSWORD_WEAKNESSES
 from .imports import ImportProblems, import_ambassadors, import_org, import_requests
+from .links import base_url
 from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
 from .notices.compose import queue_reminders
 from .notices.outbox import deliver_due
@@ -20,17 +20,18 @@ from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
 
 
-def _base_url() -> str:
-    return os.environ.get("KERNE_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
-
-
 def init_app(app) -> None:
+    @app.cli.command("permissions")
+    def print_permissions():
+        """Print who may use which route (kerne/permissions.py) as a Markdown table."""
+        click.echo(permissions.markdown(app))
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo municipality into an empty database, then print how to get in."""
         created = demo.seed()
         click.echo("Demo-data indlæst." if created else "Databasen har allerede data; intet indlæst.")
-        base = _base_url()
+        base = base_url()
         with app.test_request_context(base_url=base):
             click.echo(f"\nLog ind på {base}{url_for('auth.login')} (adgangskode: {demo.DEMO_PASSWORD})")
             for what, email in demo.logins():

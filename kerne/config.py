@@ -50,7 +50,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     # A workshop runs for hours on one page: tokens live as long as the session.
     WTF_CSRF_TIME_LIMIT = None
-    WTF_CSRF_SSL_STRICT = False
+    # Over HTTPS a state change must also come with a Referer from this site.
+    WTF_CSRF_SSL_STRICT = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("KERNE_SECURE_COOKIES") == "1"
@@ -61,8 +62,10 @@ class Config:
     MATCH_SECONDS = float(os.environ.get("KERNE_MATCH_SECONDS", "10"))
     # How often phones ask for changes, in milliseconds.
     POLL_INTERVAL_MS = 2000
-    # Absolute links (in e-mails) come from here, never from the Host header of a request.
-    BASE_URL = os.environ.get("KERNE_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    # Absolute links (QR code, calendar feed, e-mails) come from here (kerne.links), or from the
+    # request's Host only when it is one of KERNE_TRUSTED_HOSTS (comma-separated; others get 400).
+    BASE_URL = os.environ.get("KERNE_BASE_URL", "")
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("KERNE_TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     # Notices by e-mail (kerne.notices): without KERNE_SMTP_HOST they wait in the outbox page.
     SMTP_HOST = os.environ.get("KERNE_SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("KERNE_SMTP_PORT", "25"))

@@ -3,7 +3,22 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter
+
+from .extensions import db
+
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: a number above any id is a page that does not exist (404), not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 MESSAGES = {
     400: _l("Forespørgslen kunne ikke forstås. Genindlæs siden og prøv igen."),
@@ -24,6 +39,18 @@ def _page(status: int, message):
 
 
 def init_app(app) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host outside KERNE_TRUSTED_HOSTS: no page of ours can be built for it, so plain text.
+        return str(MESSAGES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(_error):
+        # A number or text no column can hold got past a form; nothing was saved.
+        db.session.rollback()
+        return _page(400, MESSAGES[400])
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return _page(400, _l("Sikkerhedstjekket fejlede. Genindlæs siden og prøv igen."))
@@ -42,4 +69,6 @@ def init_app(app) -> None:
 
     @app.errorhandler(500)
     def server_error(_error):
+        # After a database error the session refuses every query until rolled back, and the page reads the user.
+        db.session.rollback()
         return _page(500, MESSAGES[500])

@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -40,6 +41,13 @@ def plain_text(form, field) -> None:
     value = field.data or ""
     if _CONTROL.search(value):
         raise ValidationError(_l("Teksten indeholder usynlige styretegn. Skriv den igen uden dem."))
+
+
+def one_line(form, field) -> None:
+    """A name or address is one line: refuse line breaks and tabs as well as control characters."""
+    if re.search(r"[\t\r\n]", field.data or ""):
+        raise ValidationError(_l("Skriv det på én linje."))
+    plain_text(form, field)
 
 
 def strip(value):
@@ -101,7 +109,7 @@ class JoinCodeForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     display_name = StringField(
-        _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), plain_text]
+        _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), one_line]
     )
 
 
@@ -263,25 +271,44 @@ def yes_no(value) -> bool | str:
 
 
 def email_address(form, field) -> None:
-    if field.data and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", field.data):
+    # Letters, digits and . _ % + - around one @ and a domain with a dot: no spaces, no markup.
+    if field.data and not re.fullmatch(r"[\w.%+-]+@[\w-]+(\.[\w-]+)+", field.data):
         raise ValidationError(_l("Skriv en gyldig e-mailadresse."))
 
 
+class OfferedChoice(SelectField):
+    """A select of row ids that takes only an id it offered: a workplace, never an area or a
+    row that does not exist (``validate_choice=False`` would let any number through)."""
+
+    def __init__(self, label, message, **kwargs):
+        super().__init__(label, coerce=int, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None  # not a number: pre_validate gives the Danish message
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, *_rest in self.iter_choices()}:
+            raise StopValidation(self.message)
+
+
 class UnitForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     kind = SelectField(_l("Type"), choices=[SelectChoice(k, ORG_KIND_LABELS[k]) for k in ORG_KINDS])
     parent = SelectField(_l("Hører under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                          validate_choice=False)
 
 
 class AmbassadorForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     email = StringField(_l("Arbejdsmail"), filters=[strip], validators=[required(), at_most(254), email_address])
     phone = StringField(_l("Arbejdstelefon (valgfri)"), filters=[strip], validators=[
         Optional(), at_most(32), Regexp(r"^[0-9 +()-]*$", message=_l("Kun tal, mellemrum og + ( ) -."))])
-    workplace = SelectField(_l("Arbejdsplads"), coerce=int, validate_choice=False,
-                            validators=[InputRequired(_l("Vælg en arbejdsplads."))])
-    profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), plain_text])
+    workplace = OfferedChoice(_l("Arbejdsplads"), _l("Vælg en arbejdsplads."))
+    profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), one_line])
     trained_on = FlexibleDateField(_l("Uddannet (dato)"))
     active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))
     capacity = IntegerField(_l("Forløb pr. sæson"), default=3, validators=[
@@ -314,7 +341,7 @@ def window_order(form, field) -> None:
 
 class RequestForm(FlaskForm):
     workplace = AmbassadorForm.workplace
-    contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), one_line])
     contact_email = StringField(_l("Kontaktpersonens e-mail"), filters=[strip],
                                 validators=[required(), at_most(254), email_address])
     target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[Optional(), at_most(200), plain_text])
@@ -399,7 +426,7 @@ class MeetingForm(FlaskForm):
 
 
 class TargetGroupForm(FlaskForm):
-    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), plain_text])
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
 
 
 class TargetGroupMergeForm(FlaskForm):

@@ -2,7 +2,7 @@
 from collections import Counter
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -54,7 +54,6 @@ def language(lang):
 
 
 @bp.get("/processes/<int:process_id>")
-@login_required
 def process(process_id):
     """A process and everything its visits produced (kerne.processes.views.show)."""
     return show(process_id)

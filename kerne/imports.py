@@ -90,6 +90,17 @@ def _duplicates(rows: list[csvfiles.Row], column: str, what: str) -> list[tuple[
     return problems
 
 
+# An id from another system is kept in a column of this width.
+ID_LENGTH = 64
+
+
+def _id_problems(rows: list[csvfiles.Row]) -> list[tuple[int, str]]:
+    """Ids too long to keep, and ids used twice in the file."""
+    too_long = [(row.line, _("Id må højst være %(n)d tegn.", n=ID_LENGTH)) for row in rows
+                if len(row.values.get("id", "")) > ID_LENGTH]
+    return too_long + _duplicates(rows, "id", "Id")
+
+
 def _by_external_id(model, *load) -> dict:
     """The records of ``model`` that have an external id, by that id: one query for a whole file."""
     query = select(model).where(model.external_id.is_not(None)).options(*load)
@@ -101,7 +112,7 @@ def _by_external_id(model, *load) -> dict:
 def import_org(data: bytes) -> int:
     """Areas, departments and workplaces (``id,name,kind,parent``); returns how many."""
     rows = _rows(data, ORG_COLUMNS, ("id", "name", "kind"))
-    problems = _duplicates(rows, "id", "Id")
+    problems = _id_problems(rows)
     in_file = {row.values["id"]: KINDS.get(row.values["kind"].lower()) for row in rows if row.values.get("id")}
     units = _by_external_id(OrgUnit)
     for row in rows:
@@ -215,7 +226,7 @@ def set_unavailable(ambassador: Ambassador, days) -> None:
 def import_ambassadors(data: bytes) -> int:
     """The registry (``id,name,email,phone,workplace,profession,trained_on,active,capacity,unavailable``)."""
     rows = _rows(data, AMBASSADOR_COLUMNS, ("name", "email", "workplace", "profession"))
-    problems = _duplicates(rows, "email", _("E-mail")) + _duplicates(rows, "id", "Id")
+    problems = _duplicates(rows, "email", _("E-mail")) + _id_problems(rows)
 
     def prepare(row, values, problems):
         active = yes_no(values.get("active") or "ja")
@@ -279,7 +290,7 @@ def import_requests(data: bytes) -> int:
     visit2_start,visit2_end,notes``); a request that is already planned is left as it is."""
     rows = _rows(data, REQUEST_COLUMNS, ("id", "workplace", "contact_name", "contact_email", "visit1_start",
                                          "visit2_start"))
-    problems = _duplicates(rows, "id", "Id")
+    problems = _id_problems(rows)
     requests = _by_external_id(ProcessRequest)
     checked = []
     for row, form in _row_forms(rows, RequestForm, problems):

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .auth import role_required
 from .extensions import db
 from .forms import UnitForm
 from .imports import from_upload, import_org
@@ -14,11 +13,6 @@ from .vocabulary import ORG_KIND_LABELS
 bp = Blueprint("organisation", __name__, url_prefix="/org")
 PARENT_KIND = {"department": "area", "workplace": "department"}
 
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """The tree is the coordinator's to keep."""
 
 
 def _areas() -> list[OrgUnit]:

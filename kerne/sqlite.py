@@ -8,6 +8,7 @@ transaction control and start every transaction of a state-changing request
 waiting up to busy_timeout, instead of failing. Reads keep a plain BEGIN and
 in WAL mode never wait for writers.
 """
+import os
 from contextvars import ContextVar
 
 from flask import g, has_request_context, request
@@ -41,8 +42,18 @@ def done_writing() -> None:
         g.sqlite_done_writing = True
 
 
+def make_private(path: str | None) -> None:
+    """The database file readable by its owner alone (0600); SQLite gives its WAL and
+    shared-memory files the mode of the database file, so they follow."""
+    if not path or path == ":memory:":
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 def configure(engine: Engine) -> None:
     """Install the pragmas and the transaction handling on a SQLite engine."""
+    make_private(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):

@@ -8,6 +8,7 @@ from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
 from . import vocabulary
+from .links import absolute
 
 
 def js_messages() -> dict:
@@ -62,7 +63,8 @@ def escape_lazy_strings() -> None:
 
 def init_app(app) -> None:
     escape_lazy_strings()
-    app.jinja_env.globals.update(labels=vocabulary, js_messages=js_messages, field_attributes=field_attributes)
+    app.jinja_env.globals.update(labels=vocabulary, js_messages=js_messages, field_attributes=field_attributes,
+                                 absolute_url=absolute)
 
     @app.context_processor
     def inject():

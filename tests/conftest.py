@@ -127,7 +127,11 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if method == "POST" and args and str(args[0]).startswith("/login") and response.status_code == 302:
+            self.token = None  # signing in rotates the token: read the new one, as a browser's next page does
+            self.csrf_token()
+        return response
 
     def csrf_token(self) -> str:
         if self.token is None:
@@ -164,6 +168,47 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# ---- every role in two rooms (tests/roles.py) -------------------------------
+
+@pytest.fixture(scope="session")
+def signed_in(tmp_path_factory, sqlite_template):
+    """Both rooms and every role's client, built once; each test gets a copy of the database."""
+    from roles import build_rooms
+
+    path = tmp_path_factory.mktemp("rooms") / "kerne.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = quiet_app(path)
+    with app.app_context():
+        rooms = build_rooms(app)
+        db.session.remove()
+        db.engine.dispose()
+    return path, rooms
+
+
+def quiet_app(path: Path):
+    """An app on the SQLite file ``path``, with no mail courier running beside the test."""
+    app = _app_for(f"sqlite:///{path}", MAIL_INTERVAL_SECONDS=0)
+    app.test_client_class = CsrfClient
+    return app
+
+
+@pytest.fixture
+def rooms(signed_in, tmp_path):
+    """Every role signed in to the two rooms, on a database of this test's own."""
+    from roles import copy_database, settle
+
+    template, built = signed_in
+    copy_database(template, tmp_path / "kerne.sqlite")
+    app = quiet_app(tmp_path / "kerne.sqlite")
+    watching = sqlite.writes_outside_requests.set(False)
+    with app.app_context():
+        yield built.on(app)
+        settle()
+        db.session.remove()
+        db.engine.dispose()
+    sqlite.writes_outside_requests.reset(watching)
 
 
 # ---- a real server -----------------------------------------------------------

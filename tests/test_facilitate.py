@@ -226,11 +226,13 @@ def test_closing_stops_joining_and_changes(client, app, console):
     assert app.test_client().get(f"/j/{world.visit.join_code}").status_code == 404
 
 
-def test_projector_shows_qr_code_and_join_address(client, console):
+def test_projector_shows_qr_code_and_join_address(app, client, console):
     world, base = console
-    page = client.get(f"{base}/projector").get_data(as_text=True)
+    app.config["BASE_URL"] = "https://kerne.example.dk"
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    page = client.get(f"{base}/projector", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "<svg" in page and world.visit.join_code in page
-    assert "localhost/j" in page
+    assert "kerne.example.dk/j" in page and "evil.example" not in page
     assert "<title>QR-kode til at deltage</title>" in page
 
 

@@ -1,6 +1,6 @@
 """Every answer carries the hardening headers; personal answers are never cached."""
 import pytest
-from world import build, join, login
+from world import assert_hardened, build, join, login
 
 from kerne import create_app
 from kerne.security import CONTENT_SECURITY_POLICY
@@ -12,34 +12,25 @@ def test_the_policy_allows_no_inline_code_no_eval_and_no_framing():
     assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
 
 
-def _assert_hardened(response, cache="no-store"):
-    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
-    assert response.headers.get("Cache-Control") == cache
-    assert "Strict-Transport-Security" not in response.headers
-
-
 def test_pages_fragments_and_the_unchanged_poll_are_hardened_and_not_cached(client):
     world = build()
-    _assert_hardened(client.get("/"))
-    _assert_hardened(client.get("/login"))
+    assert_hardened(client.get("/"))
+    assert_hardened(client.get("/login"))
     page = join(client, world.visit)
-    _assert_hardened(client.get(page))
+    assert_hardened(client.get(page))
     current = world.visit.version
     unchanged = client.get(f"{page}/changes?since={current}")
     assert unchanged.status_code == 204
-    _assert_hardened(unchanged)
-    _assert_hardened(client.get(f"{page}/changes?since=0"))
-    _assert_hardened(client.get("/no-such-page"))
+    assert_hardened(unchanged)
+    assert_hardened(client.get(f"{page}/changes?since=0"))
+    assert_hardened(client.get("/no-such-page"))
 
 
 def test_staff_pages_and_exports_are_not_cached(client):
     world = build()
     login(client, world.coordinator.email)
-    _assert_hardened(client.get("/ambassadors"))
-    _assert_hardened(client.get("/ambassadors.csv"))
+    assert_hardened(client.get("/ambassadors"))
+    assert_hardened(client.get("/ambassadors.csv"))
 
 
 def test_static_files_may_be_cached_but_are_hardened(client):

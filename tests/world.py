@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 from kerne import sqlite
 from kerne.extensions import db
 from kerne.models import Ambassador, OrgUnit, Process, User, Visit
+from kerne.security import CONTENT_SECURITY_POLICY
 from kerne.workshop.visits import go_to_step, open_visit
 
 PASSWORD = "correct horse battery"
@@ -145,3 +146,13 @@ def new_process(world: World, step: int = 1, core_task: str = "") -> Process:
         db.session.flush()
         process.visits[0].draft.core_task = core_task
     return process
+
+
+def assert_hardened(response, cache="no-store"):
+    """The browser headers kerne.security promises on every answer (over plain HTTP: no HSTS)."""
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers.get("Cache-Control") == cache
+    assert "Strict-Transport-Security" not in response.headers

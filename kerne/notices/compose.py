@@ -2,11 +2,11 @@
 
 Every notice is queued in the transaction of what it tells about (kerne.notices.outbox);
 its key names the occasion and the recipient, so it is queued once however often it is
-looked for. Links are absolute from ``BASE_URL``, never from a request's Host header.
+looked for. Links are absolute from configuration (kerne.links), never from a request's Host header.
 """
 from datetime import date, timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,17 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import calendar
 from ..extensions import db
+from ..links import absolute
 from ..models import Mail, Process, ProcessRequest, Visit, WorkTask
 from .outbox import queue
-
-
-def link(endpoint: str, **values) -> str:
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def _paragraphs(parts: list[str]) -> str:
@@ -68,7 +60,7 @@ def _visits(process: Process, request: ProcessRequest | None) -> str:
 def plan_confirmed(process: Process, request: ProcessRequest | None) -> None:
     """To the pair and the workplace contact: the process is planned, with both visits as .ics."""
     place = process.workplace.name
-    page = link("home.process", process_id=process.id)
+    page = absolute("home.process", process_id=process.id)
     ics = calendar.process_calendar(process, request, page)
     body = _paragraphs([
         _("Forløbet om kerneopgaven hos %(place)s er planlagt.", place=place),
@@ -86,7 +78,7 @@ def plan_confirmed(process: Process, request: ProcessRequest | None) -> None:
 
 def meeting_planned(process: Process, request: ProcessRequest | None) -> None:
     """To the pair and the workplace contact: the follow-up meeting, as .ics (moved: a new one, same UID)."""
-    page = link("home.process", process_id=process.id)
+    page = absolute("home.process", process_id=process.id)
     ics = calendar.meeting_calendar(process, page)
     when = _("%(day)s kl. %(start)s-%(end)s", day=format_date(process.meeting_on, "long"),
              start=process.meeting_starts.strftime("%H:%M"), end=process.meeting_ends.strftime("%H:%M"))
@@ -129,7 +121,7 @@ def queue_reminders(today: date) -> int:
             _("Påmindelse: besøg %(n)s om kerneopgaven hos %(place)s er %(day)s.", n=visit.number,
               place=process.workplace.name, day=format_date(visit.scheduled_on, "long")),
             _("Ambassadørerne:") + "\n" + _pair(process),
-            _("Forløbet i Kerne: %(link)s", link=link("home.process", process_id=process.id)),
+            _("Forløbet i Kerne: %(link)s", link=absolute("home.process", process_id=process.id)),
         ])
         for email, name in recipients(process, request):
             key = f"visit:{visit.id}:{visit.scheduled_on.isoformat()}:{email.lower()}"
@@ -160,7 +152,7 @@ def queue_reminders(today: date) -> int:
         body = _paragraphs([
             _("Disse opgaver hos %(place)s skal følges op:", place=process.workplace.name) + "\n" + "\n".join(lines),
             _("Markér dem som gennemført, ændret eller droppet her: %(link)s",
-              link=link("home.process", process_id=process.id)),
+              link=absolute("home.process", process_id=process.id)),
         ])
         for email, name in recipients(process, requests.get(process_id)):
             key = f"follow-up:{process.id}:{first.isoformat()}:{len(listed)}:{email.lower()}"

@@ -8,7 +8,6 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth import role_required
 from ..extensions import db
 from ..forms import ToggleForm
 from ..models import Ambassador, MatchChoice, MatchRun, ProcessRequest
@@ -17,11 +16,6 @@ from .problem import open_requests
 
 bp = Blueprint("planning", __name__, url_prefix="/plan")
 
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """Planning is the coordinator's."""
 
 
 def _run(run_id: int) -> MatchRun:

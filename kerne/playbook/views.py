@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from ..auth import role_required
 from ..extensions import db
 from ..forms import BaseVersionForm, StepForm
 from ..models import ACTIVITIES, Playbook, Visit
@@ -19,11 +18,6 @@ from . import rules, versions
 
 bp = Blueprint("playbook", __name__, url_prefix="/playbook")
 
-
-@bp.before_request
-@role_required("coordinator")
-def only_coordinators():
-    """The playbook is the coordinator's to edit."""
 
 
 def _step_form(**kwargs) -> StepForm:

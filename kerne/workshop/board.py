@@ -8,7 +8,7 @@ own ideas, your dots and votes, your conflicts) is worked out per screen.
 import uuid
 
 import segno
-from flask import render_template, request, url_for
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import sqlite
 from ..extensions import db
 from ..forms import DotsSettingForm, IdeaForm, TaskForm
+from ..links import absolute
 from . import visits
 from .fields import FIELDS
 from .live import Actor
@@ -40,9 +41,9 @@ def value_of(subject: str, field: str, row) -> str:
 
 def _join_panel(board: Board) -> dict:
     """The projector's way in: QR code, short address and code."""
-    link = url_for("join.join", code=board.visit.join_code, _external=True)
+    link = absolute("join.join", code=board.visit.join_code)
     qr = segno.make(link, error="m").svg_inline(scale=8, border=2, omitsize=True, title=_("QR-kode til at deltage"))
-    return {"join_qr": Markup(qr), "join_short": f"{request.host}{url_for('join.enter_code')}"}
+    return {"join_qr": Markup(qr), "join_short": absolute("join.enter_code").split("://", 1)[1]}
 
 
 def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:

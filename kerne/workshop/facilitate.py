@@ -8,7 +8,6 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth import role_required
 from ..extensions import db
 from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
 from ..models import Idea, Visit, WorkTask
@@ -19,11 +18,6 @@ from .live import Actor, lock_visit, row_in, set_flag
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 
-
-@bp.before_request
-@role_required("ambassador")
-def only_ambassadors():
-    """Every view here is for ambassadors; which visit they may run is checked per view."""
 
 
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
@@ -65,10 +59,10 @@ def projector(visit_id):
 @bp.get("/projector/changes")
 def projector_changes(visit_id):
     """204 while nothing changed since ``since``; else the projector's live block."""
+    visit = _visit(visit_id)
     since = request.args.get("since", type=int)
     if since is None:
         abort(400)
-    visit = _visit(visit_id)
     if visit.version == since:
         return "", 204
     return render_live(visit.id, _actor(), "projector", version=visit.version)
@@ -128,10 +122,11 @@ def lock(visit_id):
 
 def _toggle(visit_id: int, model, row_id: int, flag: str):
     visit = _open_for_change(visit_id)
+    row = row_in(visit, model, row_id)
     form = ToggleForm()
     if not form.validate():
         abort(422)
-    return _saved(visit, set_flag(visit, row_in(visit, model, row_id), flag, form.on))
+    return _saved(visit, set_flag(visit, row, flag, form.on))
 
 
 @bp.post("/ideas/<int:idea_id>/hidden")

@@ -87,9 +87,6 @@ def changes(public_id):
     A phone's signed cookie answers for it without the session or the ORM, which
     keeps the unchanged poll at one read; anyone else is checked as the page checks.
     """
-    since = request.args.get("since", type=int)
-    if since is None:
-        abort(400)
     joined = identity.participant_id(public_id) is not None
     if not joined and not current_user.is_authenticated:
         raise NotJoined
@@ -97,11 +94,14 @@ def changes(public_id):
     if found is None:
         abort(404)
     visit_id, version = found
-    if joined and version == since:
-        return "", 204  # the hot path: the cookie is signed for this visit
-    actor, audience = _actor(public_id, visit_id)  # a signed-in caller must facilitate it
+    # A signed-in caller must facilitate the visit, whatever ``since`` says.
+    checked = None if joined else _actor(public_id, visit_id)
+    since = request.args.get("since", type=int)
+    if since is None:
+        abort(400)
     if version == since:
-        return "", 204
+        return "", 204  # the hot path: a phone's cookie is signed for this visit
+    actor, audience = checked or _actor(public_id, visit_id)
     return render_live(visit_id, actor, audience, version=version)
 
 
