@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations chromium bench clean
+.PHONY: run demo-reset test install install-dev translations chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	PORT=$(PORT) $(FLASK) run --port $(PORT)
+
+## Start the demo afresh: the SQLite file in instance/ is deleted, migrated, seeded, served.
+## Refused when DATABASE_URL is set, so a real database is never emptied by it.
+demo-reset: install
+	@test -z "$$DATABASE_URL" || (echo "DATABASE_URL is set: demo-reset only resets the demo's SQLite file" && exit 1)
+	rm -f instance/kerne.sqlite instance/kerne.sqlite-wal instance/kerne.sqlite-shm
+	$(MAKE) --no-print-directory run
 
 ## The whole suite; installs Debian's Chromium for the browser tests when it is missing.
 test: install-dev chromium

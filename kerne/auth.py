@@ -58,9 +58,9 @@ def load_user(user_id: str) -> User | None:
 def start_session(user: User, method: str) -> None:
     """Sign ``user`` in on this browser, in their current session generation, and log it."""
     _forget_sign_in()
-    login_user(user)
     # A token seen before sign-in (on a shared computer, say) must not outlive it.
     session.pop("csrf_token", None)
+    login_user(user)
     session["generation"] = user.session_generation
     session["signed_in_at"] = session["seen_at"] = int(time.time())
     audit.record("auth.sign_in", user, user=user, method=method)

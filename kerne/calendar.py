@@ -1,6 +1,6 @@
 """Each ambassador's confirmed visits as iCalendar: a download, and a feed with a
 secret address that Outlook can subscribe to."""
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort
@@ -11,41 +11,44 @@ from sqlalchemy import select
 
 from .extensions import db
 from .links import absolute
-from .models import Ambassador, ProcessRequest, utcnow
+from .models import Ambassador, ProcessRequest
+from .processes import schedule
 
 bp = Blueprint("calendar", __name__)
 TIMEZONE = "Europe/Copenhagen"
 
 
 def visits_calendar(ambassador: Ambassador) -> bytes:
-    """One all-day event per visit window; the exact day is agreed with the workplace."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Kerne//kerneopgave//DA")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Kerne: mine besøg"))
+    """One event per visit: at its agreed day and time, or all day over its window until the day is agreed."""
+    calendar = _calendar(_("Kerne: mine besøg"))
     processes = [process.id for process in ambassador.processes]
-    windows = {
-        r.process_id: r.windows
-        for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.process_id.in_(processes)))
-    }
+    requests = {r.process_id: r for r in db.session.scalars(
+        select(ProcessRequest).where(ProcessRequest.process_id.in_(processes)))}
     for process in ambassador.processes:
         partners = ", ".join(a.name for a in process.facilitators if a.id != ambassador.id)
         description = _("Sammen med %(names)s. %(link)s", names=partners,
                         link=absolute("home.process", process_id=process.id))
         for visit in process.visits:
             if visit.scheduled_on is not None:
-                calendar.add_component(visit_event(process, visit, windows.get(process.id), description))
-    return calendar.to_ical()
+                calendar.add_component(visit_event(process, visit, requests.get(process.id), description))
+    return _finished(calendar)
 
 
-def visit_event(process, visit, windows, description: str) -> Event:
-    """One visit as an all-day event over its window (the exact day is agreed with the workplace)."""
-    start, end = (windows or ((visit.scheduled_on, visit.scheduled_on),) * 2)[visit.number - 1]
+def visit_event(process, visit, request, description: str) -> Event:
+    """One visit: from its start to its end in Danish time once the day is agreed, else an all-day event
+    over its window. SEQUENCE counts the visit's moves, so a calendar that has it moves it."""
     event = Event()
     event.add("uid", f"kerne-visit-{visit.id}@kerne")
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", start)
-    event.add("dtend", end + timedelta(days=1))
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("sequence", visit.sequence)
+    if visit.starts is not None:
+        zone = ZoneInfo(TIMEZONE)
+        event.add("dtstart", datetime.combine(visit.scheduled_on, visit.starts, zone))
+        event.add("dtend", datetime.combine(visit.scheduled_on, visit.ends, zone))
+    else:
+        start, end = schedule.window_of(visit, request) or (visit.scheduled_on, visit.scheduled_on)
+        event.add("dtstart", start)
+        event.add("dtend", end + timedelta(days=1))
     event.add("summary", _("Kerneopgave, besøg %(n)s: %(place)s", n=visit.number, place=process.workplace.name))
     event.add("location", process.workplace.name)
     event.add("description", description)
@@ -60,13 +63,20 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
+def _finished(calendar: Calendar) -> bytes:
+    """The calendar as a file, with a VTIMEZONE for every zone its events use."""
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
 def process_calendar(process, request, description: str) -> bytes:
-    """Both visits of a process, as the pair and the workplace get them when the plan is confirmed."""
+    """Both visits of a process, as the pair and the workplace get them when the plan is confirmed
+    or a visit is moved."""
     calendar = _calendar(_("Kerne: %(place)s", place=process.workplace.name))
     for visit in process.visits:
         if visit.scheduled_on is not None:
-            calendar.add_component(visit_event(process, visit, request.windows if request else None, description))
-    return calendar.to_ical()
+            calendar.add_component(visit_event(process, visit, request, description))
+    return _finished(calendar)
 
 
 def meeting_calendar(process, description: str = "") -> bytes:
@@ -76,7 +86,7 @@ def meeting_calendar(process, description: str = "") -> bytes:
     zone = ZoneInfo(TIMEZONE)
     event = Event()
     event.add("uid", f"kerne-follow-up-{process.id}@kerne")
-    event.add("dtstamp", utcnow())
+    event.add("dtstamp", datetime.now(UTC))
     event.add("sequence", process.meeting_sequence)
     event.add("dtstart", datetime.combine(process.meeting_on, process.meeting_starts, zone))
     event.add("dtend", datetime.combine(process.meeting_on, process.meeting_ends, zone))
@@ -85,12 +95,11 @@ def meeting_calendar(process, description: str = "") -> bytes:
     if description:
         event.add("description", description)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return _finished(calendar)
 
 
 def _ics(ambassador: Ambassador) -> Response:
-    return Response(visits_calendar(ambassador), mimetype="text/calendar; charset=utf-8",
+    return Response(visits_calendar(ambassador), mimetype="text/calendar",
                     headers={"Content-Disposition": "attachment; filename=kerne-besoeg.ics"})
 
 

@@ -30,9 +30,9 @@ class Row:
 
 
 class CsvProblems(Exception):
-    """Everything wrong with a file, line by line; nothing from it is imported."""
+    """Everything wrong with a file, line by line (None: the file as a whole); nothing from it is imported."""
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    def __init__(self, problems: list[tuple[int | None, str]]):
         super().__init__("; ".join(f"{line}: {message}" for line, message in problems))
         self.problems = problems
 
@@ -41,15 +41,17 @@ def read(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = ())
     """The data rows of a CSV file with the given columns (names case-insensitive)."""
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvProblems([(1, "not_utf8")]) from None
+    except UnicodeDecodeError as error:  # named by the line of the first byte that is not UTF-8
+        raise CsvProblems([(data.count(b"\n", 0, error.start) + 1, "not_utf8")]) from None
+    if not text.strip():
+        raise CsvProblems([(None, "empty")])
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        raise CsvProblems([(1, "empty")]) from None
+        raise CsvProblems([(None, "empty")]) from None
     missing = [name for name in required if name not in header]
     if missing:
         raise CsvProblems([(1, "missing_columns:" + ",".join(missing))])

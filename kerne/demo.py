@@ -12,6 +12,8 @@ from werkzeug.security import generate_password_hash
 from .extensions import db
 from .library import terms
 from .models import (
+    VISIT_ENDS,
+    VISIT_STARTS,
     Ambassador,
     CoreTaskDraft,
     Idea,
@@ -147,9 +149,9 @@ def _people(workplaces: dict[str, OrgUnit]) -> dict[str, Ambassador]:
 
 def _process(workplace: OrgUnit, pair: list[Ambassador], first_visit: date, target_groups: str) -> Process:
     process = Process(workplace=workplace, facilitators=pair, target_groups=target_groups)
-    process.visits = [
-        Visit(number=1, scheduled_on=first_visit),
-        Visit(number=2, scheduled_on=first_visit + timedelta(days=21)),
+    process.visits = [  # agreed with the workplace: a day and the usual time of day
+        Visit(number=1, scheduled_on=first_visit, starts=VISIT_STARTS, ends=VISIT_ENDS),
+        Visit(number=2, scheduled_on=first_visit + timedelta(days=21), starts=VISIT_STARTS, ends=VISIT_ENDS),
     ]
     db.session.add(process)
     return process

@@ -1,6 +1,6 @@
 """Forms, with every message in Danish (WTForms ships no Danish catalogue)."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -48,6 +48,24 @@ def one_line(form, field) -> None:
     if re.search(r"[\t\r\n]", field.data or ""):
         raise ValidationError(_l("Skriv det på én linje."))
     plain_text(form, field)
+
+
+class WholeNumberField(IntegerField):
+    """An integer with its message in Danish; a value that is no number stops the field's other checks."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                raise ValueError(_l("Skriv et helt tal, ikke »%(value)s«.", value=valuelist[0].strip())) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 def strip(value):
@@ -139,7 +157,7 @@ class TaskForm(EditIdForm):
 
 
 class DotsForm(FlaskForm):
-    dots = IntegerField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
+    dots = WholeNumberField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
 
 
 class TaskVoteForm(FlaskForm):
@@ -147,11 +165,11 @@ class TaskVoteForm(FlaskForm):
 
 
 class PositionForm(FlaskForm):
-    position = IntegerField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
+    position = WholeNumberField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
 
 
 class DotsSettingForm(FlaskForm):
-    dots_per_participant = IntegerField(
+    dots_per_participant = WholeNumberField(
         _l("Prikker pr. deltager"),
         validators=[InputRequired(_l("Vælg et antal.")), NumberRange(min=1, max=10, message=_l("Vælg mellem 1 og 10."))],
     )
@@ -168,7 +186,7 @@ class ToggleForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = IntegerField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
+    into = WholeNumberField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
 
 
 class ConflictForm(FlaskForm):
@@ -311,9 +329,17 @@ class AmbassadorForm(FlaskForm):
     profession = StringField(_l("Faggruppe"), filters=[strip], validators=[required(), at_most(80), one_line])
     trained_on = FlexibleDateField(_l("Uddannet (dato)"))
     active = BooleanField(_l("Aktiv"), default=True, false_values=("", "0", "false", "nej", "n", "no"))
-    capacity = IntegerField(_l("Forløb pr. sæson"), default=3, validators=[
+    capacity = WholeNumberField(_l("Forløb pr. sæson"), default=3, validators=[
         InputRequired(_l("Skriv et antal.")), NumberRange(min=0, max=20, message=_l("Mellem 0 og 20."))])
     unavailable = DateListField(_l("Utilgængelige datoer"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """Apply a checked file: the file itself, the fingerprint of the changes shown, and yes to new ids."""
+
+    file_data = HiddenField(validators=[InputRequired()])
+    digest = HiddenField(validators=[InputRequired()])
+    rekey = BooleanField(_l("Ja, giv dem det nye id"))
 
 
 class ProfileForm(FlaskForm):
@@ -339,6 +365,24 @@ def window_order(form, field) -> None:
         raise ValidationError(_l("Besøg 2 skal ligge efter besøg 1."))
 
 
+def time_of_day(form, field) -> None:
+    if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
+        raise ValidationError(_l("Skriv tidspunktet som tt:mm."))
+
+
+def clock(text: str) -> time:
+    """A time of day from ``tt:mm`` (as time_of_day checked it)."""
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def later_than(other: str):
+    def check(form, field) -> None:
+        if form[other].data and field.data and field.data <= form[other].data:
+            raise ValidationError(_l("Besøget skal slutte efter, det begynder."))
+    return check
+
+
 class RequestForm(FlaskForm):
     workplace = AmbassadorForm.workplace
     contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), one_line])
@@ -351,6 +395,10 @@ class RequestForm(FlaskForm):
     visit2_start = FlexibleDateField(_l("Besøg 2: dato (eller første dag)"),
                                      validators=[InputRequired(_l("Vælg en dato for besøg 2.")), window_order])
     visit2_end = FlexibleDateField(_l("Besøg 2: sidste dag (valgfri)"))
+    visit_starts = StringField(_l("Besøgene begynder kl."), default="09:00", render_kw={"type": "time"},
+                               validators=[Optional(), time_of_day])
+    visit_ends = StringField(_l("Besøgene slutter kl."), default="12:00", render_kw={"type": "time"},
+                             validators=[Optional(), time_of_day, later_than("visit_starts")])
     notes = TextAreaField(_l("Bemærkninger"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
 
 
@@ -366,7 +414,7 @@ class StepForm(FlaskForm):
     prompt = TextAreaField(_l("Spørgsmål til deltagerne"), filters=[strip],
                            validators=[required(), at_most(500), plain_text])
     activity = SelectField(_l("Aktivitet"), choices=[])
-    minutes = IntegerField(_l("Minutter"), default=15, validators=[
+    minutes = WholeNumberField(_l("Minutter"), default=15, validators=[
         InputRequired(_l("Skriv et antal minutter.")), NumberRange(min=1, max=240, message=_l("Mellem 1 og 240."))])
     base = HiddenField(validators=[InputRequired()])
 
@@ -407,11 +455,6 @@ class TaskPlanForm(FlaskForm):
     follow_up_on = FlexibleDateField(_l("Opfølgning"), validators=[InputRequired(_l("Vælg en dato for opfølgning."))])
 
 
-def time_of_day(form, field) -> None:
-    if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
-        raise ValidationError(_l("Skriv tidspunktet som tt:mm."))
-
-
 class MeetingForm(FlaskForm):
     """The follow-up meeting: a day, a time, a place."""
 
@@ -423,6 +466,14 @@ class MeetingForm(FlaskForm):
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:
             raise ValidationError(_l("Mødet skal slutte efter, det begynder."))
+
+
+class VisitTimeForm(FlaskForm):
+    """The day and time of day the pair and the workplace agreed for a visit."""
+
+    day = MeetingForm.day
+    starts = MeetingForm.starts
+    ends = StringField(_l("Til"), render_kw={"type": "time"}, validators=[required(), time_of_day, later_than("starts")])
 
 
 class TargetGroupForm(FlaskForm):
@@ -446,3 +497,34 @@ class AliasForm(FlaskForm):
 class LeaderUnitsForm(FlaskForm):
     units = SelectMultipleField(_l("Enheder"), coerce=int, validate_choice=False)
     whole_organisation = BooleanField(_l("Hele organisationen (direktion, MED-udvalg)"))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, sent by GET: the choices are the actions and people the log holds."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Handling"), choices=[], default="", validate_choice=False)
+    person = SelectField(_l("Person"), choices=[], default="", validate_choice=False)
+    since = FlexibleDateField(_l("Fra dato"))
+    until = FlexibleDateField(_l("Til og med dato"))
+
+    def validate_action(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Vælg en handling fra listen."))
+
+    def validate_person(self, field) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Vælg en person fra listen."))
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("Til-datoen ligger før fra-datoen."))
+
+
+class AnonymiseForm(FlaskForm):
+    """Anonymising cannot be undone: the coordinator ticks that they mean it."""
+
+    confirm = BooleanField(_l("Ja, anonymisér – det kan ikke fortrydes"),
+                           validators=[DataRequired(_l("Sæt flueben for at bekræfte."))])

@@ -17,8 +17,8 @@ STATES = ("requested", "pair_confirmed", "visit1", "core_task_defined", "visit2"
 # The states a process passes through when nothing goes wrong, in order.
 ROAD = STATES[:-1]
 MARKS = ("done", "changed", "dropped")
-MOVES = ("confirm_pair", "cancel_request", "open_visit1", "open_visit2", "lock_core_task", "unlock_core_task",
-         "word_core_task", "plan_task", "mark_task", "plan_meeting", "cancel")
+MOVES = ("confirm_pair", "cancel_request", "open_visit1", "open_visit2", "schedule_visit1", "schedule_visit2",
+         "lock_core_task", "unlock_core_task", "word_core_task", "plan_task", "mark_task", "plan_meeting", "cancel")
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,9 @@ def refusal(move: str, facts: ProcessFacts, task: TaskFacts | None = None, reaso
         if number == 2 and not facts.core_task_locked:
             return "core_task_not_locked"
         return None
+    if move in ("schedule_visit1", "schedule_visit2"):  # agree (or move) the day and time of a visit not begun
+        visit = facts.visit(int(move[-1]))
+        return "visit_not_planned" if visit is None or visit.status != "planned" else None
     if move == "lock_core_task":
         if facts.core_task_locked:
             return "core_task_locked"

@@ -33,6 +33,7 @@ DRAFT_PARTS = ("target_group", "effect", "approach", "ambition", "core_task")
 DECISIONS = ("undecided", "develop", "keep", "phase_out")
 FOLLOW_UP_MARKS = ("done", "changed", "dropped")
 VOTE_CHOICES = ("develop", "keep", "phase_out")
+VISIT_STARTS, VISIT_ENDS = time(9), time(12)  # a visit's time of day until the workplace says otherwise
 
 
 def utcnow() -> datetime:
@@ -279,6 +280,9 @@ class ProcessRequest(db.Model):
     visit2_start: Mapped[date] = mapped_column(Date)
     visit2_end: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(String(1000), default="")
+    # The time of day the workplace would like its visits; each visit starts from it (kerne.processes.schedule).
+    visit_starts: Mapped[time] = mapped_column(Time, default=VISIT_STARTS)
+    visit_ends: Mapped[time] = mapped_column(Time, default=VISIT_ENDS)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open, planned, cancelled
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -294,8 +298,9 @@ class ProcessRequest(db.Model):
 
 
 class Booking(db.Model):
-    """A day an ambassador is taken by a visit window. One per ambassador and day,
-    held by the database itself: nobody is booked twice on one date."""
+    """A day an ambassador is taken by a visit: every day of its window until the day is agreed,
+    then that day alone. One per ambassador and day, held by the database itself: nobody is
+    booked twice on one date."""
 
     __tablename__ = "booking"
     __table_args__ = (UniqueConstraint("ambassador_id", "day"),)
@@ -313,6 +318,8 @@ class MatchRun(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="running")  # running, done, failed, confirmed
     progress: Mapped[str] = mapped_column(String(200), default="")
     result: Mapped[str | None] = mapped_column(Text)  # the plan as JSON: explanations, bounds, unstaffed
+    # matching.Problem.fingerprint() of what the plan was made from; None before it was kept (out of date)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -344,6 +351,11 @@ class Visit(db.Model):
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"))
     number: Mapped[int] = mapped_column(Integer)
     scheduled_on: Mapped[date | None] = mapped_column(Date)
+    # The time of day, once the pair and the workplace agreed the day (until then the visit's
+    # window is the request's); ``sequence`` counts the changes, so a calendar moves the meeting.
+    starts: Mapped[time | None] = mapped_column(Time)
+    ends: Mapped[time | None] = mapped_column(Time)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(8), default="planned")
     join_code: Mapped[str | None] = mapped_column(String(8), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

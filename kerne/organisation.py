@@ -1,6 +1,7 @@
 """The organisation tree: areas › departments › workplaces, kept by the coordinator."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -100,5 +101,5 @@ def import_csv():
     count, problems = from_upload(request.files.get("file"), import_org)
     if problems:
         return _page(_form(), 422, problems=problems)
-    flash(_("%(count)s enheder er importeret.", count=count), "info")
+    flash(ngettext("%(num)s enhed er importeret.", "%(num)s enheder er importeret.", count), "info")
     return redirect(url_for(".tree"))

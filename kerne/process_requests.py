@@ -1,6 +1,7 @@
 """Process requests: a workplace leader asks for a process; the coordinator keeps the queue."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -44,7 +45,6 @@ def new():
     if form.validate_on_submit() and _in_own_units(form):
         wanted = ProcessRequest(requested_by_id=current_user.id)
         save_request(wanted, form)
-        db.session.flush()
         audit.record("request.create", wanted, workplace=wanted.workplace_id)
         db.session.commit()
         flash(_("Anmodningen er sendt til koordinatoren."), "info")
@@ -83,4 +83,5 @@ def cancel(request_id):
 @bp.post("/import")
 def import_csv():
     """Import requests from a CSV file; a bad row stops the whole file."""
-    return answer_upload(import_requests, _("%(count)s anmodninger er importeret."))
+    return answer_upload(import_requests, lambda count: ngettext(
+        "%(num)s anmodning er importeret.", "%(num)s anmodninger er importeret.", count))

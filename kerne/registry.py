@@ -1,23 +1,32 @@
 """The ambassador registry: the coordinator's list, search, import and export,
 and each ambassador's own profile."""
+import base64
+import binascii
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from . import audit
 from .extensions import db
-from .forms import AmbassadorForm, ProfileForm
+from .forms import AmbassadorForm, ImportConfirmForm, ProfileForm
 from .imports import (
-    answer_upload,
+    AmbassadorImport,
+    ImportProblems,
+    apply_ambassadors,
+    check_ambassadors,
     export_ambassadors,
-    import_ambassadors,
+    refused,
     save_ambassadors,
     set_unavailable,
+    uploaded_data,
     workplace_choices,
 )
-from .models import Ambassador, OrgUnit
+from .models import Ambassador, OrgUnit, ProcessRequest
 from .planning.commitments import all_ambassadors, commitments_of, totals
+from .processes import schedule
 
 bp = Blueprint("registry", __name__)
 MAX_SEARCH = 100
@@ -70,10 +79,17 @@ def index():
 
 @bp.get("/ambassadors/rows")
 def rows():
-    """The table's rows for the active search (a fragment, never in the history)."""
+    """The table's rows for the active search (a fragment, never in the history); the browser's address
+    becomes the page's with the same filters, so a filtered list can be bookmarked and shared."""
     filters = _filters()
-    return render_block("registry/index.html", "rows", ambassadors=_matching(all_ambassadors(), filters)[:MAX_SEARCH],
+    html = render_block("registry/index.html", "rows", ambassadors=_matching(all_ambassadors(), filters)[:MAX_SEARCH],
                         commitments_of=commitments_of, limit=MAX_SEARCH)
+    return html, {"HX-Push-Url": url_for(".index", **_in_address(filters))}
+
+
+def _in_address(filters: dict) -> dict:
+    """The filters that are set, as the page's query string has them."""
+    return {name: "1" if value is True else value for name, value in filters.items() if value}
 
 
 def _form(ambassador: Ambassador | None = None) -> AmbassadorForm:
@@ -135,14 +151,51 @@ def rotate_calendar_secret(ambassador_id):
 def export():
     """The registry as CSV: for Excel in Danish (default) or plain (``?format=plain``)."""
     excel = request.args.get("format") != "plain"
-    return Response(export_ambassadors(excel=excel), mimetype="text/csv; charset=utf-8",
+    return Response(export_ambassadors(excel=excel), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=ambassadoerer.csv"})
 
 
 @bp.post("/ambassadors/import")
 def import_csv():
-    """Import or update ambassadors from a CSV file; a bad row stops the whole file."""
-    return answer_upload(import_ambassadors, _("%(count)s ambassadører er importeret."))
+    """Check an ambassador file and show what it would change; nothing is written before confirmation."""
+    try:
+        data = uploaded_data(request.files.get("file"))
+        checked = check_ambassadors(data)
+    except ImportProblems as error:
+        return refused(error.problems, url_for(".index"))
+    return _preview(checked, ImportConfirmForm(formdata=None, file_data=base64.b64encode(data).decode(),
+                                               digest=checked.digest))
+
+
+def _preview(checked: AmbassadorImport, form: ImportConfirmForm, status: int = 200, changed_since: bool = False):
+    return render_template("registry/import_preview.html", checked=checked, form=form,
+                           changed_since=changed_since), status
+
+
+@bp.post("/ambassadors/import/confirm")
+def import_confirm():
+    """Apply the file the coordinator saw the preview of, if the registry has not changed since;
+    a new id for someone already registered needs an explicit yes."""
+    form = ImportConfirmForm()
+    try:
+        data = base64.b64decode(form.file_data.data or "", validate=True) if form.validate() else None
+    except binascii.Error:
+        data = None
+    if not data:
+        abort(400)
+    try:
+        checked = check_ambassadors(data)
+    except ImportProblems as error:
+        return refused(error.problems, url_for(".index"))
+    form.digest.data = checked.digest
+    if form.digest.raw_data != [checked.digest]:
+        return _preview(checked, form, 409, changed_since=True)
+    if checked.of_kind("rekeyed") and not form.rekey.data:
+        form.rekey.errors = [_("Sæt kryds, hvis de skal have det nye id.")]
+        return _preview(checked, form, 422)
+    count = apply_ambassadors(checked)
+    flash(ngettext("%(num)s ambassadør er importeret.", "%(num)s ambassadører er importeret.", count), "info")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/me", methods=["GET", "POST"])
@@ -163,5 +216,7 @@ def me():
         return redirect(url_for(".me"))
     visits = sorted((v for p in ambassador.processes for v in p.visits if v.scheduled_on),
                     key=lambda v: v.scheduled_on)
-    return render_template("registry/me.html", ambassador=ambassador, form=form, visits=visits,
-                           commitments=commitments_of(ambassador)), 422 if form.errors else 200
+    requests = {r.process_id: r for r in db.session.scalars(db.select(ProcessRequest).where(
+        ProcessRequest.process_id.in_([p.id for p in ambassador.processes])))}
+    return render_template("registry/me.html", ambassador=ambassador, form=form, visits=visits, when=schedule.when,
+                           requests=requests, commitments=commitments_of(ambassador)), 422 if form.errors else 200

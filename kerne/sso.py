@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
-from . import audit, sqlite
+from . import audit, links, sqlite
 from .auth import find_user, start_session
 from .extensions import db
 
@@ -48,8 +48,7 @@ def _client():
 
 
 def _callback_url() -> str:
-    # Built from configuration, never from the Host header of the request.
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(".callback")
+    return links.absolute("sso.callback")  # from configuration, never the Host header
 
 
 @bp.get("")

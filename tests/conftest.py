@@ -25,6 +25,8 @@ from kerne.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("KERNE_TEST_DATABASE_URL")
+POSTGRES_SKIPPED = "on PostgreSQL: KERNE_TEST_DATABASE_URL is not set"
+POSTGRES_HOW = "KERNE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make test   # as .ci/run does"
 # Rows the migrations themselves insert (parents first); every test starts from them.
 SEEDED_BY_MIGRATIONS = ("playbook", "playbook_step")
 CHROMIUM_ARGS = [
@@ -66,11 +68,37 @@ def _normalise(url: str) -> str:
     return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
 
 
+def _require_postgres() -> None:
+    if not PG_URL:
+        pytest.skip(POSTGRES_SKIPPED)
+
+
+def _skipped_without_postgres(report) -> bool:
+    return report.skipped and isinstance(report.longrepr, tuple) and POSTGRES_SKIPPED in report.longrepr[2]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """The database tests skipped without PostgreSQL are one line of the short summary, not one per test."""
+    report = yield
+    if _skipped_without_postgres(report):
+        report.longrepr = (__file__, _require_postgres.__code__.co_firstlineno + 2, f"Skipped: {POSTGRES_SKIPPED}")
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many database tests did not run, and how to run them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if _skipped_without_postgres(r)]
+    if skipped:
+        terminalreporter.write_sep("-", f"{len(skipped)} database tests skipped: they run on SQLite, and on PostgreSQL "
+                                        "only when it is configured")
+        terminalreporter.write_line(POSTGRES_HOW)
+
+
 @pytest.fixture(scope="session")
 def postgres_schema():
     """A fresh schema in the PostgreSQL database, migrated once, dropped at the end."""
-    if not PG_URL:
-        pytest.skip("KERNE_TEST_DATABASE_URL is not set; .ci/run sets it to run these tests on PostgreSQL too")
+    _require_postgres()
     schema = f"kerne_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(_normalise(PG_URL))
     with admin.begin() as conn:

@@ -1,6 +1,8 @@
 """The coordinator's desk in Chromium: import, propose, swap, confirm; the ambassador
 then sees the visit and downloads a calendar file that is valid iCalendar."""
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -23,10 +25,13 @@ REQUESTS = ("id,workplace,contact_name,contact_email,visit1_start,visit2_start\n
 
 
 
-def upload(page, path, name, text):
+def upload(page, path, name, text, preview=False):
     page.goto(path)
     page.set_input_files("input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     page.click(".import-form button")
+    if preview:  # the registry shows what the file changes before anything is written
+        expect(page.locator(".import-summary")).to_contain_text("Nye")
+        page.click("button:has-text('Importér ændringerne')")
     expect(page.locator(".flash")).to_contain_text("importeret")
 
 
@@ -40,8 +45,16 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     page = desk.new_page()
     sign_in(page, live_server, "koordinator@example.dk")
     upload(page, f"{live_server}/org", "org.csv", ORG)
-    upload(page, f"{live_server}/ambassadors", "ambassadoerer.csv", AMBASSADORS)
+    upload(page, f"{live_server}/ambassadors", "ambassadoerer.csv", AMBASSADORS, preview=True)
     upload(page, f"{live_server}/requests", "anmodninger.csv", REQUESTS)
+
+    # a search changes the address, so the filtered list can be bookmarked, shared and reloaded
+    page.goto(f"{live_server}/ambassadors")
+    page.fill("#q", "Carl")
+    expect(page).to_have_url(re.compile(r"/ambassadors\?q=Carl$"))
+    page.reload()
+    expect(page.locator("#ambassador-rows")).to_contain_text("Carl Eg")
+    expect(page.locator("#ambassador-rows")).not_to_contain_text("Anna Berg")
 
     page.goto(f"{live_server}/plan")
     page.click("button:has-text('Foreslå plan')")
@@ -52,7 +65,11 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     expect(card.locator(".explanation")).to_contain_text("Carl Eg opfylder")
 
     # the coordinator wants Anna Berg to meet her commitment at her own workplace; no rule is broken
-    card.locator("select").first.select_option(label="Anna Berg (Fjordskolen, Lærer)")
+    # she is among those who can take the place, and the list says she is from the workplace itself
+    anna = card.locator("select").first.locator("optgroup[label^='Kan tage pladsen'] option", has_text="Anna Berg")
+    expect(anna).to_contain_text("Anna Berg – fri, ")
+    expect(anna).to_contain_text("fra arbejdspladsen selv")
+    card.locator("select").first.select_option(value=anna.get_attribute("value"))
     card.locator("form.swap-form").first.locator("button").click()
     card = page.locator(".request-row", has_text="Fjordskolen")
     expect(card.locator(".explanation")).to_contain_text("Anna Berg opfylder sin forpligtelse på egen arbejdsplads")
@@ -72,6 +89,8 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     with open(download.value.path(), "rb") as ics:
         calendar = Calendar.from_ical(ics.read())
     events = list(calendar.walk("VEVENT"))
-    assert [e["dtstart"].dt for e in events] == [FIRST, FIRST + timedelta(days=14)]
+    copenhagen = ZoneInfo("Europe/Copenhagen")  # one day each, at the request's time of day (09:00 unless said)
+    assert [e["dtstart"].dt for e in events] == [datetime.combine(FIRST, time(9), copenhagen),
+                                                 datetime.combine(FIRST + timedelta(days=14), time(9), copenhagen)]
     assert all("Fjordskolen" in str(e["summary"]) for e in events)
     laptop.close()

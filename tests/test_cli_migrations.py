@@ -1,13 +1,17 @@
 """The command line (demo data, accounts) and the migrations matching the models."""
 import re
+from contextlib import contextmanager
+from datetime import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from conftest import ROOT, _app_for
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
 from world import PASSWORD
 
 from kerne.extensions import db
-from kerne.models import Ambassador, OrgUnit, PlaybookStep, Process, User, Visit
+from kerne.models import Ambassador, OrgUnit, PlaybookStep, Process, ProcessRequest, User, Visit
 
 
 def test_migrations_create_exactly_the_models(app):
@@ -74,24 +78,43 @@ def test_create_user_refuses_an_unknown_role(runner):
     assert count(User) == 0
 
 
-def test_upgrading_gives_existing_ambassadors_their_own_calendar_secret(tmp_path):
-    """0002 adds a required, unique column to a table that may hold rows already."""
-    from conftest import ROOT, _app_for
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
+@contextmanager
+def upgraded_from(tmp_path, revision: str, *statements: str):
+    """A database at ``revision`` holding the rows ``statements`` insert, upgraded to the newest migration."""
     app = _app_for(f"sqlite:///{tmp_path / 'old.sqlite'}")
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="0001")
+        upgrade(directory=str(ROOT / "migrations"), revision=revision)
         with db.engine.begin() as connection:
-            connection.execute(text("INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')"))
-            for n in (1, 2):
-                connection.execute(text(
-                    "INSERT INTO ambassador (id, name, email, workplace_id, profession, active, capacity) "
-                    f"VALUES ({n}, 'A{n}', 'a{n}@x.dk', 1, 'Lærer', 1, 3)"
-                ))
+            for statement in statements:
+                connection.execute(text(statement))
         upgrade(directory=str(ROOT / "migrations"))
-        with db.engine.connect() as connection:
-            tokens = connection.execute(text("SELECT calendar_token FROM ambassador")).scalars().all()
+        yield
+        db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_gives_existing_ambassadors_their_own_calendar_secret(tmp_path):
+    """0002 adds a required, unique column to a table that may hold rows already."""
+    ambassadors = [f"INSERT INTO ambassador (id, name, email, workplace_id, profession, active, capacity) "
+                   f"VALUES ({n}, 'A{n}', 'a{n}@x.dk', 1, 'Lærer', 1, 3)" for n in (1, 2)]
+    with upgraded_from(tmp_path, "0001", "INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')",
+                       *ambassadors), db.engine.connect() as connection:
+        tokens = connection.execute(text("SELECT calendar_token FROM ambassador")).scalars().all()
     assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+
+
+def test_upgrading_gives_existing_requests_a_time_of_day_and_leaves_visits_unagreed(tmp_path):
+    """0010 adds required columns to process_request and visit, which may hold rows already."""
+    with upgraded_from(
+        tmp_path, "0007", "INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')",
+        "INSERT INTO process (id, workplace_id, target_groups, cancel_reason, meeting_place, meeting_sequence,"
+        " created_at) VALUES (1, 1, '', '', '', 0, '2026-11-01 10:00:00')",
+        "INSERT INTO visit (id, public_id, process_id, number, scheduled_on, status, version, step_position,"
+        " dots_per_participant) VALUES (1, 'v1', 1, 1, '2027-01-04', 'planned', 1, 1, 3)",
+        "INSERT INTO process_request (id, workplace_id, contact_name, contact_email, target_groups, visit1_start,"
+        " visit1_end, visit2_start, visit2_end, notes, status, cancel_reason, created_at) VALUES (1, 1, 'L',"
+        " 'l@x.dk', '', '2027-01-04', '2027-01-06', '2027-01-18', '2027-01-18', '', 'open', '', '2026-11-01 10:00:00')",
+    ):
+        wanted, visit = db.session.get(ProcessRequest, 1), db.session.get(Visit, 1)
+        assert (wanted.visit_starts, wanted.visit_ends) == (time(9), time(12))
+        assert (visit.starts, visit.ends, visit.sequence) == (None, None, 0)

@@ -65,9 +65,9 @@ def test_the_timeline_marks_done_current_and_ahead():
 # Which moves each state allows, for a decided task with a complete plan (a marked one once completed).
 ALLOWED = {
     "requested": {"confirm_pair", "cancel_request"},
-    "pair_confirmed": {"open_visit1", "cancel"},
-    "visit1": {"lock_core_task", "word_core_task", "cancel"},
-    "core_task_defined": {"open_visit2", "unlock_core_task", "cancel"},
+    "pair_confirmed": {"open_visit1", "schedule_visit1", "schedule_visit2", "cancel"},
+    "visit1": {"lock_core_task", "word_core_task", "schedule_visit2", "cancel"},
+    "core_task_defined": {"open_visit2", "schedule_visit2", "unlock_core_task", "cancel"},
     "visit2": set(),
     "tasks_decided": {"plan_task", "mark_task", "plan_meeting", "cancel"},
     "follow_up": {"plan_task", "mark_task", "plan_meeting", "cancel"},
@@ -97,6 +97,9 @@ REFUSED = [
     ("open_visit2", "visit1", None, "", "core_task_not_locked"),
     ("open_visit2", "visit2", None, "", "visit_not_planned"),
     ("open_visit1", "requested", None, "", "not_planned"),
+    ("schedule_visit1", "visit1", None, "", "visit_not_planned"),
+    ("schedule_visit2", "visit2", None, "", "visit_not_planned"),
+    ("schedule_visit1", "cancelled", None, "", "cancelled"),
     ("lock_core_task", "pair_confirmed", None, "", "visit1_not_begun"),
     ("word_core_task", "core_task_defined", None, "", "core_task_locked"),
     ("word_core_task", "pair_confirmed", None, "", "visit1_not_held"),

@@ -16,6 +16,7 @@ from .. import calendar
 from ..extensions import db
 from ..links import absolute
 from ..models import Mail, Process, ProcessRequest, Visit, WorkTask
+from ..processes import schedule
 from .outbox import queue
 
 
@@ -45,16 +46,8 @@ def _pair(process: Process) -> str:
 
 
 def _visits(process: Process, request: ProcessRequest | None) -> str:
-    lines = []
-    for visit in process.visits:
-        if request is not None:
-            start, end = request.windows[visit.number - 1]
-            when = format_date(start, "long") if start == end else \
-                f"{format_date(start, 'long')} – {format_date(end, 'long')}"
-        else:
-            when = format_date(visit.scheduled_on, "long") if visit.scheduled_on else _("ikke fastlagt")
-        lines.append("  " + _("Besøg %(n)s: %(when)s", n=visit.number, when=when))
-    return "\n".join(lines)
+    return "\n".join("  " + _("Besøg %(n)s: %(when)s", n=visit.number, when=schedule.when(visit, request))
+                     for visit in process.visits)
 
 
 def plan_confirmed(process: Process, request: ProcessRequest | None) -> None:
@@ -90,6 +83,25 @@ def meeting_planned(process: Process, request: ProcessRequest | None) -> None:
     for email, name in recipients(process, request):
         queue(f"meeting:{process.id}:{process.meeting_sequence}:{email.lower()}", "follow_up_meeting", email, name,
               _("Kerne: opfølgningsmøde hos %(place)s", place=process.workplace.name), body, ics, process.id)
+
+
+def visit_scheduled(process: Process, visit: Visit, request: ProcessRequest | None) -> None:
+    """To the pair and the workplace contact: a visit's agreed day and time, as .ics (moved: same UID, higher
+    SEQUENCE, so the calendar moves it)."""
+    page = absolute("home.process", process_id=process.id)
+    when = schedule.when(visit, request)
+    body = _paragraphs([
+        _("Besøg %(n)s om kerneopgaven hos %(place)s er %(when)s.", n=visit.number, place=process.workplace.name,
+          when=when),
+        _("Besøgene:") + "\n" + _visits(process, request),
+        _("Forløbet i Kerne: %(link)s", link=page),
+        _("Besøgene er vedhæftet som kalenderfil."),
+    ])
+    ics = calendar.process_calendar(process, request, page)
+    for email, name in recipients(process, request):
+        queue(f"visit-time:{visit.id}:{visit.sequence}:{email.lower()}", "visit_scheduled", email, name,
+              _("Kerne: besøg %(n)s hos %(place)s %(when)s", n=visit.number, place=process.workplace.name, when=when),
+              body, ics, process.id)
 
 
 def _requests_of(process_ids) -> dict[int, ProcessRequest]:

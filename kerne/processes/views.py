@@ -3,21 +3,32 @@ with a reason, complete the action plan, mark follow-ups, plan the follow-up mee
 and the printed result and the A3 poster of the core task."""
 import json
 import uuid
-from datetime import time
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, desc, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from .. import audit, calendar, lifecycle
 from ..extensions import db
-from ..forms import CoreTaskWordingForm, FollowUpMarkForm, MeetingForm, ReasonForm, TaskPlanForm, ToggleForm
+from ..forms import (
+    CoreTaskWordingForm,
+    FollowUpMarkForm,
+    MeetingForm,
+    ReasonForm,
+    TaskPlanForm,
+    ToggleForm,
+    VisitTimeForm,
+    clock,
+)
 from ..library import entries as library
 from ..library import terms
 from ..models import (
     DECISIONS,
+    VISIT_ENDS,
+    VISIT_STARTS,
     AuditEvent,
     Booking,
     DotVote,
@@ -34,7 +45,7 @@ from ..workshop import visits as workshop_visits
 from ..workshop.fields import DRAFT_FIELDS
 from ..workshop.live import Actor, lock_visit
 from ..workshop.visits import core_task_of
-from . import state
+from . import schedule, state
 
 bp = Blueprint("processes", __name__, url_prefix="/processes/<int:process_id>")
 
@@ -98,7 +109,8 @@ def _activity(process: Process, tasks: list[WorkTask], request) -> list[tuple]:
                 ("work_task", [t.id for t in tasks])]
     if request is not None:
         subjects.append(("process_request", [request.id]))
-    query = select(AuditEvent).where(or_(*(
+    # The staff actions that tell the process's story; the audit listener's column changes stay in the audit log.
+    query = select(AuditEvent).where(AuditEvent.action.in_(AUDIT_LABELS), or_(*(
         (AuditEvent.subject_type == kind) & AuditEvent.subject_id.in_(ids) for kind, ids in subjects if ids)))
     for event in db.session.scalars(query.order_by(AuditEvent.id)):
         moments.append((event.created_at, _describe(event), event.user.name if event.user else None))
@@ -125,6 +137,7 @@ def show(process_id: int, status: int = 200, **forms):
     sharing, words = _sharing(process, request)
     plan_forms = {t.id: forms.get(f"plan-{t.id}") or _plan_form(t) for t in tasks}
     mark_forms = {t.id: forms.get(f"mark-{t.id}") or _mark_form(t) for t in tasks}
+    visit_forms = {v.number: forms.get(f"visit{v.number}") or _visit_time_form(v, request) for v in process.visits}
     meeting = forms.get("meeting") or MeetingForm(
         formdata=None, day=process.meeting_on, place=process.meeting_place,
         starts=process.meeting_starts.strftime("%H:%M") if process.meeting_starts else "",
@@ -138,8 +151,17 @@ def show(process_id: int, status: int = 200, **forms):
         plan_forms=plan_forms, mark_forms=mark_forms, meeting_form=meeting, cancel_form=forms.get("cancel") or
         ReasonForm(formdata=None), activity=_activity(process, tasks, request), sharing=sharing, words=words,
         may_cancel=state.may_cancel(current_user, process), may_lock=state.may_lock(current_user, process),
-        mails=mails, wording_form=forms.get("wording") or _wording_form(process),
+        mails=mails, wording_form=forms.get("wording") or _wording_form(process), visit_forms=visit_forms,
+        when=schedule.when,
     ), status
+
+
+def _visit_time_form(visit, request, posted: bool = False) -> VisitTimeForm:
+    """A visit's day and time as agreed, else the start of its window at the request's time of day."""
+    starts = visit.starts or (request.visit_starts if request else VISIT_STARTS)
+    ends = visit.ends or (request.visit_ends if request else VISIT_ENDS)
+    return VisitTimeForm(prefix=f"visit{visit.number}", day=visit.scheduled_on, starts=starts.strftime("%H:%M"),
+                         ends=ends.strftime("%H:%M"), **_posted(posted))
 
 
 def _wording_form(process: Process) -> CoreTaskWordingForm:
@@ -257,9 +279,34 @@ def mark_task(process_id, task_id):
     return _back(process, "" if done else f"#task-{task.id}")
 
 
-def _clock(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
+@bp.post("/visits/<int:number>/time")
+def schedule_visit(process_id, number):
+    """Fix a visit on the day and time the pair and the workplace agreed: the pair stays booked on that
+    day alone, and the calendars move it (the feed, and a mail with the .ics to the pair and the contact)."""
+    process = state.visible_process(process_id)
+    visit = next((v for v in process.visits if v.number == number), None)
+    if visit is None:
+        abort(404)
+    request_ = state.request_of(process)
+    form = _visit_time_form(visit, request_, posted=True)
+    if not form.validate():
+        return show(process_id, 422, **{f"visit{number}": form})
+    state.refuse_unless_allowed(f"schedule_visit{number}", state.facts_of(process))
+    try:
+        moved = schedule.schedule(process, visit, request_, form.day.data, clock(form.starts.data),
+                                  clock(form.ends.data))
+        if moved:
+            audit.record("visit.schedule", visit, day=visit.scheduled_on, starts=form.starts.data, ends=form.ends.data)
+            compose.visit_scheduled(process, visit, request_)
+            db.session.commit()
+    except (schedule.CannotSchedule, IntegrityError) as error:
+        db.session.rollback()
+        form.day.errors = [error.message if isinstance(error, schedule.CannotSchedule) else
+                           _("En af jer er lige blevet sat på et andet besøg den dag. Vælg en anden dag.")]
+        return show(process_id, 409, **{f"visit{number}": form})
+    flash(_("Besøg %(n)s er %(when)s. Kalenderne er opdateret.", n=number, when=schedule.when(visit, request_))
+          if moved else _("Besøget var allerede lagt sådan."), "info")
+    return _back(process, "#visits")
 
 
 @bp.post("/meeting")
@@ -271,7 +318,7 @@ def plan_meeting(process_id):
         return show(process_id, 422, meeting=form)
     state.refuse_unless_allowed("plan_meeting", state.facts_of(process))
     process.meeting_on, process.meeting_place = form.day.data, form.place.data or ""
-    process.meeting_starts, process.meeting_ends = _clock(form.starts.data), _clock(form.ends.data)
+    process.meeting_starts, process.meeting_ends = clock(form.starts.data), clock(form.ends.data)
     process.meeting_sequence += 1
     audit.record("process.meeting", process, day=process.meeting_on, starts=form.starts.data, ends=form.ends.data,
                  place=process.meeting_place)
@@ -287,7 +334,7 @@ def meeting_ics(process_id):
     process = state.visible_process(process_id)
     if process.meeting_on is None:
         abort(404)
-    return Response(calendar.meeting_calendar(process), mimetype="text/calendar; charset=utf-8",
+    return Response(calendar.meeting_calendar(process), mimetype="text/calendar",
                     headers={"Content-Disposition": "attachment; filename=opfoelgningsmoede.ics"})
 
 

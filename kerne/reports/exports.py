@@ -89,5 +89,5 @@ def answer(fmt: str, name: str, header: tuple[str, ...], rows: list[dict]) -> Re
         return Response(spreadsheet.write(header, rows, title=name), headers={
             "Content-Disposition": f"attachment; filename={name}.xlsx"},
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return Response(csvfiles.write(header, rows, excel=fmt == "csv"), mimetype="text/csv; charset=utf-8",
+    return Response(csvfiles.write(header, rows, excel=fmt == "csv"), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}.csv"})
