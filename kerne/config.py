@@ -2,7 +2,6 @@
 import os
 import secrets
 import time
-from datetime import timedelta
 from pathlib import Path
 
 
@@ -84,7 +83,6 @@ class Config:
     # Sessions: signed out after this long without a request, and this long after signing in.
     SESSION_IDLE_MINUTES = int(os.environ.get("KERNE_SESSION_IDLE_MINUTES", "60"))
     SESSION_MAX_HOURS = int(os.environ.get("KERNE_SESSION_MAX_HOURS", "12"))
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
     # Rate limits (Flask-Limiter). Counters live in memory per process unless a shared store is
     # named, e.g. redis://host:6379 when several processes or machines serve.
     RATELIMIT_ENABLED = os.environ.get("KERNE_RATELIMIT_ENABLED", "1") == "1"
