@@ -51,7 +51,7 @@ RULES = _all_rules()
 SCOPED_IDS = ("public_id", "visit_id", "process_id", "idea_id", "task_id", "revision_id", "request_id", "mail_id",
               "token")
 STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0",
-          "filename": "kerne.css", "kind": "ambassador", "fmt": "json"}
+          "filename": "kerne.css", "kind": "ambassador", "fmt": "json", "number": "1"}
 
 
 @dataclass
