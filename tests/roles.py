@@ -50,7 +50,7 @@ RULES = _all_rules()
 # Ids a scoped role may only use for what is theirs; other arguments are the same in both rooms.
 SCOPED_IDS = ("public_id", "visit_id", "process_id", "idea_id", "task_id", "revision_id", "request_id", "mail_id",
               "token")
-STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0",
+STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0", "number": "2",
           "filename": "kerne.css"}
 
 
