@@ -1,13 +1,16 @@
-"""What the benchmarks share: a prepared SQLite database with open visits, a
-server under gunicorn on loopback, and the participants' join cookies."""
+"""What the benchmarks share: a prepared database (SQLite, or any URL) with open
+visits, a server under gunicorn on loopback, and the participants' join cookies."""
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
+from typing import Self
+from urllib.error import HTTPError
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,40 +33,63 @@ def server_settings(workers: int | None = None, threads: int | None = None) -> t
     return workers or config["workers"], threads or config["threads"]
 
 
-@contextmanager
-def gunicorn(app_spec: str, env: dict, workers: int, threads: int):
-    """Serve ``app_spec`` under gunicorn with the shipped gunicorn.conf.py, on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
-         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+class Gunicorn:
+    """``app_spec`` under gunicorn with the shipped gunicorn.conf.py, on a free loopback port.
+
+    A context manager: serving inside the ``with``. The server runs in a process
+    group of its own, so ``crash()`` kills the master and its workers at once, as the
+    OOM killer or ``docker kill`` would, and ``start()`` brings it back on the same port.
+    """
+
+    def __init__(self, app_spec: str, env: dict, workers: int, threads: int):
+        self.command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+                        "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", app_spec]
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start serving and return once it answers."""
+        self.process = subprocess.Popen([*self.command, "--bind", f"127.0.0.1:{self.port}"], cwd=ROOT, env=self.env,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 120  # a 2-core machine shared by several test suites
+        while True:
+            try:
+                urlopen(self.base + "/ready", timeout=1).close()
+            except HTTPError as error:  # any HTTP answer means it is up
+                error.close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.crash()
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+            else:
+                return
+
+    def crash(self) -> None:
+        """SIGKILL to the master and every worker: no request finishes, no connection is closed politely."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            urlopen(base + "/ready", timeout=1)
-        except OSError as error:
-            if getattr(error, "code", None):  # any HTTP answer means it is up
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.1)
-        else:
-            break
-    try:
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # still busy with a backlog: the figures are worth printing anyway
-            process.kill()
-            process.wait()
+            self.crash()
 
 
-def prepare(db_path: Path, rooms: int, phones_per_room: int, step: int = 3, ideas_per_room: int = 10):
+def prepare(url: str, rooms: int, phones_per_room: int, step: int = 3, ideas_per_room: int = 10):
     """A migrated database with ``rooms`` open visits at ``step`` and joined phones.
 
     Returns the app (for reading results) and, per room, the visit and the
@@ -77,7 +103,6 @@ def prepare(db_path: Path, rooms: int, phones_per_room: int, step: int = 3, idea
     from kerne.workshop import identity
     from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
-    url = f"sqlite:///{db_path}"
     app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url})
     rooms_out = []
     with app.app_context():
@@ -113,5 +138,5 @@ def prepare(db_path: Path, rooms: int, phones_per_room: int, step: int = 3, idea
     return app, rooms_out
 
 
-def server_env(db_path: Path) -> dict:
-    return {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": SECRET}
+def server_env(url: str) -> dict:
+    return {"DATABASE_URL": url, "SECRET_KEY": SECRET}

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import gunicorn, prepare, server_env, server_settings
+from _harness import Gunicorn, prepare, server_env, server_settings
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 FIELD = "textarea[id$='-core_task']"
@@ -52,11 +52,12 @@ def main() -> None:
     workers, threads = server_settings(args.workers)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "latency.sqlite"
-        _app, rooms = prepare(db_path, rooms=1, phones_per_room=2, step=3, ideas_per_room=0)
-        env = server_env(db_path)
+        url = f"sqlite:///{Path(tmp) / 'latency.sqlite'}"
+        _app, rooms = prepare(url, rooms=1, phones_per_room=2, step=3, ideas_per_room=0)
+        env = server_env(url)
         room = rooms[0]
-        with gunicorn("app:app", env, workers, threads) as base, sync_playwright() as p:
+        with Gunicorn("app:app", env, workers, threads) as server, sync_playwright() as p:
+            base = server.base
             chromium = shutil.which("chromium") or "/usr/bin/chromium"
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
             pages = []

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from _harness import gunicorn, prepare, server_env, server_settings
+from _harness import Gunicorn, prepare, server_env, server_settings
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> tuple[float, str]:
@@ -39,8 +39,8 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
 
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "poll.sqlite"
-        app, rooms = prepare(db_path, rooms=1, phones_per_room=30)
+        url = f"sqlite:///{Path(tmp) / 'poll.sqlite'}"
+        app, rooms = prepare(url, rooms=1, phones_per_room=30)
         room = rooms[0]
         from kerne.extensions import db
         from kerne.models import Visit
@@ -49,12 +49,12 @@ def main() -> None:
             version = db.session.get(Visit, room["visit_id"]).version
         path = f"/w/{room['public_id']}/changes"
         cookie = room["cookies"][0]
-        env = server_env(db_path)
+        env = server_env(url)
         runs: dict[str, list] = {name: [] for name in NAMES}
-        with gunicorn("bench.floor_app:app", env, workers, threads) as floor, \
-                gunicorn("app:app", env, workers, threads) as kerne:
-            urls = {NAMES[0]: f"{floor}{path}?since={version}", NAMES[1]: f"{kerne}{path}?since={version}",
-                    NAMES[2]: f"{kerne}{path}?since=0"}
+        with Gunicorn("bench.floor_app:app", env, workers, threads) as floor, \
+                Gunicorn("app:app", env, workers, threads) as kerne:
+            urls = {NAMES[0]: f"{floor.base}{path}?since={version}", NAMES[1]: f"{kerne.base}{path}?since={version}",
+                    NAMES[2]: f"{kerne.base}{path}?since=0"}
             for url in urls.values():  # warm up every worker before measuring
                 wrk(url, cookie, 1, args.connections)
             for _round in range(args.rounds):

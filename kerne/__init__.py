@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import errors, permissions, security, sqlite
+from . import audit, errors, permissions, security, sqlite
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .sessions import SessionInterface
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = SessionInterface()
     app.url_map.converters["int"] = errors.IdConverter
     db.init_app(app)
+    audit.watch()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sqlite.configure(db.engine)
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import (
         accounts,
+        auditlog,
         auth,
         calendar,
         cli,
@@ -79,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .notices import views as notices
     from .planning import views as planning
     from .playbook import views as playbook
+    from .privacy import views as privacy
     from .processes import views as processes
     from .reports import lists
     from .reports import views as reports
@@ -90,7 +93,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sso.init_app(app)
     for blueprint in (auth.bp, sso.bp, accounts.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
                       process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
-                      playbook.bp, notices.bp, leaders.bp):
+                      playbook.bp, notices.bp, leaders.bp, auditlog.bp,
+                      privacy.bp):
         app.register_blueprint(blueprint)
     outbox.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""Staff sign-in with local accounts, sessions that can be ended, and the role check every staff view uses.
+"""Staff sign-in with local accounts, and sessions that can be ended.
 
 A session names the user and the user's session generation when it began. Signing
 out, a new password and deactivation bump the generation, which ends every session

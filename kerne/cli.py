@@ -1,11 +1,12 @@
 """Command-line tasks: ``flask --app app <command>``."""
 import json
+from pathlib import Path
 
 import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import demo, matching, permissions
+from . import backup, demo, matching, permissions
 from .auth import find_user
 from .extensions import db
 from .forms import PASSWORD_WEAKNESSES
@@ -18,6 +19,7 @@ from .passwords import weakness
 from .planning.explain import why_pair, why_unstaffed
 from .planning.problem import build_problem, open_requests
 from .planning.runs import plan_summary
+from .privacy import retention
 
 
 def init_app(app) -> None:
@@ -106,6 +108,39 @@ def init_app(app) -> None:
     importer("import-org", import_org, "units")
     importer("import-requests", import_requests, "requests")
 
+    @app.cli.command("retention")
+    def retention_command():
+        """Remove personal data kept long enough: participants' names, old mail texts and audit events (run daily)."""
+        done = retention.run(utcnow(), app.config)
+        db.session.commit()
+        config = app.config
+        click.echo(f"{done['participant_names']} participant names removed (visits closed over "
+                   f"{config['PARTICIPANT_NAME_DAYS']} days ago), {done['mail_texts']} mail texts removed (sent over "
+                   f"{config['MAIL_DAYS']} days ago), {done['audit_events']} audit events deleted "
+                   f"(over {config['AUDIT_DAYS']} days old)")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Write a consistent backup of the running database to PATH (a new file, readable by you only)."""
+        try:
+            backup.backup(db.engine, path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"backup written to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True, help="Overwrite a database that holds data (stop Kerne first).")
+    def restore_command(path, replace):
+        """Restore the database from a backup made by ``backup``."""
+        db.session.remove()
+        try:
+            backup.restore(db.engine, path, replace=replace)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"restored from {path}")
+
     @app.cli.command("import-ambassadors")
     @click.argument("file", type=click.File("rb"))
     @click.option("--yes", is_flag=True, help="Apply the changes without asking.")
@@ -133,11 +168,27 @@ def init_app(app) -> None:
         click.echo(f"{apply_ambassadors(checked)} ambassadors imported")
 
     @app.cli.command("match")
-    @click.option("--json", "as_json", is_flag=True, required=True, help="Print the plan as JSON.")
-    @click.option("--seconds", type=float, default=None, help="Time the engine may use (default: MATCH_SECONDS).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of as text.")
+    @click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+                  help="Time the engine may use, more than 0 (default: MATCH_SECONDS).")
     def match(as_json, seconds):
-        """Compute a plan for the open requests and print it as JSON, with the CSV files' ids."""
-        print(json.dumps(plan_as_json(seconds or app.config["MATCH_SECONDS"]), ensure_ascii=False, indent=2))
+        """Compute a plan for the open requests and print it, with the CSV files' ids; nothing is saved."""
+        plan = plan_as_json(seconds or app.config["MATCH_SECONDS"])
+        if as_json:
+            click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+            return
+        for assignment in plan["assignments"]:
+            click.echo(f"{assignment['request']}: {' + '.join(assignment['ambassadors'])} – {assignment['explanation']}")
+        for unstaffed in plan["unstaffed"]:
+            click.echo(f"{unstaffed['request']}: not staffed – {unstaffed['reason']}")
+        click.echo(f"{plan['method']}, {plan['seconds']:g} s; level: value / bound")
+        for level, value in plan["objective"].items():
+            gap = plan["gaps"][level]
+            verdict = "proven optimal" if plan["proven"][level] else (
+                f"not proven, at most {gap:.1%} from the optimum" if gap else "not proven, at its bound")
+            click.echo(f"  {level}: {value} / {plan['bounds'][level]} – {verdict}")
+        if not plan["repeatable"]:
+            click.echo("  a rerun may give another plan (a stage was stopped by the clock or shared by several workers)")
 
 
 def plan_as_json(seconds: float) -> dict:

@@ -2,7 +2,6 @@
 import os
 import secrets
 import time
-from datetime import timedelta
 from pathlib import Path
 
 
@@ -84,7 +83,6 @@ class Config:
     # Sessions: signed out after this long without a request, and this long after signing in.
     SESSION_IDLE_MINUTES = int(os.environ.get("KERNE_SESSION_IDLE_MINUTES", "60"))
     SESSION_MAX_HOURS = int(os.environ.get("KERNE_SESSION_MAX_HOURS", "12"))
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
     # Rate limits (Flask-Limiter). Counters live in memory per process unless a shared store is
     # named, e.g. redis://host:6379 when several processes or machines serve.
     RATELIMIT_ENABLED = os.environ.get("KERNE_RATELIMIT_ENABLED", "1") == "1"
@@ -105,3 +103,14 @@ class Config:
     OIDC_CLIENT_ID = os.environ.get("KERNE_OIDC_CLIENT_ID", "")
     OIDC_CLIENT_SECRET = os.environ.get("KERNE_OIDC_CLIENT_SECRET", "")
     OIDC_LABEL = os.environ.get("KERNE_OIDC_LABEL", "")
+    # The accessibility statement's contact (the law asks for a written and a telephone one), and the
+    # address of the municipality's official statement in Digitaliseringsstyrelsen's WAS-Tool, if any.
+    ACCESSIBILITY_EMAIL = os.environ.get("KERNE_ACCESSIBILITY_EMAIL", "")
+    ACCESSIBILITY_PHONE = os.environ.get("KERNE_ACCESSIBILITY_PHONE", "")
+    ACCESSIBILITY_STATEMENT_URL = os.environ.get("KERNE_ACCESSIBILITY_STATEMENT_URL", "")
+    # Participants' display names are removed this many days after their visit closed (flask retention).
+    PARTICIPANT_NAME_DAYS = int(os.environ.get("KERNE_PARTICIPANT_NAME_DAYS", "30"))
+    # The text of a mail is removed this many days after it was sent (flask retention).
+    MAIL_DAYS = int(os.environ.get("KERNE_MAIL_DAYS", "180"))
+    # Audit events older than this many days are deleted by flask retention.
+    AUDIT_DAYS = int(os.environ.get("KERNE_AUDIT_DAYS", "730"))

@@ -1,5 +1,6 @@
-"""The front page: a way in for participants, and each staff role's overview."""
+"""The front page: a way in for participants, and each staff role's overview; the accessibility statement."""
 from collections import Counter
+from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,6 +16,8 @@ from .scope import unit_filter
 from .workshop.visits import core_task_of
 
 bp = Blueprint("home", __name__)
+# When the accessibility statement was last reviewed against the pages; the law asks for once a year at least.
+STATEMENT_REVIEWED = date(2026, 11, 28)
 
 
 def _visible_processes() -> list[Process]:
@@ -57,3 +60,12 @@ def language(lang):
 def process(process_id):
     """A process and everything its visits produced (kerne.processes.views.show)."""
     return show(process_id)
+
+
+@bp.get("/tilgaengelighed")
+def accessibility():
+    """The accessibility statement (tilgængelighedserklæring), as Danish public bodies publish one."""
+    return render_template("home/accessibility.html", reviewed=STATEMENT_REVIEWED,
+                           email=current_app.config["ACCESSIBILITY_EMAIL"],
+                           phone=current_app.config["ACCESSIBILITY_PHONE"],
+                           official=current_app.config["ACCESSIBILITY_STATEMENT_URL"])

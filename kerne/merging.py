@@ -3,8 +3,9 @@
 Pure: no Flask, no database. The texts are short (a sentence or a few), so
 they are merged word by word rather than line by line, with merge3 doing the
 alignment. Two people inserting at the same place is not a conflict: both
-insertions are kept, theirs first. Only when both changed the same words
-differently is the merge unclean; the caller then keeps both versions.
+insertions are kept, theirs first; nor is one adding words right next to words
+the other changed. Only when both changed the same words differently is the
+merge unclean; the caller then keeps both versions.
 """
 import re
 from dataclasses import dataclass
@@ -53,6 +54,21 @@ def merge_preferring_mine(base: str, theirs: str, mine: str) -> str:
     return "".join(_merge(base, theirs, mine, on_clash=lambda _theirs, mine_part: list(mine_part)))
 
 
+def resolve_keeping_mine(base: str, then: str, mine: str, current: str, max_length: int) -> str | None:
+    """The field's text when the author of a clash chooses their own version, later.
+
+    ``mine`` started from ``base`` and clashed with ``then``, what the field held at
+    the time; it holds ``current`` now. The author's words replace the clashing ones
+    as if chosen at once, and every change made since (anyone's) stays. None when a
+    later change touched those same words, or the result would be longer than the
+    field may hold: the author then edits the current text; no one's words are dropped.
+    """
+    merge = merge_text(then, current, merge_preferring_mine(base, then, mine))
+    if not merge.clean or len(merge.text) > max_length:
+        return None
+    return merge.text
+
+
 def _merge(base: str, theirs: str, mine: str, on_clash) -> list[str] | None:
     """The merged tokens; where both changed the same words, ``on_clash(theirs, mine)`` decides (None: unclean)."""
     merged: list[str] = []
@@ -62,11 +78,27 @@ def _merge(base: str, theirs: str, mine: str, on_clash) -> list[str] | None:
             merged.extend(group[1])
             continue
         _, base_part, theirs_part, mine_part = group
-        chosen = on_clash(theirs_part, mine_part) if base_part else _both_insertions(list(theirs_part), list(mine_part))
+        if not base_part:
+            chosen = _both_insertions(list(theirs_part), list(mine_part))
+        else:
+            chosen = _added_beside(list(base_part), list(theirs_part), list(mine_part)) or on_clash(theirs_part, mine_part)
         if chosen is None:
             return None
         merged.extend(chosen)
     return merged
+
+
+def _added_beside(base: list[str], theirs: list[str], mine: list[str]) -> list[str] | None:
+    """One side only added words right before or after the words the other changed: both changes, or None."""
+    n = len(base)
+    for added, changed in ((theirs, mine), (mine, theirs)):
+        if base in (changed[:n], changed[-n:]):
+            continue  # the other side added words too: a clash for the caller
+        if len(added) > n and added[:n] == base:
+            return changed + added[n:]
+        if len(added) > n and added[-n:] == base:
+            return added[:-n] + changed
+    return None
 
 
 def _both_insertions(theirs: list[str], mine: list[str]) -> list[str]:

@@ -318,6 +318,8 @@ class MatchRun(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="running")  # running, done, failed, confirmed
     progress: Mapped[str] = mapped_column(String(200), default="")
     result: Mapped[str | None] = mapped_column(Text)  # the plan as JSON: explanations, bounds, unstaffed
+    # matching.Problem.fingerprint() of what the plan was made from; None before it was kept (out of date)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)

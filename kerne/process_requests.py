@@ -11,7 +11,7 @@ from .extensions import db
 from .forms import ReasonForm, RequestForm
 from .imports import answer_upload, import_requests, save_request, workplace_choices
 from .models import Process, ProcessRequest
-from .scope import sees_unit, unit_filter
+from .scope import sees_everything, sees_unit, unit_filter
 from .vocabulary import REFUSALS
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -38,27 +38,20 @@ def new():
     """Request a process for a workplace."""
     form = RequestForm()
     form.workplace.choices = [c for c in workplace_choices() if sees_unit(current_user, c[0])]
+    if not sees_everything(current_user):  # only the workplaces of their units are offered
+        form.workplace.message = _("Vælg en arbejdsplads i de enheder, du er leder for.")
     if request.method == "GET":
         form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
         if len(form.workplace.choices) == 1:
             form.workplace.data = form.workplace.choices[0][0]
-    if form.validate_on_submit() and _in_own_units(form):
+    if form.validate_on_submit():
         wanted = ProcessRequest(requested_by_id=current_user.id)
         save_request(wanted, form)
-        db.session.flush()
         audit.record("request.create", wanted, workplace=wanted.workplace_id)
         db.session.commit()
         flash(_("Anmodningen er sendt til koordinatoren."), "info")
         return redirect(url_for(".index"))
     return render_template("requests/new.html", form=form), 422 if form.errors else 200
-
-
-def _in_own_units(form: RequestForm) -> bool:
-    """A leader requests processes only for workplaces in their units."""
-    if form.workplace.data not in {c[0] for c in form.workplace.choices}:
-        form.workplace.errors = [_("Vælg en arbejdsplads i de enheder, du er leder for.")]
-        return False
-    return True
 
 
 @bp.post("/<int:request_id>/cancel")

@@ -4,17 +4,20 @@ Every text cell is written as text: one that starts like a formula (``=``, ``+``
 ``-``, ``@`` …) is stored as a string with Excel's quote prefix, so it shows as
 typed and is never run, not even after someone edits the cell. Numbers stay
 numbers and dates stay dates.
+
+openpyxl is imported when a workbook is made or read, not with the app: it
+costs every server process a second at start for a page few people ask for.
 """
 import io
 from datetime import date, datetime
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from .csvfiles import FORMULA_TRIGGERS
 
 
 def write(header: tuple[str, ...], rows: list[dict], title: str = "Kerne") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -44,6 +47,8 @@ def write(header: tuple[str, ...], rows: list[dict], title: str = "Kerne") -> by
 
 def read(data: bytes) -> tuple[list[str], list[list]]:
     """The header and rows of the first sheet, as the cells hold them (for tests and checks)."""
+    from openpyxl import load_workbook
+
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     return [str(v) for v in rows[0]], rows[1:]

@@ -129,3 +129,70 @@ AUDIT_LABELS = {
     "request.create": _l("Anmodningen er oprettet"),
     "request.cancel": _l("Anmodningen er trukket tilbage"),
 }
+# Named events the process page's activity log leaves out (it shows the confirmation from the data).
+OTHER_AUDIT_LABELS = {
+    "process.confirm": _l("Parret er bekræftet, og forløbet er oprettet"),
+    "leader.units": _l("Lederens enheder er ændret"),
+    "target_group.create": _l("Målgruppe oprettet"),
+    "target_group.rename": _l("Målgruppe omdøbt"),
+    "target_group.merge": _l("Målgrupper slået sammen"),
+    "target_group.map": _l("Tekst knyttet til målgrupper"),
+    "playbook.edit": _l("Drejebogen er rettet"),
+    "retention.run": _l("Gamle oplysninger er slettet eller anonymiseret"),
+    "auth.sign_in": _l("Logget ind"),
+    "auth.sign_in_failed": _l("Mislykket forsøg på at logge ind"),
+    "auth.sign_out": _l("Logget ud"),
+    "auth.password": _l("Adgangskoden er skiftet"),
+    "user.activate": _l("Login genåbnet"),
+    "user.deactivate": _l("Login lukket"),
+    "user.end_sessions": _l("Alle sessioner afsluttet"),
+    "ambassador.activate": _l("Ambassadøren er aktiv igen"),
+    "ambassador.deactivate": _l("Ambassadøren er ikke længere aktiv"),
+    "ambassador.calendar_secret": _l("Ny kalenderadresse"),
+}
+# The audit listener's actions are "<subject>.<verb>" (kerne.audit.WATCHED); named ones are labelled above.
+AUDIT_SUBJECT_LABELS = {
+    "org": _l("Organisationsenhed"),
+    "ambassador": _l("Ambassadør"),
+    "user": _l("Brugerkonto"),
+    "request": _l("Anmodning"),
+    "plan": _l("Planforslag"),
+    "plan_choice": _l("Valg i planforslag"),
+    "process": _l("Forløb"),
+    "visit": _l("Besøg"),
+    "core_task": _l("Kerneopgavens formulering"),
+    "work_task": _l("Arbejdsopgave"),
+    "person": _l("Person"),
+}
+AUDIT_VERB_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
+                     "anonymise": _l("anonymiseret")}
+AUDIT_FIELD_LABELS = {
+    "name": _l("Navn"), "email": _l("E-mail"), "phone": _l("Telefon"), "kind": _l("Type"),
+    "parent_id": _l("Hører under"), "external_id": _l("Id"), "workplace_id": _l("Arbejdsplads"),
+    "profession": _l("Faggruppe"), "trained_on": _l("Uddannet"), "active": _l("Aktiv"),
+    "capacity": _l("Forløb pr. sæson"), "user_id": _l("Brugerkonto"), "calendar_token": _l("Kalenderadresse"),
+    "unavailable": _l("Utilgængelige datoer"), "roles": _l("Roller"), "password_hash": _l("Adgangskode"),
+    "sees_whole_organisation": _l("Ser hele organisationen"), "units": _l("Enheder"),
+    "contact_name": _l("Kontaktperson"), "contact_email": _l("Kontaktpersonens e-mail"),
+    "target_groups": _l("Målgrupper"), "visit1_start": _l("Besøg 1 fra"), "visit1_end": _l("Besøg 1 til"),
+    "visit2_start": _l("Besøg 2 fra"), "visit2_end": _l("Besøg 2 til"), "notes": _l("Bemærkninger"),
+    "status": _l("Status"), "cancel_reason": _l("Begrundelse for aflysning"), "process_id": _l("Forløb"),
+    "ambassador_id": _l("Ambassadør"), "locked": _l("Låst"), "run_id": _l("Planforslag"),
+    "request_id": _l("Anmodning"), "slot": _l("Plads"), "cancelled_at": _l("Aflyst"),
+    "meeting_on": _l("Opfølgningsmøde"), "meeting_starts": _l("Mødet begynder"), "meeting_ends": _l("Mødet slutter"),
+    "meeting_place": _l("Mødested"), "facilitators": _l("Par"), "scheduled_on": _l("Dato"),
+    "number": _l("Besøg nr."), "locked_at": _l("Låst"), "visit_id": _l("Besøg"), "core_task": _l("Kerneopgaven"),
+    "decision": _l("Beslutning"), "owner": _l("Ansvarlig"), "deadline": _l("Frist"),
+    "follow_up_on": _l("Opfølgningsdato"), "follow_up_mark": _l("Opfølgning"), "follow_up_note": _l("Note"),
+    "removed": _l("Fjernet fra listen"), "title": _l("Titel"), "reason": _l("Begrundelse"),
+}
+
+
+def audit_label(action: str) -> str:
+    """An action in words: a named event's label, or "subject: verb" for the listener's."""
+    if action in AUDIT_LABELS or action in OTHER_AUDIT_LABELS:
+        return str(AUDIT_LABELS.get(action) or OTHER_AUDIT_LABELS[action])
+    subject, _dot, verb = action.rpartition(".")
+    if subject in AUDIT_SUBJECT_LABELS and verb in AUDIT_VERB_LABELS:
+        return f"{AUDIT_SUBJECT_LABELS[subject]} {AUDIT_VERB_LABELS[verb]}"
+    return action

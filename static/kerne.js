@@ -198,7 +198,10 @@
         if (field) field.dataset.base = entry.value;
         showState(url, conflict ? messages.conflict : messages.saved, conflict ? "conflict" : "saved");
       }
-      if (response.status === 200) morphLive(html);
+      // Polls passed the field by while it was saving; an answer that is not shown (204, or
+      // older than what a poll brought since) would leave it as typed, not as the room has it.
+      if (response.status === 200 && !older(html)) morphLive(html);
+      else refreshLive();
       return;
     }
     if (response.status === 422) {
@@ -215,6 +218,7 @@
     persist(url);
     showState(url, messages.kept, "error");
     toast(reason);
+    refreshLive();
   }
 
   // ---- text the server refused: kept on the phone, with the reason -------------
@@ -290,6 +294,11 @@
     });
   }
 
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("button[data-copy]");
+    if (button) copyText(document.getElementById(button.dataset.copy), button);
+  });
+
   async function copyText(textarea, button) {
     textarea.focus();
     textarea.select();
@@ -299,6 +308,14 @@
       document.execCommand("copy");
     }
     button.textContent = messages.copied;
+  }
+
+  // The next poll asks for the whole live block, whatever the phone last saw.
+  function refreshLive() {
+    const since = document.getElementById("live-since");
+    if (!since) return;
+    since.value = "-1";
+    poll();
   }
 
   function morphLive(html) {

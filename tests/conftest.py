@@ -261,7 +261,7 @@ def running_server(database_url: str, workers: int = 2, threads: int = 4):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine starts gunicorn slowly
         while True:
             try:
                 urlopen(base + "/j", timeout=1).read()

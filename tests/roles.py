@@ -50,8 +50,8 @@ RULES = _all_rules()
 # Ids a scoped role may only use for what is theirs; other arguments are the same in both rooms.
 SCOPED_IDS = ("public_id", "visit_id", "process_id", "idea_id", "task_id", "revision_id", "request_id", "mail_id",
               "token")
-STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0", "number": "2",
-          "filename": "kerne.css"}
+STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0",
+          "filename": "kerne.css", "kind": "ambassador", "fmt": "json", "number": "1"}
 
 
 @dataclass
@@ -162,7 +162,7 @@ def build_rooms(app) -> Rooms:
     db.session.flush()
     ids["theirs"]["mail_id"] = other.id
     ids["theirs"]["token"] = "x" * 43  # a guessed key
-    steady = {"run_id": 1, "user_id": world.leader.id, "ambassador_id": world.first.id,
+    steady = {"run_id": 1, "user_id": world.leader.id, "ambassador_id": world.first.id, "person_id": world.first.id,
               "unit_id": world.workplace.id, "step_id": 1,
               "group_id": db.session.scalar(select(TargetGroup.id))}
     for side in ids.values():

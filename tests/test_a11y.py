@@ -13,10 +13,23 @@ from dataclasses import dataclass
 
 import pytest
 from a11y import VIEWPORTS, checking_context, phone_problems, violations
+from sqlalchemy import select
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import Ambassador, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
+from kerne.models import (
+    Ambassador,
+    AuditEvent,
+    DotVote,
+    Idea,
+    OrgUnit,
+    Participant,
+    Revision,
+    TaskVote,
+    Visit,
+    WorkTask,
+    utcnow,
+)
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -70,6 +83,24 @@ def locked(room: Room) -> None:
         draft.target_group, draft.locked_at = "Børn og forældre", utcnow()
 
 
+def audited(room: Room) -> None:
+    """Some events in the audit log, with the kinds of detail it shows."""
+    with writing():
+        db.session.add_all([
+            AuditEvent(user_id=room.world.coordinator.id, action="ambassador.update", subject_type="ambassador",
+                       subject_id=room.world.first.id,
+                       detail='{"capacity": [3, 2], "unavailable": {"added": ["2026-12-24"], "removed": []}}'),
+            AuditEvent(action="org.create", subject_type="org_unit", subject_id=room.world.workplace.id,
+                       detail='{"name": "Fjordskolen", "kind": "workplace"}'),
+        ])
+
+
+def refuse_anonymising(page) -> None:
+    page.locator("details summary").first.click()
+    page.locator("details[open] button.danger").click()
+    page.locator(".error").first.wait_for()
+
+
 def phone_page(number: int):
     return lambda room: f"/w/{room.public_ids[number - 1]}"
 
@@ -81,6 +112,33 @@ def console(number: int, view: str = "console"):
 def propose_plan(page) -> None:
     page.click("button:has-text('Foreslå plan')")
     page.locator("button:has-text('Bekræft planen')").wait_for(timeout=30_000)
+
+
+def a_request(page) -> None:
+    """A new open request at the world's other workplace (each viewport gets its own), then the planning page."""
+    from test_desk import add_request
+
+    with writing():
+        workplace = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Børnehuset Mågen"))
+        add_request(None, workplace=workplace)
+    page.reload()
+
+
+def out_of_date_proposal(page) -> None:
+    """A proposal, then the registry changes under it."""
+    propose_plan(page)
+    with writing():
+        db.session.scalar(select(Ambassador).order_by(Ambassador.id)).capacity += 1
+    page.reload()
+
+
+def confirmed_proposal(page) -> None:
+    a_request(page)
+    propose_plan(page)
+    proposal = page.url
+    page.click("button:has-text('Bekræft planen')")
+    page.wait_for_url("**/requests")
+    page.goto(proposal)
 
 
 def import_preview(confirm: bool = False):
@@ -119,6 +177,15 @@ def try_a_short_password(page) -> None:
     page.locator(".error").first.wait_for()
 
 
+def keep_text(page) -> None:
+    """Text a phone could not save, kept in its storage as static/kerne.js keeps it, then the page again."""
+    page.evaluate("""localStorage.setItem("kerne:kept:a11y", JSON.stringify({
+        url: location.pathname + "/draft/core_task", value: "Vi skaber ro", label: "",
+        reason: "Din deltagelse kunne ikke genkendes på denne telefon.", page: location.pathname, at: 1}))""")
+    page.reload()
+    page.locator("#kept textarea").wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -126,12 +193,14 @@ PAGE_STATES = [
     State("join: name", "anonymous", lambda r: f"/j/{r.join_codes[0]}"),
     State("join: unknown code", "anonymous", lambda r: "/j/NOPE42"),
     State("not joined", "anonymous", phone_page(1)),
+    State("not joined, with text the phone kept", "anonymous", phone_page(1), act=keep_text),
     State("not found", "anonymous", lambda r: "/findes-ikke"),
     # Every participant step, on the phone.
     *[State(f"phone: visit 1 step {n}", "participant", phone_page(1), at(1, n)) for n in (1, 2, 3)],
     State("phone: draft history", "participant", lambda r: f"/w/{r.public_ids[0]}/draft/core_task/history", at(1, 3)),
     *[State(f"phone: visit 2 step {n}", "participant", phone_page(2), at(2, n)) for n in (1, 2, 3)],
     State("phone: visit closed", "participant", phone_page(2), closed),
+    State("phone: visit closed with an open conflict", "participant", phone_page(1), closed),
     # The facilitators' console and the projector at every activity.
     *[State(f"console: visit {v} step {n}", "ambassador", console(v), at(v, n)) for v in (1, 2) for n in (1, 2, 3)],
     State("console: closed", "ambassador", console(2), closed),
@@ -153,6 +222,8 @@ PAGE_STATES = [
     State("coordinator: new request", "coordinator", lambda r: "/requests/new"),
     State("coordinator: planning", "coordinator", lambda r: "/plan"),
     State("coordinator: a proposed plan", "coordinator", lambda r: "/plan", act=propose_plan),
+    State("coordinator: an out-of-date proposal", "coordinator", lambda r: "/plan", act=out_of_date_proposal),
+    State("coordinator: a confirmed proposal", "coordinator", lambda r: "/plan", act=confirmed_proposal),
     State("coordinator: process", "coordinator", lambda r: f"/processes/{r.process_id}"),
     State("coordinator: no access", "coordinator", console(1)),
     State("leader: overview", "leader", lambda r: "/"),
@@ -182,6 +253,13 @@ PAGE_STATES = [
     State("coordinator: logins", "coordinator", lambda r: "/users"),
     State("ambassador: change password", "ambassador", lambda r: "/password"),
     State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
+    # Security and privacy: the audit log, personal data, the accessibility statement.
+    State("coordinator: audit log", "coordinator", lambda r: "/audit", audited),
+    State("coordinator: audit log, bad filter", "coordinator", lambda r: "/audit?since=31-02-2026&until=x", audited),
+    State("coordinator: personal data", "coordinator", lambda r: "/people"),
+    State("coordinator: anonymising unconfirmed", "coordinator", lambda r: "/people", act=refuse_anonymising),
+    State("accessibility statement", "anonymous", lambda r: "/tilgaengelighed"),
+    State("participant: accessibility statement", "participant", lambda r: "/tilgaengelighed"),
 ]
 
 # The signed-in roles, by the world's attribute holding the person.

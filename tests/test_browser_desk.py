@@ -65,7 +65,11 @@ def test_coordinator_imports_proposes_swaps_and_confirms_then_the_ambassador_get
     expect(card.locator(".explanation")).to_contain_text("Carl Eg opfylder")
 
     # the coordinator wants Anna Berg to meet her commitment at her own workplace; no rule is broken
-    card.locator("select").first.select_option(label="Anna Berg (Fjordskolen, Lærer)")
+    # she is among those who can take the place, and the list says she is from the workplace itself
+    anna = card.locator("select").first.locator("optgroup[label^='Kan tage pladsen'] option", has_text="Anna Berg")
+    expect(anna).to_contain_text("Anna Berg – fri, ")
+    expect(anna).to_contain_text("fra arbejdspladsen selv")
+    card.locator("select").first.select_option(value=anna.get_attribute("value"))
     card.locator("form.swap-form").first.locator("button").click()
     card = page.locator(".request-row", has_text="Fjordskolen")
     expect(card.locator(".explanation")).to_contain_text("Anna Berg opfylder sin forpligtelse på egen arbejdsplads")

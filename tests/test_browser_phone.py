@@ -20,7 +20,9 @@ from playwright.sync_api import expect
 from world import new_process, sign_in, writing
 
 from kerne.extensions import db
-from kerne.models import Revision, Visit
+from kerne.models import Idea, Revision, Visit
+from kerne.workshop.ideas import merge_ideas
+from kerne.workshop.live import Actor
 from kerne.workshop.visits import close_visit, set_locked
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -42,6 +44,7 @@ def joined(context, base, visit, name):
     page.fill("#display_name", name)
     page.click("button.primary")
     expect(page.locator("#live")).to_be_visible()
+    page.wait_for_load_state("load")  # kerne.js (deferred) listens before anything is typed
     return page
 
 
@@ -343,3 +346,170 @@ def test_the_closed_console_opens_visit_2_and_the_phone_keeps_its_name(phones, b
     a.goto(f"{base}/j/{code}")
     expect(a.locator("#display_name")).to_have_value("Anne")
     laptop.close()
+
+
+def shown_version(page) -> int:
+    return int(page.locator("#live").get_attribute("data-version"))
+
+
+def a_conflict_for_bent(world, new_phone, base):
+    """Anne saves "glade" while Bent's "sikre" travels: Bent's save comes back a conflict.
+
+    Returns the visit, both pages and Bent's held save request (its answer not yet given)."""
+    visit = new_visit(world, core_task="Borgerne er trygge.")
+    a, b = joined(new_phone(), base, visit, "Anne"), joined(new_phone(), base, visit, "Bent")
+    saves_b = Network(b, re.compile(r"/draft/"))
+    saves_b.hold()
+    field(b, "core_task").fill("Borgerne er sikre.")
+    deadline = time.monotonic() + 10
+    while not saves_b.held and time.monotonic() < deadline:
+        b.wait_for_timeout(100)
+    assert saves_b.held, "Bent's save must have been held"
+    field(a, "core_task").fill("Borgerne er glade.")
+    expect(state(a, "core_task")).to_have_text("Gemt", timeout=5000)
+    return visit, a, b, saves_b.held.pop()[0]
+
+
+def test_a_late_save_answer_still_leaves_the_phone_with_the_rooms_text(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world, core_task="Borgerne er trygge.")
+    a, b = joined(new_phone(), base, visit, "Anne"), joined(new_phone(), base, visit, "Bent")
+    saves = Network(a, re.compile(r"/draft/core_task$"))
+    saves.delay(30, 30)  # answered by the server at once, handed to the phone only when the test says
+    field(a, "core_task").click()
+    a.keyboard.press("End")
+    a.keyboard.type(" Hver dag.")
+    expect(field(b, "core_task")).to_have_value("Borgerne er trygge. Hver dag.", timeout=5000)
+    field(b, "core_task").click()
+    b.keyboard.press("Home")
+    b.keyboard.type("Alle ")
+    expect(state(b, "core_task")).to_have_text("Gemt", timeout=5000)
+    room = stored(visit.id, "core_task")
+    assert room == "Alle Borgerne er trygge. Hver dag."
+    # A's polls bring the newer room while its save's answer is still on the way ...
+    newest, deadline = db.session.get(Visit, visit.id).version, time.monotonic() + 5
+    while shown_version(a) < newest and time.monotonic() < deadline:
+        a.wait_for_timeout(100)
+    saves.flush()  # ... and then the (older) answer arrives
+    expect(state(a, "core_task")).to_have_text("Gemt", timeout=5000)
+    expect(field(a, "core_task")).to_have_value(room, timeout=3000)
+
+
+def test_a_save_answered_204_on_resend_still_leaves_the_phone_with_the_rooms_text(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world, core_task="Borgerne er trygge.")
+    a, b = joined(new_phone(), base, visit, "Anne"), joined(new_phone(), base, visit, "Bent")
+    lost = []
+
+    def lose_the_first_answer(route):
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch())  # the server saved it; the answer never reaches the phone
+        route.abort()
+
+    a.route(re.compile(r"/draft/core_task$"), lose_the_first_answer)
+    field(a, "core_task").click()
+    a.keyboard.press("End")
+    a.keyboard.type(" Hver dag.")
+    expect(field(b, "core_task")).to_have_value("Borgerne er trygge. Hver dag.", timeout=5000)
+    field(b, "core_task").click()
+    b.keyboard.press("Home")
+    b.keyboard.type("Alle ")
+    expect(state(b, "core_task")).to_have_text("Gemt", timeout=5000)
+    room = stored(visit.id, "core_task")
+    # A sends its save again (same id): nothing to change on the server, but A must show the room's text.
+    expect(state(a, "core_task")).to_have_text("Gemt", timeout=8000)
+    expect(field(a, "core_task")).to_have_value(room, timeout=3000)
+
+
+def test_a_lost_conflict_answer_then_a_resend_shows_the_conflict_not_saved(phones):
+    base, world, new_phone = phones
+    visit, _a, b, held = a_conflict_for_bent(world, new_phone, base)
+    held.fetch()  # the server keeps Bent's text as a conflict; the answer is lost on the way
+    held.abort()
+    expect(b.locator(".conflict blockquote")).to_have_text("Borgerne er sikre.", timeout=10_000)
+    b.wait_for_timeout(1500)  # the resend has been answered
+    expect(state(b, "core_task")).to_contain_text("Ikke gemt i feltet")
+    assert private_texts(visit.id) == ["Borgerne er sikre."]
+
+
+def test_use_my_version_keeps_words_written_next_to_the_clash_since(phones):
+    base, world, new_phone = phones
+    visit, a, b, held = a_conflict_for_bent(world, new_phone, base)
+    held.continue_()
+    expect(b.locator(".conflict")).to_be_visible(timeout=10_000)
+    field(a, "core_task").click()
+    a.keyboard.press("End")
+    a.keyboard.press("ArrowLeft")
+    a.keyboard.type(" og raske")  # right next to the clashing word, after the clash
+    expect(state(a, "core_task")).to_have_text("Gemt", timeout=5000)
+    expect(field(b, "core_task")).to_have_value("Borgerne er glade og raske.", timeout=5000)
+    b.locator(".conflict button:has-text('Brug min version')").click()
+    expect(field(a, "core_task")).to_have_value("Borgerne er sikre og raske.", timeout=5000)
+    assert stored(visit.id, "core_task") == "Borgerne er sikre og raske."
+
+
+def test_an_open_conflict_stays_in_view_when_the_visit_closes(phones):
+    base, world, new_phone = phones
+    visit, _a, b, held = a_conflict_for_bent(world, new_phone, base)
+    held.continue_()
+    expect(b.locator(".conflict")).to_be_visible(timeout=10_000)
+    change(visit.id, close_visit)
+    expect(b.locator(".closed")).to_be_visible(timeout=5000)
+    box = b.locator(".conflict")
+    expect(box).to_contain_text("Besøget er afsluttet")
+    expect(box.locator("textarea")).to_have_value("Borgerne er sikre.")
+    expect(box.locator("textarea")).to_have_attribute("readonly", "")
+    expect(box.locator("button:has-text('Brug min version')")).to_have_count(0)
+    box.locator("button:has-text('Kopiér')").click()
+    expect(box.locator("button:has-text('Kopieret')")).to_be_visible()
+
+
+def test_an_idea_merged_away_while_its_author_types_keeps_their_words_in_view(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world, step=2)
+    a, b = joined(new_phone(), base, visit, "Anne"), joined(new_phone(), base, visit, "Bent")
+    for page, text in ((a, "Tryghed"), (b, "Glæde")):
+        page.fill("#text", text)
+        page.click("#idea-form button.primary")
+        expect(page.locator(".ideas")).to_contain_text(text, timeout=5000)
+    saves = Network(a, re.compile(r"/ideas/\d+$"))
+    saves.hold()
+    mine = a.locator("textarea[id^='f-idea-']")
+    mine.click()
+    a.keyboard.press("End")
+    a.keyboard.type(" hver dag")
+    a.wait_for_timeout(600)
+    with writing():
+        ideas_now = {idea.text: idea for idea in db.session.scalars(db.select(Idea).where(Idea.visit_id == visit.id))}
+        merge_ideas(db.session.get(Visit, visit.id), Actor(user=world.first.user), ideas_now["Tryghed"], ideas_now["Glæde"])
+    saves.release()
+    kept = a.locator("#kept")
+    expect(kept).to_contain_text("lagt sammen", timeout=12_000)
+    expect(kept.locator("textarea")).to_have_value("Tryghed hver dag")
+    assert "Tryghed hver dag" in private_texts(visit.id)
+
+
+def test_unsaved_text_survives_cleared_cookies_and_a_reload(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world)
+    context = new_phone()
+    a = joined(context, base, visit, "Anne")
+    context.set_offline(True)
+    field(a, "effect").click()
+    a.keyboard.type("Tryghed i hverdagen")
+    expect(state(a, "effect")).to_contain_text("ingen forbindelse", timeout=5000)
+    context.clear_cookies()
+    context.set_offline(False)
+    a.reload()
+    expect(a.locator("h1")).to_contain_text("ikke med i denne workshop")
+    kept = a.locator("#kept")
+    # The reason is the one its last try met: not joined, or (racing the reload) the lost session.
+    expect(kept.locator(".kept-reason")).to_contain_text(re.compile("Din deltagelse kunne ikke genkendes|Sikkerhedstjekket"),
+                                                         timeout=8000)
+    expect(kept.locator("textarea")).to_have_value("Tryghed i hverdagen")
+    a.goto(f"{base}/j/{visit.join_code}")  # joining again: the text is still there
+    a.fill("#display_name", "Anne")
+    a.click("button.primary")
+    expect(a.locator("#kept textarea")).to_have_value("Tryghed i hverdagen", timeout=8000)

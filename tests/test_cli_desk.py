@@ -1,6 +1,7 @@
-"""The command line for bulk work: imports keyed by the organisation's own ids, and match --json."""
+"""The command line for bulk work: imports keyed by the organisation's own ids, and match (text or --json)."""
 import json
 
+import pytest
 from sqlalchemy import select
 
 from kerne.extensions import db
@@ -72,3 +73,23 @@ def test_match_prints_the_plan_as_json_with_the_csv_ids(runner, tmp_path):
     assert by_request["REQ-7"] == {"A-1", "A-2"} or by_request["REQ-7"] == {"A-1", "A-3"}
     assert all(a["explanation"] for a in plan["assignments"])
     assert plan["optimal"] is True and plan["unstaffed"] == []
+
+
+def test_match_prints_text_by_default_and_says_which_levels_are_proven(runner, tmp_path):
+    load_all(runner, tmp_path)
+    result = runner.invoke(args=["match", "--seconds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "REQ-8: A-1 + A-3 – " in result.output
+    for level in ("staffed", "commitments", "distance", "professions", "load", "repeats"):
+        assert f"  {level}: " in result.output
+    assert result.output.count("– proven optimal") == 6
+    plan = json.loads(runner.invoke(args=["match", "--json", "--seconds", "2"]).output)
+    assert plan["proven"] == dict.fromkeys(plan["objective"], True) and plan["repeatable"] is True
+    assert set(plan["gaps"].values()) == {0}
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nul"])
+def test_match_refuses_a_time_limit_that_is_not_above_zero(runner, seconds):
+    result = runner.invoke(args=["match", "--json", "--seconds", seconds])
+    assert result.exit_code == 2
+    assert "--seconds" in result.output

@@ -1,5 +1,6 @@
 """The coordinator's desk: organisation, registry, requests, planning, calendar."""
 import io
+import json
 import re
 import time
 from datetime import date, timedelta
@@ -430,3 +431,130 @@ def test_imports_read_the_database_a_fixed_number_of_times_however_long_the_file
     first = files(range(2))
     assert files(range(10)) == first  # new records and unchanged ones
     assert files(range(10), "Pædagog") == first  # and changed ones
+
+
+# ---- proposals: out of date, confirmed, proof, swapping ---------------------------------------
+
+def propose(client) -> MatchRun:
+    run = wait_for(int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1]))
+    assert run.status == "done"
+    return run
+
+
+def test_a_confirmed_proposal_shows_its_pairs(client, coordinator):
+    add_request(coordinator, workplace=coordinator.other_workplace)
+    run = propose(client)
+    assert client.post(f"/plan/runs/{run.id}/confirm").status_code == 302
+    for path in (f"/plan/runs/{run.id}", f"/plan/runs/{run.id}/proposal"):
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, page
+        assert "Planen er bekræftet" in page and "Anna Berg" in page and "Børnehuset Mågen" in page
+        assert "Bekræft planen" not in page
+    assert "Bekræftet" in client.get("/plan").get_data(as_text=True)
+
+
+def test_an_older_proposal_cannot_be_confirmed_after_another_was(client, coordinator):
+    wanted = add_request(coordinator, workplace=coordinator.other_workplace)
+    first, second = propose(client), propose(client)
+    assert client.post(f"/plan/runs/{second.id}/confirm").status_code == 302
+    page = client.get(f"/plan/runs/{first.id}").get_data(as_text=True)
+    assert "Forslaget er forældet" in page and "Bekræft planen" not in page
+    assert "forældet" in client.get("/plan").get_data(as_text=True)
+    refused = client.post(f"/plan/runs/{first.id}/confirm")
+    assert refused.status_code == 409 and "Forslaget er forældet" in refused.get_data(as_text=True)
+    db.session.commit()
+    assert count(Process) == 2 and wanted.process.id is not None  # the world's process and the second's
+
+
+def test_a_proposal_is_out_of_date_once_the_registry_or_the_requests_change(client, coordinator):
+    wanted = add_request(coordinator, workplace=coordinator.other_workplace)
+    run = propose(client)
+    db.session.add(UnavailableDay(ambassador_id=coordinator.outsider.id, day=SOON))
+    db.session.commit()
+    assert "Forslaget er forældet" in client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    swap = client.post(f"/plan/runs/{run.id}/requests/{wanted.id}/0", data={"ambassador": coordinator.first.id})
+    assert swap.status_code == 409
+    assert client.post(f"/plan/runs/{run.id}/confirm").status_code == 409
+    run = propose(client)  # a new proposal is current again, until a request is added
+    assert "Bekræft planen" in client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    add_request(coordinator, workplace=coordinator.workplace, start=SOON + timedelta(days=2))
+    assert client.post(f"/plan/runs/{run.id}/confirm").status_code == 409
+    db.session.commit()
+    assert wanted.status == "open"
+
+
+def test_the_page_says_which_levels_are_proven(client, coordinator):
+    add_request(coordinator, workplace=coordinator.other_workplace)
+    run = propose(client)
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "Motorens plan er bevist den bedst mulige på alle niveauer." in page
+    summary = json.loads(run.result)
+    assert summary["optimal"] and all(summary["proven"].values()) and summary["repeatable"]
+    # a proposal whose engine could not prove everything says level by level what it did prove
+    summary.update(optimal=False, proven={**summary["proven"], "distance": False, "professions": False,
+                                          "load": False, "repeats": False},
+                   gaps={**summary["gaps"], "distance": 0.034})
+    run.result = json.dumps(summary)
+    db.session.commit()
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "Bevist den bedst mulige: bemandede anmodninger, opfyldte forpligtelser." in page
+    assert "afstand (højst 3,4 % fra det bedst mulige)" in page and "jævn fordeling (når grænsen)" in page
+
+
+def test_the_explanation_says_where_the_two_come_from_in_words(client, coordinator):
+    add_request(coordinator, workplace=coordinator.other_workplace)
+    run = propose(client)
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "De to kommer fra forskellige afdelinger i samme område." in page
+    assert "Anna Berg er fra en anden afdeling i samme område." in page
+    assert "er fra arbejdspladsen selv." in page  # Bo Dam or Carl Eg, at Mågen
+    assert " led." not in page
+
+
+def test_each_place_lists_its_choices_ranked_with_what_they_do(client, coordinator):
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    db.session.add(UnavailableDay(ambassador_id=world.outsider.id, day=SOON))  # Carl Eg is away
+    db.session.commit()
+    run = propose(client)
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "Et byt låser pladsen" in page and "Byt og lås" in page
+    assert "Ambassadør 1: <strong>" in page and "<strong>Anna Berg</strong>" in page  # in full, above the select
+    anna_slot = next(c.slot for c in run.choices if c.ambassador_id == world.first.id)
+    select_of = page.split(f'id="swap-{wanted.id}-{1 - anna_slot}"')[1].split("</select>")[0]
+    fitting, breaking = select_of.split('label="Bryder en regel"')
+    assert "Bo Dam – fri, 1 forløb tilbage, fra arbejdspladsen selv" in fitting
+    assert "Carl Eg – ikke fri på datoerne" in breaking
+    assert "Anna Berg – står på den anden plads" in breaking
+    # in Anna's place, Bo's department-mate Carl breaks two rules; Anna herself serves a commitment
+    select_of = page.split(f'id="swap-{wanted.id}-{anna_slot}"')[1].split("</select>")[0]
+    assert "Carl Eg – samme afdeling som makkeren, ikke fri på datoerne" in select_of
+
+
+def test_the_same_person_in_both_places_is_refused(client, coordinator):
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    run = propose(client)
+    anna_slot = next(c.slot for c in run.choices if c.ambassador_id == world.first.id)
+    refused = client.post(f"/plan/runs/{run.id}/requests/{wanted.id}/{1 - anna_slot}",
+                          data={"ambassador": world.first.id})
+    assert refused.status_code == 422
+    assert "Anna Berg står allerede på den anden plads." in refused.get_data(as_text=True)
+    db.session.commit()
+    assert sorted(c.ambassador_id for c in db.session.get(MatchRun, run.id).choices).count(world.first.id) == 1
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "står på begge pladser" not in page
+
+
+def test_swapping_needs_the_coordinator_and_a_csrf_token(client, app, coordinator):
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    run = propose(client)
+    path = f"/plan/runs/{run.id}/requests/{wanted.id}/0"
+    assert client.post(path, data={"ambassador": world.second.id}, csrf=False).status_code == 400
+    assert client.post(path, data={"ambassador": "999999"}).status_code == 422
+    other = app.test_client()
+    login(other, world.first.email)
+    assert other.post(path, data={"ambassador": world.second.id}).status_code == 403
+    assert other.get(f"/plan/runs/{run.id}").status_code == 403

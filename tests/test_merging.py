@@ -1,7 +1,7 @@
 """Three-way merging of co-written text: exact results for the cases a room produces."""
 import pytest
 
-from kerne.merging import Merge, Outcome, merge_preferring_mine, merge_text, resolve_save, tokens
+from kerne.merging import Merge, Outcome, merge_preferring_mine, merge_text, resolve_keeping_mine, resolve_save, tokens
 
 
 def test_tokens_split_words_spaces_and_punctuation():
@@ -29,6 +29,10 @@ def test_tokens_split_words_spaces_and_punctuation():
         # one side deletes, the other edits elsewhere
         ("Vi hjælper altid alle borgere", "Vi hjælper alle borgere", "Vi hjælper altid alle borgere i kommunen",
          "Vi hjælper alle borgere i kommunen"),
+        # words added right before or after a word the other side changed: both changes
+        ("Borgerne er trygge.", "Borgerne er meget trygge.", "Borgerne er sikre.", "Borgerne er meget sikre."),
+        ("Borgerne er glade.", "Borgerne er glade og raske.", "Borgerne er sikre.", "Borgerne er sikre og raske."),
+        ("Borgerne er glade.", "Borgerne er sikre.", "Borgerne er glade og raske.", "Borgerne er sikre og raske."),
     ],
 )
 def test_clean_merges(base, theirs, mine, expected):
@@ -88,3 +92,43 @@ def test_long_texts_with_repeated_words_merge_word_by_word():
 )
 def test_choosing_my_version_merges_from_the_conflicts_base(base, theirs, mine, expected):
     assert merge_preferring_mine(base, theirs, mine) == expected
+
+
+# ---- choosing one's own version, later ------------------------------------------------------------------------
+
+BASE, THEN, MINE = "Borgerne er trygge.", "Borgerne er glade.", "Borgerne er sikre."
+# Nearly a full draft field (1000 characters): 980 of them before the clashing word.
+LONG = "a " * 490
+
+
+@pytest.mark.parametrize(
+    ("current", "expected"),
+    [
+        # nothing written since: the author's word, as if chosen at once
+        (THEN, "Borgerne er sikre."),
+        # a word added since right after the clashing word stays
+        ("Borgerne er glade og raske.", "Borgerne er sikre og raske."),
+        # ... and right before it
+        ("Borgerne er meget glade.", "Borgerne er meget sikre."),
+        # words added elsewhere since stay, at both ends
+        ("Alle borgerne er glade. Hver dag.", "Alle borgerne er sikre. Hver dag."),
+        ("Borgerne er glade, lykkelige.", "Borgerne er sikre, lykkelige."),
+        # the clashing word changed again since: no silent choice, the author edits the current text
+        ("Borgerne er lykkelige.", None),
+        ("Borgerne er meget lykkelige.", None),
+    ],
+)
+def test_choosing_my_version_later_keeps_every_edit_made_since(current, expected):
+    assert resolve_keeping_mine(BASE, THEN, MINE, current, 1000) == expected
+
+
+def test_choosing_my_version_later_near_the_fields_length_limit():
+    # within the limit: the later words stay, exactly
+    assert resolve_keeping_mine(LONG + "trygge.", LONG + "glade.", LONG + "sikre.", LONG + "glade og raske.", 1000) == (
+        LONG + "sikre og raske.")
+    # the author's words and the later ones together would not fit (1005 > 1000): neither is cut, nor dropped
+    assert resolve_keeping_mine(LONG + "trygge.", LONG + "glade.", LONG + "sikre og trygge.", LONG + "glade og raske.",
+                                1000) is None
+    # a limit met exactly is met
+    assert resolve_keeping_mine("ab", "ac", "ad", "ac e", 4) == "ad e"
+    assert resolve_keeping_mine("ab", "ac", "ad", "ac e", 3) is None

@@ -157,9 +157,9 @@ def test_mails_and_follow_up_notes_are_in_the_personal_export_and_anonymised(app
                     follow_up_note="Aftalt", followed_up_by_id=world.first.user.id, followed_up_at=utcnow())
     db.session.add(task)
     db.session.commit()
-    data = personal.export(world.first.user)
+    data = personal.export(world.first.email, world.first.user.id)
     assert [m["body"] for m in data["mails"]] == ["Hej Anna"] and data["follow_ups"][0]["note"] == "Aftalt"
-    personal.anonymise(world.first.user)
+    personal.anonymise(world.first.email, world.first.user.id)
     db.session.commit()
-    assert personal.export(world.first.user) == {"mails": [], "follow_ups": []}
+    assert personal.export(world.first.email, world.first.user.id) == {"mails": [], "follow_ups": []}
     assert db.session.scalar(select(Mail.body)) == ""

@@ -6,6 +6,7 @@ from world import build, fresh, join, login, version
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, DotVote, Idea, Revision, TaskVote, Visit, WorkTask
+from kerne.workshop.ideas import merge_ideas
 from kerne.workshop.live import Actor
 from kerne.workshop.visits import close_visit, go_to_step, set_locked
 
@@ -71,6 +72,13 @@ def test_poll_without_since_is_a_bad_request(client, room):
 def test_poll_without_joining_is_forbidden(client, app):
     world = build()
     assert client.get(f"/w/{world.visit.public_id}/changes?since=1").status_code == 403
+
+
+def test_the_not_joined_page_has_room_for_text_the_phone_could_not_save(client, room):
+    world, _base = room
+    response = client.application.test_client().get(f"/w/{world.visit.public_id}")
+    assert response.status_code == 403
+    assert '<section id="kept" class="kept" aria-live="polite" hidden></section>' in response.get_data(as_text=True)
 
 
 def test_poll_of_an_unknown_visit_is_404(client, room):
@@ -155,6 +163,22 @@ def test_idea_in_a_closed_visit_is_refused(client, room):
     response = new_idea(client, base, world)
     assert response.status_code == 410
     assert "afsluttet" in response.get_data(as_text=True)
+
+
+def test_a_save_to_an_idea_merged_away_meanwhile_is_kept_for_its_author(client, app, room):
+    world, base = room
+    new_idea(client, base, world, text="Tryghed", edit_id="edit-0090")
+    new_idea(client, base, world, text="Glæde", edit_id="edit-0091")
+    mine, target = db.session.scalars(db.select(Idea).order_by(Idea.id)).all()
+    merge_ideas(world.visit, Actor(user=world.first.user), mine, target)
+    db.session.commit()
+    save = {"value": "Tryghed hver dag", "base": "Tryghed", "edit_id": "edit-0092"}
+    response = client.post(f"{base}/ideas/{mine.id}", data=save)
+    assert response.status_code == 409
+    assert "lagt sammen med en anden" in response.get_data(as_text=True)
+    assert fresh(Idea, target.id).text == "Glæde · Tryghed"
+    refused = db.session.scalars(db.select(Revision).where(Revision.kind == "refused")).one()
+    assert (refused.value, refused.subject_id) == ("Tryghed hver dag", mine.id)
 
 
 def test_author_edits_own_idea_but_not_others(client, app, room):
@@ -285,8 +309,70 @@ def test_resent_draft_save_is_harmless(client, room):
     world, base = room
     at_step(world, 3)
     assert draft_save(client, base, "ambition", "Stoltere", "", "edit-0040").status_code == 200
-    assert draft_save(client, base, "ambition", "Stoltere", "", "edit-0040").status_code == 204
-    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 1
+    # Its answer was lost: the resend changes nothing and answers with the field as the room has it.
+    draft_save(client, base, "ambition", "Stoltere og gladere", "", "edit-0041")
+    response = draft_save(client, base, "ambition", "Stoltere", "", "edit-0040")
+    assert response.status_code == 200
+    assert 'data-base="Stoltere og gladere"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 2
+
+
+def clash(client, app, world, base):
+    """Sofie's "Børn leger" clashes with Bo's "Børn lærer" (from "Børn trives"); returns Bo's client, base and the conflict."""
+    at_step(world, 3)
+    other = app.test_client()
+    other_base = join(other, world.visit, "Bo")
+    draft_save(client, base, "effect", "Børn trives", "", "edit-0100")
+    draft_save(other, other_base, "effect", "Børn lærer", "Børn trives", "edit-0101")
+    draft_save(client, base, "effect", "Børn leger", "Børn trives", "edit-0102")
+    return other, other_base, db.session.scalars(db.select(Revision).where(Revision.kind == "conflict")).one()
+
+
+def test_a_resent_save_that_clashed_answers_with_the_conflict(client, app, room):
+    world, base = room
+    _other, _other_base, conflict = clash(client, app, world, base)
+    response = draft_save(client, base, "effect", "Børn leger", "Børn trives", "edit-0102")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="conflict-{conflict.id}"' in html and "<blockquote>Børn leger</blockquote>" in html
+    assert db.session.scalar(db.select(db.func.count()).where(Revision.kind == "conflict")) == 1
+
+
+def test_use_my_version_keeps_what_was_written_since(client, app, room):
+    world, base = room
+    other, other_base, conflict = clash(client, app, world, base)
+    draft_save(other, other_base, "effect", "Alle børn lærer hver dag", "Børn lærer", "edit-0103")
+    response = client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"})
+    assert response.status_code == 200
+    assert draft(world).effect == "Alle børn leger hver dag"
+    assert fresh(Revision, conflict.id).resolved
+
+
+def test_use_my_version_after_the_same_words_changed_again_leaves_the_author_to_edit(client, app, room):
+    world, base = room
+    other, other_base, conflict = clash(client, app, world, base)
+    draft_save(other, other_base, "effect", "Børn udvikler sig", "Børn lærer", "edit-0104")
+    response = client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert draft(world).effect == "Børn udvikler sig"  # nobody's later words are dropped
+    assert not fresh(Revision, conflict.id).resolved
+    assert "Der er skrevet om i de samme ord siden" in html and "<blockquote>Børn leger</blockquote>" in html
+    assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "theirs"}).status_code == 200
+    assert fresh(Revision, conflict.id).resolved
+
+
+def test_an_open_conflict_is_shown_read_only_once_the_visit_is_closed(client, app, room):
+    world, base = room
+    other, other_base, conflict = clash(client, app, world, base)
+    close_visit(world.visit)
+    db.session.commit()
+    html = client.get(base).get_data(as_text=True)
+    assert "Besøget er afsluttet, før du valgte" in html
+    assert re.search(rf'<textarea id="conflict-{conflict.id}-text" rows="3" readonly>Børn leger</textarea>', html)
+    assert f'data-copy="conflict-{conflict.id}-text"' in html and "Brug min version" not in html
+    assert "Børn leger" not in other.get(other_base).get_data(as_text=True)
+    assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 410
 
 
 def test_unchanged_draft_save_is_204(client, room):

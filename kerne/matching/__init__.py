@@ -4,10 +4,18 @@
 """
 from .instance import Instance, Tree
 from .model import LEVELS, Ambassador, Assignment, PairReasons, Plan, Problem, Request, Unit, Unstaffed
-from .rules import evaluate, explain, greedy, rules_broken_by, violations
-from .solver import solve
+from .rules import evaluate, explain, greedy, rules_broken_by, swap_options, violations
+
+
+def solve(problem: Problem, *args, **kwargs) -> Plan:
+    """The solver (``kerne.matching.solver.solve``), imported when a plan is asked for: OR-Tools
+    and what it brings cost every server process seconds at start, and most never plan."""
+    from .solver import solve as solve_now
+
+    return solve_now(problem, *args, **kwargs)
+
 
 __all__ = [
     "LEVELS", "Ambassador", "Assignment", "Instance", "PairReasons", "Plan", "Problem", "Request", "Tree", "Unit",
-    "Unstaffed", "evaluate", "explain", "greedy", "rules_broken_by", "solve", "violations",
+    "Unstaffed", "evaluate", "explain", "greedy", "rules_broken_by", "solve", "swap_options", "violations",
 ]

@@ -136,6 +136,16 @@ class Instance:
     def candidates(self) -> list[list[Candidate]]:
         return self.candidates_of(self.free)
 
+    def relation(self, a: str, b: str) -> str:
+        """How two workplaces stand in the tree: the same ``workplace``, the same ``department``,
+        departments of the same ``area``, or ``apart`` (different areas)."""
+        if a == b:
+            return "workplace"
+        for kind in ("department", "area"):
+            if self.tree.ancestor(a, kind) == self.tree.ancestor(b, kind):
+                return kind
+        return "apart"
+
     def pair_distance(self, a: int, b: int) -> int:
         return self.tree.distance(self.ambassadors[a].workplace, self.ambassadors[b].workplace)
 

@@ -6,6 +6,7 @@ one day. An ambassador is free for a request when no day of any of its windows
 is unavailable or already booked, and a confirmed request books every day of
 its windows, so two requests an ambassador facilitates never share a day.
 """
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -60,14 +61,25 @@ class Problem:
     requests: tuple[Request, ...]
     locks: tuple[tuple[str, str], ...] = ()  # (request id, ambassador id) the coordinator fixed
 
+    def fingerprint(self) -> str:
+        """A digest of everything a plan is made from but the locks, in any order: a proposal
+        whose problem no longer has this fingerprint was made from facts that have changed."""
+        facts = (
+            sorted((u.id, u.kind, u.parent or "") for u in self.units),
+            sorted((a.id, a.workplace, a.profession, a.capacity, a.load, sorted(a.unavailable), sorted(a.booked),
+                    a.own_done, a.other_done, sorted(a.partners)) for a in self.ambassadors),
+            sorted((r.id, r.workplace, r.visits) for r in self.requests),
+        )
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
+
 
 @dataclass(frozen=True)
 class PairReasons:
     """Why these two: the facts the explanation is written from."""
 
     commitments: tuple[tuple[str, str], ...]  # (ambassador id, "own" or "other") this process serves
-    pair_distance: int  # edges between the two members' workplaces in the tree
-    distances: tuple[int, int]  # each member's distance from the requesting workplace
+    pair_relation: str  # how the two members' workplaces stand in the tree (Instance.relation)
+    relations: tuple[str, str]  # how each member's workplace stands to the requesting one
     professions: tuple[str, str]
     repeated: bool  # the two have been paired before
     locked: tuple[str, ...] = ()
@@ -92,8 +104,10 @@ class Plan:
     assignments: tuple[Assignment, ...]
     unstaffed: tuple[Unstaffed, ...]
     objective: dict = field(default_factory=dict)  # level -> value
-    bounds: dict = field(default_factory=dict)  # level -> best value any plan could reach
-    optimal: bool = False
-    gap: float = 0.0
+    bounds: dict = field(default_factory=dict)  # level -> no plan does better (the optimum's value, once proven)
+    proven: dict = field(default_factory=dict)  # level -> proven optimal, as are all the levels above it
+    gaps: dict = field(default_factory=dict)  # level -> how far short of its bound, relative to the bound
+    optimal: bool = False  # proven on every level
+    repeatable: bool = False  # the same problem and time limit give this plan again
     seconds: float = 0.0
     method: str = ""

@@ -55,6 +55,30 @@ def rules_broken_by(instance: Instance, assignments: Assignments, r: int, a: int
     return _broken(instance, r, a, partner, elsewhere)
 
 
+def swap_options(instance: Instance, assignments: Assignments, r: int, member: int | None, partner: int | None
+                 ) -> list[tuple[int, list[str], int]]:
+    """Every ambassador for the place on request ``r`` that ``member`` holds (beside ``partner``),
+    best first, as (ambassador, the hard rules the choice breaks, the change in how many
+    ambassadors have both commitments met or planned). Those breaking no rule come first, then
+    by commitments gained, then by distance from the request and the partner."""
+    uses: dict[int, list[int]] = defaultdict(list)
+    for q, pair in assignments.items():
+        for a in set(pair):
+            uses[a].append(q)
+    options = []
+    for a in range(len(instance.ambassadors)):
+        elsewhere = [q for q in uses[a] if q != r]
+        change = 0
+        if a != member:
+            leaving = [] if member is None else [(member, [q for q in uses[member] if q != r])]
+            change = sum(_completes(instance, n, after) - _completes(instance, n, uses[n])
+                         for n, after in [*leaving, (a, [*elsewhere, r])])
+        far = int(instance.distance[r, a]) + (instance.pair_distance(a, partner) if partner is not None else 0)
+        options.append((a, _broken(instance, r, a, partner, elsewhere), change, far))
+    options.sort(key=lambda o: (bool(o[1]), -o[2], -o[3], o[0]))  # ties in the problem's order
+    return [(a, broken, change) for a, broken, change, _far in options]
+
+
 def _broken(instance: Instance, r: int, a: int, partner: int | None, elsewhere: list[int]) -> list[str]:
     """The hard rules broken by ``a`` on ``r`` beside ``partner`` while also on the requests ``elsewhere``."""
     broken = []
@@ -310,8 +334,9 @@ def explain(instance: Instance, assignments: Assignments, **plan_fields) -> Plan
         first, second = instance.ambassadors[a], instance.ambassadors[b]
         reasons = PairReasons(
             commitments=tuple(commitments),
-            pair_distance=instance.pair_distance(a, b),
-            distances=(int(instance.distance[r, a]), int(instance.distance[r, b])),
+            pair_relation=instance.relation(first.workplace, second.workplace),
+            relations=(instance.relation(request.workplace, first.workplace),
+                       instance.relation(request.workplace, second.workplace)),
             professions=(first.profession, second.profession),
             repeated=second.id in first.partners,
             locked=tuple(instance.ambassadors[n].id for n in (a, b) if (r, n) in locked),

@@ -14,6 +14,7 @@ Large problems are first cut down to the candidates worth considering
 max-flow relaxation, then say whether the plan is proven optimal and, if not,
 how far from the bound it may be.
 """
+import heapq
 import time
 from collections import defaultdict
 
@@ -127,39 +128,65 @@ def commitments_bound(instance: Instance) -> int:
     return done_both + needs_other + matched
 
 
-def bounds(instance: Instance, staffed: int, completed: int, reached: int) -> dict[str, int]:
-    """Values no plan can beat on each level (the better end for that level): at
-    most ``staffed`` requests and ``completed`` ambassadors; below that, among plans
-    that complete ``reached`` ambassadors (the level counts only once it is proven).
+def bounds(instance: Instance, staffed: int, completed: int, plan: dict[str, int], staffed_proven: bool
+           ) -> dict[str, int]:
+    """Values no plan can beat on each level, computed on the whole problem (the
+    better end for that level). Each holds for the lexicographic optimum, so the
+    distance from a plan's value to it is never less than the plan's true gap.
 
-    Distance is bounded as if every request could have its own best pair, less
-    what the own-workplace memberships those commitments force must cost.
+    Staffing and commitments: max-flow relaxations (at most ``staffed`` requests,
+    ``completed`` ambassadors). Distance: every staffed request given its own
+    best pair, less what the own-workplace memberships the commitments force must
+    cost (counted from the plan's commitments only once its staffing is proven,
+    since only then does the optimum complete at least as many). Professions: the
+    requests that could have two professions from two departments. Load: the
+    even spread of the plan's staffed places (the optimum staffs at least as many)
+    over the ambassadors free for a request with room left. Repeats: none.
     """
     free, own = instance.free, instance.own
     distance = np.where(free, instance.distance, -1)
     farthest = (-np.sort(-distance, axis=1))[:, :2].clip(min=0)
     _, area = np.unique(instance.area, return_inverse=True)
+    _, department = np.unique(instance.department, return_inverse=True)
     _, profession = np.unique([a.profession for a in instance.ambassadors], return_inverse=True)
-    scores, losses = [], []
+    scores, losses, mixed = [], [], 0
     for r in range(len(instance.requests)):
         columns = np.flatnonzero(free[r])
-        if len(columns) < 2:
+        if len(set(department[columns])) < 2:
             continue
         pair = 6 if len(set(area[columns])) > 1 else 4  # between areas, or departments of one area
-        best = int(farthest[r].sum()) + pair
-        scores.append((best, int(len(set(profession[columns])) > 1)))
+        scores.append(int(farthest[r].sum()) + pair)
+        mixed += len(set(profession[columns])) > 1  # two departments and two professions make a pair of both
         if (free[r] & own[r]).any():  # with a member from its own workplace (distance 0)
             losses.append(int(farthest[r, 1]))
-    best = sorted(scores, reverse=True)[:staffed]
-    forced_own = max(0, reached - _completers_without_own(instance))
+    forced_own = max(0, plan["commitments"] - _completers_without_own(instance)) if staffed_proven else 0
     return {
         "staffed": staffed,
         "commitments": completed,
-        "distance": sum(score for score, _ in best) - sum(sorted(losses)[:forced_own]),
-        "professions": sum(different for _, different in best),
-        "load": sum(load_penalty(a.load, a.capacity) for a in instance.ambassadors),
+        "distance": sum(sorted(scores, reverse=True)[:staffed]) - sum(sorted(losses)[:forced_own]),
+        "professions": min(staffed, mixed),
+        "load": even_spread(instance, 2 * plan["staffed"]),
         "repeats": 0,
     }
+
+
+def even_spread(instance: Instance, places: int) -> int:
+    """The least load penalty any plan with ``places`` places filled can have: each
+    place goes to whoever, among those free for some request with room left, has
+    the fewest processes so far (the penalty's next step is the load before it)."""
+    loads = [a.load for a in instance.ambassadors]
+    available = instance.free.any(axis=0)
+    heap = [(loads[n], n) for n in range(len(loads)) if available[n] and instance.spare[n] > 0]
+    heapq.heapify(heap)
+    room = list(instance.spare)
+    for _ in range(places):
+        if not heap:
+            break
+        load, n = heapq.heappop(heap)
+        loads[n], room[n] = load + 1, room[n] - 1
+        if room[n] > 0:
+            heapq.heappush(heap, (load + 1, n))
+    return sum(load_penalty(load, a.capacity) for load, a in zip(loads, instance.ambassadors))
 
 
 def _completers_without_own(instance: Instance) -> int:
@@ -264,7 +291,7 @@ class Model:
         """Nobody on two requests that share a day: one row per busy day, dominated ones left out."""
         by_day = defaultdict(dict)
         for r, v in uses:
-            for day in self.instance.requests[r].days:
+            for day in sorted(self.instance.requests[r].days):  # a set's order changes between processes
                 by_day[day][r] = v
         cliques = {frozenset(members): members for members in by_day.values() if len(members) > 1}
         for requests, members in cliques.items():
@@ -299,14 +326,19 @@ STAGES = (("staffed", "commitments", True), ("distance", "professions", True), (
 # 2.3–3 s to meet and prove its bounds; distance gets most of its way from local moves; a stage
 # that finishes early leaves its time to the next.
 STAGE_SHARES = (0.45, 0.4, 0.15)
+# Models up to this many candidates are searched by one worker, which repeats itself (milp.py) and
+# proves 200 × 100 (pruned) in about 4 s; larger ones by several, which get further in the time.
+ONE_WORKER_LIMIT = 5_000
 
 
 def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
-    """The best plan the solver can prove (or find) within ``seconds``.
+    """The best plan the solver can prove (or find) within about ``seconds``.
 
     The whole problem's bounds on staffing and commitments enter the model as
     rows: they cut off no plan, and a first stage whose plan meets them is proven
-    at once instead of searching for a proof until its time runs out.
+    at once instead of searching for a proof until its time runs out. The same
+    problem and time limit give the same plan when one worker proves every stage
+    on its model in time (milp.py); ``Plan.repeatable`` says whether that happened.
     """
     started = time.perf_counter()
     instance = Instance(problem)
@@ -321,22 +353,27 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
         progress(f"model: {method}")
     model = Model(instance, candidates)
     values = model.start(best)
-    proven = exact
     staffed, completed = staffing_bound(instance), commitments_bound(instance)
     for level, bound in (("staffed", staffed), ("commitments", completed)):
         expression, constant = model.levels[level]
         model.milp.row(expression, upper=bound - constant)
+    workers = 1 if len(model.x) <= ONE_WORKER_LIMIT else 8
+    repeatable = workers == 1
+    solved: dict[str, int] = {}  # level -> bound from the solver, while it works on the whole problem
+    whole = exact  # the model is the whole problem and every stage so far is proven
     for number, (first, second, maximize) in enumerate(STAGES, start=1):
         weight = model.ranges[second] + 1
         objective = add(scale(model.levels[first][0], weight), model.levels[second][0])
         left = 0.95 * seconds - (time.perf_counter() - started)  # the rest: explanations
         share = STAGE_SHARES[number - 1] / sum(STAGE_SHARES[number - 1:])
-        result = model.milp.solve(objective, maximize, left * share, values,
-                                  workers=1 if exact else 8)
-        proven = proven and result.optimal
+        result = model.milp.solve(objective, maximize, left * share, values, workers)
+        repeatable = repeatable and result.optimal  # a search the clock stopped may stop elsewhere next time
         if result.values is not None:  # else the solver found nothing in time: go on from the plan we hold
             values = result.values
             best = model.assignments(values)
+        if whole and result.bound is not None:
+            solved.update(_split(result.bound, weight, first, second, model.levels, values))
+        whole = whole and result.optimal
         if maximize:  # local moves further apart start the next stage from a better plan
             best = farther(instance, best, mask)
             values = model.start(best)
@@ -345,20 +382,43 @@ def solve(problem: Problem, seconds: float = 10.0, progress=None) -> Plan:
         if progress:
             progress(f"stage {number} of {len(STAGES)}: {first}, {second}")
     plan = explain(instance, best, method=method)
-    limits = bounds(instance, staffed, completed, plan.objective["commitments"])
-    gap = _gap(plan.objective, limits)
-    optimal = proven or gap == 0.0
+    value = plan.objective
+    limits = bounds(instance, staffed, completed, value, staffed_proven=solved.get("staffed") == value["staffed"]
+                    or value["staffed"] == staffed)
+    limits = {level: _tighter(level, limits[level], solved.get(level)) for level in LEVELS}
+    proven, gaps, above = {}, {}, True
+    for level in LEVELS:
+        proven[level] = above = above and _shortfall(level, value[level], limits[level]) == 0
+        gaps[level] = round(_shortfall(level, value[level], limits[level]) / max(abs(limits[level]), 1), 6)
     return Plan(
-        assignments=plan.assignments, unstaffed=plan.unstaffed, objective=plan.objective, bounds=limits,
-        optimal=optimal, gap=0.0 if optimal else gap, seconds=round(time.perf_counter() - started, 3), method=method,
+        assignments=plan.assignments, unstaffed=plan.unstaffed, objective=value, bounds=limits, proven=proven,
+        gaps=gaps, optimal=all(proven.values()), repeatable=repeatable,
+        seconds=round(time.perf_counter() - started, 3), method=method,
     )
 
 
-def _gap(values: dict, limits: dict) -> float:
-    """How far from its bound the first level that misses it is, relative to the bound."""
-    for level in LEVELS:
-        value, bound = values[level], limits[level]
-        better_is_more = level not in ("load", "repeats")
-        if (value < bound) if better_is_more else (value > bound):
-            return round(abs(bound - value) / max(abs(bound), 1), 6)
-    return 0.0
+MINIMISED = ("load", "repeats")
+
+
+def _split(bound: int, weight: int, first: str, second: str, levels: dict, values: list[int]) -> dict[str, int]:
+    """The levels' bounds from a stage's bound on ``weight × first + second`` (second in 0 … weight - 1):
+    the first's, and the second's while the first is at its bound."""
+    def level(name: str) -> int:
+        expression, _constant = levels[name]
+        return sum(coefficient * values[column] for column, coefficient in expression.items())
+
+    split = {first: bound // weight + levels[first][1]}
+    if level(first) == bound // weight:
+        split[second] = bound - weight * (bound // weight) + levels[second][1]
+    return split
+
+
+def _tighter(level: str, bound: int, solved: int | None) -> int:
+    if solved is None:
+        return bound
+    return max(bound, solved) if level in MINIMISED else min(bound, solved)
+
+
+def _shortfall(level: str, value: int, bound: int) -> int:
+    """How far the value falls short of the bound (0 at or beyond it)."""
+    return max(0, value - bound) if level in MINIMISED else max(0, bound - value)

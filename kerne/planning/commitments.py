@@ -37,7 +37,7 @@ def all_ambassadors() -> list[Ambassador]:
         selectinload(Ambassador.unavailable),
         selectinload(Ambassador.workplace),
     )
-    return list(db.session.scalars(query.order_by(Ambassador.name)))
+    return list(db.session.scalars(query.order_by(Ambassador.name, Ambassador.id)))
 
 
 def totals(ambassadors: list[Ambassador]) -> dict[str, Counter]:

@@ -1,4 +1,5 @@
 """The plan in words: why these two, and why a request could not be staffed."""
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..matching import Assignment, Unstaffed
@@ -15,8 +16,27 @@ def why_unstaffed(unstaffed: Unstaffed) -> str:
     return UNSTAFFED[unstaffed.reason]()
 
 
+PAIR = {
+    "apart": lambda: _("De to kommer fra forskellige områder."),
+    "area": lambda: _("De to kommer fra forskellige afdelinger i samme område."),
+    "department": lambda: _("De to kommer fra samme afdeling."),
+    "workplace": lambda: _("De to kommer fra samme arbejdsplads."),
+}
+WHERE = {
+    "apart": lambda: _("fra et andet område"),
+    "area": lambda: _("fra en anden afdeling i samme område"),
+    "department": lambda: _("fra en anden arbejdsplads i samme afdeling"),
+    "workplace": lambda: _("fra arbejdspladsen selv"),
+}
+
+
+def where_from(relation: str) -> str:
+    """Where an ambassador comes from, seen from the requesting workplace (Instance.relation)."""
+    return WHERE[relation]()
+
+
 def why_pair(assignment: Assignment, names: dict[str, str]) -> str:
-    """A short Danish explanation of a pair: commitments served, distance, professions."""
+    """A short Danish explanation of a pair: commitments served, where the two come from, professions."""
     reasons = assignment.reasons
     parts = []
     for ambassador, kind in reasons.commitments:
@@ -24,12 +44,9 @@ def why_pair(assignment: Assignment, names: dict[str, str]) -> str:
             parts.append(_("%(name)s opfylder sin forpligtelse på egen arbejdsplads.", name=names[ambassador]))
         else:
             parts.append(_("%(name)s opfylder sin forpligtelse på en anden arbejdsplads.", name=names[ambassador]))
-    if reasons.pair_distance >= 6:
-        parts.append(_("De to kommer fra forskellige områder."))
-    else:
-        parts.append(_("De to kommer fra forskellige afdelinger i samme område."))
-    parts.append(_("Afstand til arbejdspladsen i organisationen: %(first)s og %(second)s led.",
-                   first=reasons.distances[0], second=reasons.distances[1]))
+    parts.append(PAIR[reasons.pair_relation]())
+    parts += [_("%(name)s er %(where)s.", name=names[member], where=where_from(relation))
+              for member, relation in zip(assignment.ambassadors, reasons.relations)]
     first, second = reasons.professions
     if first != second:
         parts.append(_("Forskellige faggrupper (%(first)s og %(second)s).", first=first, second=second))
@@ -40,3 +57,39 @@ def why_pair(assignment: Assignment, names: dict[str, str]) -> str:
     if reasons.locked:
         parts.append(_("Låst af koordinatoren: %(names)s.", names=", ".join(names[a] for a in reasons.locked)))
     return " ".join(parts)
+
+
+LEVEL_NAMES = {
+    "staffed": lambda: _("bemandede anmodninger"),
+    "commitments": lambda: _("opfyldte forpligtelser"),
+    "distance": lambda: _("afstand"),
+    "professions": lambda: _("forskellige faggrupper"),
+    "load": lambda: _("jævn fordeling"),
+    "repeats": lambda: _("nye par"),
+}
+
+
+def proof(summary: dict) -> list[str]:
+    """What the engine proved about its plan, level by level, in the coordinator's words."""
+    if "proven" not in summary:  # a proposal from before the levels were reported one by one
+        return []
+    if summary["optimal"]:
+        lines = [_("Motorens plan er bevist den bedst mulige på alle niveauer.")]
+    else:
+        proven, unproven = [], []
+        for level, name in LEVEL_NAMES.items():
+            gap = summary["gaps"][level]
+            if summary["proven"][level]:
+                proven.append(name())
+            elif gap:
+                unproven.append(_("%(level)s (højst %(gap)s fra det bedst mulige)", level=name(),
+                                  gap=f"{format_decimal(round(gap * 100, 1))} %"))
+            else:
+                unproven.append(_("%(level)s (når grænsen)", level=name()))
+        lines = [_("Bevist den bedst mulige: %(levels)s.", levels=", ".join(proven) or _("intet niveau")),
+                 _("Ikke bevist: %(levels)s.", levels=", ".join(unproven)),
+                 _("Niveauerne går i den rækkefølge; et niveau er kun bevist, når niveauerne over det er.")]
+    if not summary["repeatable"]:
+        lines.append(_("Samme data kan give en anden plan næste gang: beregningen blev stoppet af tiden "
+                       "eller delt mellem flere tråde."))
+    return lines

@@ -11,14 +11,15 @@ from .commitments import all_ambassadors, commitments_of, season_load
 
 
 def open_requests() -> list[ProcessRequest]:
-    query = select(ProcessRequest).where(ProcessRequest.status == "open").order_by(ProcessRequest.visit1_start)
+    query = select(ProcessRequest).where(ProcessRequest.status == "open").order_by(ProcessRequest.visit1_start,
+                                                                                  ProcessRequest.id)
     return list(db.session.scalars(query.options(selectinload(ProcessRequest.workplace))))
 
 
 def build_problem(requests: list[ProcessRequest], locks: list[tuple[int, int]] = ()) -> matching.Problem:
     units = tuple(
         matching.Unit(str(u.id), u.kind, str(u.parent_id) if u.parent_id else None)
-        for u in db.session.scalars(select(OrgUnit))
+        for u in db.session.scalars(select(OrgUnit).order_by(OrgUnit.id))  # one order: the same plan again
     )
     booked = defaultdict(set)
     for ambassador_id, day in db.session.execute(select(Booking.ambassador_id, Booking.day)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +19,7 @@ from ..extensions import db
 from ..models import Ambassador, MatchChoice, MatchRun, Process, ProcessRequest, utcnow
 from ..notices import compose as notices
 from ..processes import schedule
-from .explain import why_pair, why_unstaffed
+from .explain import where_from, why_pair, why_unstaffed
 from .problem import build_problem, open_requests
 
 RULES = {
@@ -32,6 +33,21 @@ RULES = {
 
 def rule_text(rule: str, name: str) -> str:
     return RULES[rule](name)
+
+
+# The same rules, as a candidate in a list of choices is described.
+SHORT_RULES = {
+    "same_person": lambda: _("står på den anden plads"),
+    "same_department": lambda: _("samme afdeling som makkeren"),
+    "not_free": lambda: _("ikke fri på datoerne"),
+    "capacity": lambda: _("ingen forløb tilbage i sæsonen"),
+    "double_booked": lambda: _("sat på en anden anmodning samme dag"),
+}
+
+
+def out_of_date_text() -> str:
+    return _("Forslaget er forældet: anmodningerne eller ambassadørerne er ændret, siden det blev lavet "
+             "(eller et andet forslag er bekræftet). Foreslå en ny plan.")
 
 
 def start(created_by_id: int | None) -> MatchRun:
@@ -58,6 +74,7 @@ def _compute(app, run_id: int, locks: list[tuple[int, int]]) -> None:
         try:
             requests = open_requests()
             problem = build_problem(requests, locks)
+            fingerprint = problem.fingerprint()
             db.session.commit()  # end the read before solving: no lock is held while the engine works
             seconds = app.config["MATCH_SECONDS"]
 
@@ -69,6 +86,7 @@ def _compute(app, run_id: int, locks: list[tuple[int, int]]) -> None:
             plan = matching.solve(problem, seconds=seconds, progress=progress)
             run = db.session.get(MatchRun, run_id)
             run.result = json.dumps(plan_summary(plan))
+            run.fingerprint = fingerprint
             locked = set(locks)
             for assignment in plan.assignments:
                 for slot, ambassador in enumerate(assignment.ambassadors):
@@ -87,8 +105,17 @@ def _compute(app, run_id: int, locks: list[tuple[int, int]]) -> None:
 
 
 def plan_summary(plan: matching.Plan) -> dict:
-    return {"objective": plan.objective, "bounds": plan.bounds, "optimal": plan.optimal, "gap": plan.gap,
-            "seconds": plan.seconds, "method": plan.method}
+    return {"objective": plan.objective, "bounds": plan.bounds, "proven": plan.proven, "gaps": plan.gaps,
+            "optimal": plan.optimal, "repeatable": plan.repeatable, "seconds": plan.seconds, "method": plan.method}
+
+
+@dataclass
+class Option:
+    """One ambassador a place could go to, as the list of choices shows them."""
+
+    ambassador: Ambassador
+    text: str
+    fits: bool  # breaks no rule
 
 
 @dataclass
@@ -100,12 +127,23 @@ class Row:
     locked: list[bool]
     explanation: str
     problems: list[str]
+    options: list[list[Option]]  # per place, best first
 
 
-def proposal(run: MatchRun) -> tuple[list[Row], dict]:
-    """The proposal's rows, with explanations and the rules the current choices break."""
+@dataclass
+class Proposal:
+    rows: list[Row]
+    value: dict  # the plan as it stands, on each level
+    current: bool  # made from the requests and the registry as they are now
+
+
+def proposal(run: MatchRun) -> Proposal:
+    """The proposal's rows, with explanations, the rules the current choices break and each
+    place's ranked choices; or, when the facts it was made from have changed, only that."""
     requests = open_requests()
     problem = build_problem(requests)
+    if run.fingerprint != problem.fingerprint():
+        return Proposal([], {}, current=False)
     instance = matching.Instance(problem)
     chosen: dict[int, dict[int, MatchChoice]] = {}
     for choice in run.choices:
@@ -124,26 +162,56 @@ def proposal(run: MatchRun) -> tuple[list[Row], dict]:
         slots = chosen.get(request.id, {})
         members = [people[slots[s].ambassador_id] if s in slots else None for s in (0, 1)]
         r = instance.r_index[str(request.id)]
-        problems = []
+        indexes = [instance.a_index.get(str(m.id)) if m else None for m in members]
+        problems, options = [], []
         for slot, member in enumerate(members):
-            partner = members[1 - slot]
-            if member is None or str(member.id) not in instance.a_index:
-                continue
-            a = instance.a_index[str(member.id)]
-            p = instance.a_index.get(str(partner.id)) if partner else None
-            problems += [rule_text(rule, member.name) for rule in matching.rules_broken_by(instance, assignments, r, a, p)]
+            a, partner = indexes[slot], indexes[1 - slot]
+            if a is not None:
+                problems += [rule_text(rule, member.name)
+                             for rule in matching.rules_broken_by(instance, assignments, r, a, partner)]
+            options.append(_options(instance, assignments, r, a, partner, people))
         if str(request.id) in explained:
             explanation = why_pair(explained[str(request.id)], names)
         else:
             explanation = why_unstaffed(matching.rules.why_unstaffed(instance, r, assignments))
         rows.append(Row(request, members, [s in slots and slots[s].locked for s in (0, 1)], explanation,
-                        list(dict.fromkeys(problems))))
-    value = matching.evaluate(instance, assignments)
-    return rows, value
+                        list(dict.fromkeys(problems)), options))
+    return Proposal(rows, matching.evaluate(instance, assignments), current=True)
+
+
+def _options(instance: matching.Instance, assignments: dict, r: int, member: int | None, partner: int | None,
+             people: dict[int, Ambassador]) -> list[Option]:
+    """A place's choices, best first: whether each is free, has room and keeps the department
+    rule, where they come from, and what the choice does to the commitments."""
+    uses = {}
+    for pair in assignments.values():
+        for a in pair:
+            uses[a] = uses.get(a, 0) + 1
+    request = instance.requests[r]
+    options = []
+    for a, broken, change in matching.swap_options(instance, assignments, r, member, partner):
+        ambassador = instance.ambassadors[a]
+        person = people[int(ambassador.id)]
+        if broken:
+            facts = [SHORT_RULES[rule]() for rule in broken]
+        else:
+            room = instance.spare[a] - uses.get(a, 0) + (a == member)
+            facts = [_("fri"), ngettext("%(num)d forløb tilbage", "%(num)d forløb tilbage", room - 1),
+                     where_from(instance.relation(request.workplace, ambassador.workplace))]
+            if change > 0:
+                facts.append(ngettext("+%(num)d med begge forpligtelser", "+%(num)d med begge forpligtelser", change))
+            elif change < 0:
+                facts.append(ngettext("−%(num)d med begge forpligtelser", "−%(num)d med begge forpligtelser", -change))
+        options.append(Option(person, f"{person.name} – {', '.join(facts)}", not broken))
+    return options
 
 
 def choose(run: MatchRun, request: ProcessRequest, slot: int, ambassador: Ambassador | None) -> None:
-    """Put ``ambassador`` in a slot of a request (None empties it); the coordinator's choice is locked."""
+    """Put ``ambassador`` in a slot of a request (None empties it); the coordinator's choice is locked.
+    The person already in the other slot is refused."""
+    other = next((c for c in run.choices if c.request_id == request.id and c.slot == 1 - slot), None)
+    if ambassador is not None and other is not None and other.ambassador_id == ambassador.id:
+        raise CannotChoose(_("%(name)s står allerede på den anden plads. Vælg en anden.", name=ambassador.name))
     current = next((c for c in run.choices if c.request_id == request.id and c.slot == slot), None)
     if ambassador is None:
         if current is not None:
@@ -161,9 +229,16 @@ class CannotConfirm(Exception):
         self.message = message
 
 
+class CannotChoose(CannotConfirm):
+    """A choice the rules refuse outright."""
+
+
 def confirm(run: MatchRun) -> int:
     """Create the processes, their pairs, visits and bookings; returns how many."""
-    rows, _value = proposal(run)
+    found = proposal(run)
+    if not found.current:
+        raise CannotConfirm(out_of_date_text())
+    rows = found.rows
     broken = [problem for row in rows for problem in row.problems]
     if broken:
         raise CannotConfirm(broken[0])
@@ -176,11 +251,11 @@ def confirm(run: MatchRun) -> int:
                           target_groups=request.target_groups)
         process.visits = schedule.planned_visits(request)
         db.session.add(process)
+        audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
         db.session.flush()
         for visit in process.visits:
             schedule.book(visit, row.members, schedule.window_of(visit, request))
         request.status, request.process = "planned", process
-        audit.record("process.confirm", process, request=request.id, pair=[m.name for m in row.members])
         notices.plan_confirmed(process, request)  # to the pair and the workplace contact, with the .ics
         created += 1
     run.status = "confirmed"

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import ToggleForm
 from ..models import Ambassador, MatchChoice, MatchRun, ProcessRequest
 from . import runs
-from .problem import open_requests
+from .explain import proof
+from .problem import build_problem, open_requests
 
 bp = Blueprint("planning", __name__, url_prefix="/plan")
 
@@ -26,8 +26,9 @@ def _run(run_id: int) -> MatchRun:
 def index():
     """Open requests and earlier proposals; the button that asks for a new one."""
     latest = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc()).limit(10)).all()
-    return render_template("planning/index.html", requests=open_requests(), runs=latest,
-                           locks=len(runs.locked_choices()))
+    requests = open_requests()
+    return render_template("planning/index.html", requests=requests, runs=latest,
+                           locks=len(runs.locked_choices()), fingerprint=build_problem(requests).fingerprint())
 
 
 @bp.post("/runs")
@@ -38,12 +39,17 @@ def propose():
 
 
 def _context(run: MatchRun) -> dict:
-    context = {"run": run, "summary": json.loads(run.result) if run.result else None}
+    summary = json.loads(run.result) if run.result else None
+    context = {"run": run, "summary": summary, "proof": proof(summary) if summary else [],
+               "out_of_date": runs.out_of_date_text()}
     if run.status == "done":
-        rows, value = runs.proposal(run)
-        active = select(Ambassador).where(Ambassador.active.is_(True)).order_by(Ambassador.name)
-        context.update(rows=rows, value=value,
-                       ambassadors=db.session.scalars(active.options(selectinload(Ambassador.workplace))).all())
+        found = runs.proposal(run)
+        context.update(rows=found.rows, value=found.value, current=found.current)
+    elif run.status == "confirmed":  # the pairs it made, as confirmed
+        pairs = {}
+        for choice in run.choices:
+            pairs.setdefault(choice.request, []).append(choice.ambassador)
+        context.update(pairs=pairs, value=summary["objective"])
     return context
 
 
@@ -68,6 +74,8 @@ def _request_of(run: MatchRun, request_id: int) -> ProcessRequest:
         abort(404)
     if run.status != "done":
         abort(409, _("Forslaget kan ikke længere ændres."))
+    if run.fingerprint != build_problem(open_requests()).fingerprint():
+        abort(409, runs.out_of_date_text())
     return wanted
 
 
@@ -82,7 +90,10 @@ def choose(run_id, request_id, slot):
     ambassador = db.session.get(Ambassador, ambassador_id) if ambassador_id else None
     if ambassador_id and ambassador is None:
         abort(422)
-    runs.choose(found, wanted, slot, ambassador)
+    try:
+        runs.choose(found, wanted, slot, ambassador)
+    except runs.CannotChoose as error:
+        abort(422, error.message)
     db.session.commit()
     return render_block("planning/run.html", "proposal", **_context(found))
 

@@ -109,7 +109,8 @@ def _activity(process: Process, tasks: list[WorkTask], request) -> list[tuple]:
                 ("work_task", [t.id for t in tasks])]
     if request is not None:
         subjects.append(("process_request", [request.id]))
-    query = select(AuditEvent).where(or_(*(
+    # The staff actions that tell the process's story; the audit listener's column changes stay in the audit log.
+    query = select(AuditEvent).where(AuditEvent.action.in_(AUDIT_LABELS), or_(*(
         (AuditEvent.subject_type == kind) & AuditEvent.subject_id.in_(ids) for kind, ids in subjects if ids)))
     for event in db.session.scalars(query.order_by(AuditEvent.id)):
         moments.append((event.created_at, _describe(event), event.user.name if event.user else None))

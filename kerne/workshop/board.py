@@ -75,7 +75,8 @@ def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
 
 
 def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
-    """Everything the live block needs; ``forms`` carries forms that failed validation."""
+    """Everything the live block needs; ``forms`` carries forms that failed validation
+    (and ``unmerged``, a conflict whose author's version could not be merged in)."""
     context = {
         "board": board,
         "visit": board.visit,
@@ -89,6 +90,7 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
         "audience": audience,
         "conflicts": board.conflicts_of(actor),
         "field_errors": forms.pop("field_errors", {}),
+        "unmerged": forms.pop("unmerged", None),
         "value_of": value_of,
     }
     context.update(_personal(board, actor, audience, forms))

@@ -8,7 +8,7 @@ kept as an open conflict until they choose. Every stored value is a Revision.
 from sqlalchemy import select
 
 from ..extensions import db
-from ..merging import Outcome, merge_preferring_mine, resolve_save
+from ..merging import Outcome, resolve_keeping_mine, resolve_save
 from ..models import Revision, Visit
 from .fields import FIELDS, SUBJECTS, FieldSpec
 from .live import Actor, bump
@@ -44,9 +44,7 @@ def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: s
 
 
 def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine: str, edit_id: str) -> Outcome:
-    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock."""
-    if already_saved(visit, edit_id):
-        return Outcome("unchanged", spec.read(obj))
+    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock and has checked it is no resend."""
     outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable, max_length=spec.max_length)
     if outcome.kind == "unchanged":
         return outcome
@@ -97,25 +95,43 @@ def restore(visit: Visit, actor: Actor, revision: Revision) -> None:
     bump(visit)
 
 
-def resolve_conflict(visit: Visit, actor: Actor, conflict: Revision, keep: str) -> None:
+def resolve_conflict(visit: Visit, actor: Actor, conflict: Revision, keep: str) -> bool:
     """The author chose: their own text (``mine``) or the others' (``theirs``).
 
-    Choosing their own merges it from where it started, so what anyone wrote
-    since (the author too) stays; only the clashing words become theirs.
+    Choosing their own puts their words in place of the clashing ones, and what
+    anyone wrote since (the author too) stays. False, and the conflict stays open,
+    when that cannot be merged cleanly: the author edits the current text instead.
     """
-    conflict.resolved = True
     if keep == "mine":
         spec, obj = spec_of(conflict), subject_of(conflict)
         current = spec.read(obj)
         value = conflict.value
-        if spec.mergeable and conflict.base is not None:
-            value = merge_preferring_mine(conflict.base, current, conflict.value)
-            if len(value) > spec.max_length:
-                value = conflict.value
+        if spec.mergeable:
+            then = field_then(conflict, current)
+            base = then if conflict.base is None else conflict.base
+            value = resolve_keeping_mine(base, then, conflict.value, current, spec.max_length)
+            if value is None:
+                return False
         if current != value:
             spec.write(obj, value)
             record(visit, actor, spec, obj, value, "edit")
+    conflict.resolved = True
     bump(visit)
+    return True
+
+
+def field_then(conflict: Revision, current: str) -> str:
+    """What the field held when ``conflict`` happened: its last shared revision before it (else ``current``)."""
+    query = select(Revision.value).where(
+        Revision.visit_id == conflict.visit_id,
+        Revision.subject == conflict.subject,
+        Revision.subject_id == conflict.subject_id,
+        Revision.field == conflict.field,
+        Revision.id < conflict.id,
+        Revision.kind.not_in(PRIVATE_KINDS),
+    ).order_by(Revision.id.desc()).limit(1)
+    then = db.session.scalar(query)
+    return current if then is None else then
 
 
 def history(visit: Visit, spec: FieldSpec, obj, actor: Actor) -> list[Revision]:

@@ -147,7 +147,7 @@ def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = Non
     _may_change(visit, actor, spec, row)
     form = field_save_form(spec)
     valid = form.validate()
-    refusal = _refusal(visit, actor, spec)
+    refusal = _refusal(visit, actor, spec, row)
     if refusal is not None:
         # Too late for the field, but the words stay: in the history, for their author and the facilitators.
         if valid and editing.keep_refused(visit, actor, spec, row, form.value.data or "", form.edit_id.data):
@@ -157,6 +157,10 @@ def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = Non
         message = next(iter(form.errors.values()))[0]
         errors = {(spec.subject, row.id, spec.name): message}
         return render_live(visit.id, actor, audience, 422, field_errors=errors)
+    if editing.already_saved(visit, form.edit_id.data):
+        # Sent again because its answer was lost: answer what became of it (a conflict, say), not "no change".
+        db.session.rollback()
+        return render_live(visit.id, actor, audience)
     outcome = editing.save_field(visit, actor, spec, row, form.base.data or "", form.value.data or "", form.edit_id.data)
     return answer_change(visit.id, actor, audience, outcome.kind != "unchanged")
 
@@ -175,12 +179,14 @@ def _may_change(visit: Visit, actor: Actor, spec: FieldSpec, row) -> None:
 FACILITATORS_DECIDE = ("decision",)
 
 
-def _refusal(visit: Visit, actor: Actor, spec: FieldSpec) -> tuple[int, str] | None:
+def _refusal(visit: Visit, actor: Actor, spec: FieldSpec, row) -> tuple[int, str] | None:
     """Why a change can no longer be made (status and message), or None."""
     if visit.status != "open":
         return 410, _("Besøget er afsluttet. Din tekst er ikke gemt i feltet.")
     if spec.subject == "draft" and visit.draft.locked_at is not None and not actor.is_facilitator:
         return 409, _("Formuleringen er låst af facilitatorerne.")
+    if spec.subject == "idea" and row.merged_into_id is not None:
+        return 409, _("Idéen blev lagt sammen med en anden, mens du skrev. Din tekst er ikke gemt i den.")
     return None
 
 
@@ -237,9 +243,9 @@ def restore(public_id, revision_id):
     revision = row_in(visit, Revision, revision_id)
     if not editing.may_see(actor, revision):
         abort(404)
-    spec = editing.spec_of(revision)
-    _may_change(visit, actor, spec, editing.subject_of(revision))
-    refusal = _refusal(visit, actor, spec)
+    spec, row = editing.spec_of(revision), editing.subject_of(revision)
+    _may_change(visit, actor, spec, row)
+    refusal = _refusal(visit, actor, spec, row)
     if refusal is not None:
         abort(*refusal)
     editing.restore(visit, actor, revision)
@@ -259,7 +265,9 @@ def resolve_conflict(public_id, revision_id):
         abort(400)
     if conflict.resolved:
         return "", 204
-    editing.resolve_conflict(visit, actor, conflict, form.keep.data)
+    if not editing.resolve_conflict(visit, actor, conflict, form.keep.data):
+        db.session.rollback()
+        return render_live(visit.id, actor, audience, unmerged=conflict.id)
     return answer_change(visit.id, actor, audience, True)
 
 
