@@ -7,6 +7,7 @@ from world import build, join, login
 from kerne import audit
 from kerne.extensions import db
 from kerne.models import Ambassador, AuditEvent, MatchRun, OrgUnit, ProcessRequest, WorkTask
+from kerne.planning.problem import build_problem, open_requests
 
 
 def test_an_event_names_the_subject_and_keeps_its_detail(app):
@@ -157,8 +158,10 @@ def test_adjusting_and_confirming_a_plan_is_logged(client, app):
     wanted = ProcessRequest(workplace=world.other_workplace, contact_name="Lise", contact_email="lise@example.dk",
                             visit1_start=day, visit1_end=day, visit2_start=day + timedelta(days=14),
                             visit2_end=day + timedelta(days=14))
-    run = MatchRun(status="done", result="{}")
-    db.session.add_all([wanted, run])
+    db.session.add(wanted)
+    db.session.commit()
+    run = MatchRun(status="done", result="{}", fingerprint=build_problem(open_requests()).fingerprint())
+    db.session.add(run)
     db.session.commit()
     login(client, world.coordinator.email)
     for slot, member in enumerate((world.first, world.second)):
