@@ -68,6 +68,23 @@ def test_restore_cannot_overwrite_someone_elses_idea(room):
     assert fresh(Idea, idea.id).text == "Bos bedre idé"
 
 
+def test_the_author_restoring_an_idea_lands_back_in_the_room(room):
+    world, _base, bo, bo_base = room
+    step = steps_of(world.visit)[0]
+    author = Actor(participant_id=_participant(world.visit, "Bo"))
+    ideas.create_idea(world.visit, author, step, "Første udgave", None, "bo-1")
+    db.session.flush()
+    idea = db.session.scalar(select(Idea))
+    editing.save_field(world.visit, author, editing.FIELDS["idea"]["text"], idea, "Første udgave", "Anden udgave",
+                       "bo-2")
+    db.session.commit()
+    first = db.session.scalar(select(Revision).where(Revision.subject == "idea").order_by(Revision.id))
+    response = bo.post(f"{bo_base}/revisions/{first.id}/restore")
+    assert response.status_code == 302 and response.headers["Location"] == bo_base
+    assert fresh(Idea, idea.id).text == "Første udgave"
+    assert bo.get(bo_base).status_code == 200
+
+
 def test_a_conflict_is_shown_and_restored_by_its_author_alone(room):
     world, _base, bo, bo_base = room
     field = DRAFT_FIELDS["effect"]

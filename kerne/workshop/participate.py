@@ -250,7 +250,9 @@ def restore(public_id, revision_id):
         abort(*refusal)
     editing.restore(visit, actor, revision)
     db.session.commit()
-    return redirect(url_for(".draft_history", public_id=public_id, part=revision.field))
+    if revision.subject == "draft":
+        return redirect(url_for(".draft_history", public_id=public_id, part=revision.field))
+    return redirect(url_for(".page", public_id=public_id))  # ideas and tasks have no history page of their own
 
 
 @bp.post("/conflicts/<int:revision_id>")
