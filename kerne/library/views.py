@@ -27,10 +27,10 @@ def _filters() -> dict:
 
 
 def _context() -> dict:
-    with gc_paused():
-        found, words = library.entries(current_user)
     filters = _filters()
-    hits = library.search(found, filters["q"], filters["area"], filters["group"])
+    with gc_paused():  # one pause for reading and searching: the collector runs once, not between them
+        found, words = library.entries(current_user)
+        hits = library.search(found, filters["q"], filters["area"], filters["group"])
     visible = visible_unit_ids(current_user)
     areas = [a for a in db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.kind == "area")
                                            .order_by(OrgUnit.name)) if visible is None or a.id in visible]

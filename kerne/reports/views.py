@@ -135,10 +135,10 @@ def _context(today: date) -> dict:
     key = (version, str(get_locale()))
     figures = cache.get(key)
     if figures is None:
-        world = load(current_user, today, task_rows=False)
-        with gc_paused():
+        with gc_paused():  # one pause for reading and computing: the collector runs once, not between them
+            world = load(current_user, today, task_rows=False)
             board = compute(world.units, world.cases, world.ambassadors, today)
-        figures = (board, _charts(board))
+            figures = (board, _charts(board))
         cache.put(key, figures)
     board, drawn = figures
     return {"board": board, "version": version, "charts": drawn, "poll_ms": current_app.config["DASHBOARD_POLL_MS"]}
