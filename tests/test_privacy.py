@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from after import TODAY, hold_first_visit, hold_second_visit, two_areas
+from test_desk import upload
 from world import build, fresh, join, login
 
 from kerne.extensions import db
@@ -74,8 +75,8 @@ def test_anonymising_someone_who_left_keeps_every_figure(app):
     assert dashboard(world) == before
     anna = fresh(Ambassador, world.first.id)
     assert (anna.name, anna.email, anna.phone, anna.unavailable) == (
-        f"Anonymiseret ambassadør {anna.id}", f"anonymiseret-a{anna.id}@invalid", None, [])
-    assert not anna.user.active and anna.user.email.endswith("@invalid") and "Anna" not in anna.user.name
+        f"Anonymiseret ambassadør {anna.id}", f"anonymiseret-a{anna.id}@anonymiseret.invalid", None, [])
+    assert not anna.user.active and anna.user.email.endswith("@anonymiseret.invalid") and "Anna" not in anna.user.name
     assert db.session.scalar(db.select(Mail.body).where(Mail.key == "k2")) == ""
     confirmed = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "process.confirm")).one()
     assert json.loads(confirmed.detail) == {"pair": ["anonymiseret", "Bo Dam"]}
@@ -91,7 +92,8 @@ def test_the_coordinator_lists_everyone_and_exports_anyone(client, app):
     assert answer.mimetype == "application/json" and answer.headers["Cache-Control"] == "no-store"
     assert answer.json["ambassador"]["name"] == "Anna Berg"
     answer = client.get(f"/people/user/{world.leader.id}/data.csv")
-    assert answer.mimetype == "text/csv" and "leder@example.dk" in answer.get_data(as_text=True)
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    assert "leder@example.dk" in answer.get_data(as_text=True)
     assert client.get(f"/people/user/{world.leader.id}/data.pdf").status_code == 404
     assert client.get(f"/people/someone/{world.leader.id}/data.json").status_code == 404
     assert client.get("/people/user/99999/data.json").status_code == 404
@@ -202,4 +204,18 @@ def test_a_request_contact_who_left_is_anonymised_too(app):
     people.anonymise(Person.of_user(world.leader))
     db.session.commit()
     assert db.session.execute(db.select(ProcessRequest.contact_name, ProcessRequest.contact_email)).one() == (
-        "Anonymiseret", "anonymiseret@invalid")
+        "Anonymiseret", "anonymiseret@anonymiseret.invalid")
+
+
+def test_the_registry_exported_after_an_anonymisation_imports_again_unchanged(client, app):
+    world = build(opened=False)
+    world.first.active = False
+    db.session.commit()
+    people.anonymise(Person.of_ambassador(fresh(Ambassador, world.first.id)))
+    db.session.commit()
+    login(client, world.coordinator.email)
+    exported = client.get("/ambassadors.csv").data
+    preview = upload(client, "/ambassadors/import", exported)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page
+    assert "gyldig e-mailadresse" not in page and "<dt>Nye</dt><dd>0</dd>" in page

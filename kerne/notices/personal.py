@@ -6,6 +6,10 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import Mail, WorkTask
 
+# Where anonymised people's addresses point: the reserved .invalid domain receives no mail, and the
+# address still reads as one, so a registry exported after an anonymisation imports again.
+ANONYMOUS_DOMAIN = "anonymiseret.invalid"
+
 
 def export(email: str, user_id: int | None) -> dict:
     """The person's mails and follow-up notes, as plain data."""
@@ -24,7 +28,7 @@ def anonymise(email: str, user_id: int | None) -> None:
     """Nothing left that names the person: their mails lose address, name and text (the outbox keeps
     that a mail went out), and their follow-up marks no longer say who made them."""
     db.session.execute(update(Mail).where(func.lower(Mail.to_email) == email.lower())
-                       .values(to_email="anonymiseret@invalid", to_name="", body="", ics=None))
+                       .values(to_email=f"anonymiseret@{ANONYMOUS_DOMAIN}", to_name="", body="", ics=None))
     if user_id is not None:
         db.session.execute(update(WorkTask).where(WorkTask.followed_up_by_id == user_id)
                            .values(followed_up_by_id=None))

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Ambassador, AuditEvent, Idea, ProcessRequest, Revision, UnavailableDay, User, utcnow
 from ..notices import personal
 
-ANONYMOUS_EMAIL = "anonymiseret-{kind}{id}@invalid"  # unique, and no mail is ever sent to .invalid
+ANONYMOUS_EMAIL = "anonymiseret-{kind}{id}@" + personal.ANONYMOUS_DOMAIN  # unique, and never mailed
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Person:
 
     @property
     def anonymised(self) -> bool:
-        return all(email.endswith("@invalid") for email in self.emails)
+        return all(email.endswith("@" + personal.ANONYMOUS_DOMAIN) for email in self.emails)
 
 
 def _plain(value):
@@ -130,7 +130,7 @@ def anonymise(person: Person) -> None:
     for email in old_emails:
         personal.anonymise(email, person.user.id if person.user else None)
     db.session.execute(update(ProcessRequest).where(func.lower(ProcessRequest.contact_email).in_(old_emails))
-                       .values(contact_name="Anonymiseret", contact_email="anonymiseret@invalid"))
+                       .values(contact_name="Anonymiseret", contact_email=f"anonymiseret@{personal.ANONYMOUS_DOMAIN}"))
     if person.ambassador is not None:
         ambassador = person.ambassador
         audit.record("ambassador.anonymise", ambassador)

@@ -40,7 +40,7 @@ def _answer(person: Person, fmt: str) -> Response:
         return Response(body, mimetype="application/json",
                         headers={"Content-Disposition": f"attachment; filename={name}.json"})
     if fmt == "csv":
-        return Response(people.export_csv(person), mimetype="text/csv; charset=utf-8",
+        return Response(people.export_csv(person), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={name}.csv"})
     abort(404)
 
