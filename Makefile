@@ -42,7 +42,7 @@ demo-reset: install
 
 ## The whole suite; installs Debian's Chromium for the browser tests when it is missing.
 test: install-dev chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
