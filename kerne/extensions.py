@@ -1,5 +1,5 @@
 """Extensions, created once here and bound to the app in the factory."""
-from authlib.integrations.flask_client import OAuth
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,4 +31,11 @@ babel = Babel()
 login_manager = LoginManager()
 # No default limits: only sign-in and join are limited, each by its own rule.
 limiter = Limiter(key_func=get_remote_address)
-oauth = OAuth()
+LIMITED_ENDPOINTS = frozenset({"auth.login", "join.enter_code", "join.join"})
+
+
+@limiter.request_filter
+def _not_limited() -> bool:
+    """Every other request skips Flask-Limiter's work of resolving limits, which cost the phones'
+    poll more than the poll itself (tests/test_limits.py keeps this set equal to the decorated routes)."""
+    return request.endpoint not in LIMITED_ENDPOINTS

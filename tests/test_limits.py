@@ -3,10 +3,11 @@ join codes that expire, and one browser as one participant."""
 from datetime import timedelta
 
 import pytest
+from flask_limiter.util import get_qualified_name
 from sqlalchemy import func, select
 from world import PASSWORD, build, fresh, join
 
-from kerne.extensions import db
+from kerne.extensions import LIMITED_ENDPOINTS, db, limiter
 from kerne.models import Participant, Visit
 from kerne.workshop.visits import close_visit
 
@@ -124,3 +125,11 @@ def test_a_phone_that_joined_still_finds_its_visit_after_the_code_stops(client):
     db.session.commit()
     response = client.get(f"/j/{world.visit.join_code}")
     assert response.status_code == 302 and response.headers["Location"] == page
+
+
+def test_only_the_limited_routes_pay_for_the_limiter(app):
+    """The request filter in kerne.extensions spares every other route; it must name each limited one."""
+    with app.test_request_context():  # the limits are read from the configuration when asked for
+        limited = {endpoint for endpoint, view in app.view_functions.items()
+                   if limiter.limit_manager.decorated_limits(get_qualified_name(view))}
+    assert limited == LIMITED_ENDPOINTS
