@@ -34,8 +34,8 @@ limiter = Limiter(key_func=get_remote_address)
 LIMITED_ENDPOINTS = frozenset({"auth.login", "join.enter_code", "join.join"})
 
 
-@limiter.request_filter
-def _not_limited() -> bool:
-    """Every other request skips Flask-Limiter's work of resolving limits, which cost the phones'
-    poll more than the poll itself (tests/test_limits.py keeps this set equal to the decorated routes)."""
-    return request.endpoint not in LIMITED_ENDPOINTS
+def check_limits() -> None:
+    """Flask-Limiter's check, for the limited routes alone (tests/test_limits.py keeps the set equal
+    to the routes that carry limits); every other request, the phones' polls above all, skips it."""
+    if request.endpoint in LIMITED_ENDPOINTS:
+        limiter._check_request_limit()
