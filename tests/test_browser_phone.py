@@ -61,6 +61,19 @@ def stored(visit_id: int, part: str) -> str:
     return getattr(db.session.get(Visit, visit_id).draft, part)
 
 
+def both_type(a, b, visit) -> str:
+    """A adds a sentence at the end, B (once it sees it) a word at the start; the room's text after B's save."""
+    field(a, "core_task").click()
+    a.keyboard.press("End")
+    a.keyboard.type(" Hver dag.")
+    expect(field(b, "core_task")).to_have_value("Borgerne er trygge. Hver dag.", timeout=5000)
+    field(b, "core_task").click()
+    b.keyboard.press("Home")
+    b.keyboard.type("Alle ")
+    expect(state(b, "core_task")).to_have_text("Gemt", timeout=5000)
+    return stored(visit.id, "core_task")
+
+
 def private_texts(visit_id: int) -> list[str]:
     db.session.commit()
     query = db.select(Revision.value).where(Revision.visit_id == visit_id, Revision.kind.in_(("conflict", "refused")))
@@ -376,15 +389,7 @@ def test_a_late_save_answer_still_leaves_the_phone_with_the_rooms_text(phones):
     a, b = joined(new_phone(), base, visit, "Anne"), joined(new_phone(), base, visit, "Bent")
     saves = Network(a, re.compile(r"/draft/core_task$"))
     saves.delay(30, 30)  # answered by the server at once, handed to the phone only when the test says
-    field(a, "core_task").click()
-    a.keyboard.press("End")
-    a.keyboard.type(" Hver dag.")
-    expect(field(b, "core_task")).to_have_value("Borgerne er trygge. Hver dag.", timeout=5000)
-    field(b, "core_task").click()
-    b.keyboard.press("Home")
-    b.keyboard.type("Alle ")
-    expect(state(b, "core_task")).to_have_text("Gemt", timeout=5000)
-    room = stored(visit.id, "core_task")
+    room = both_type(a, b, visit)
     assert room == "Alle Borgerne er trygge. Hver dag."
     # A's polls bring the newer room while its save's answer is still on the way ...
     newest, deadline = db.session.get(Visit, visit.id).version, time.monotonic() + 5
@@ -409,15 +414,7 @@ def test_a_save_answered_204_on_resend_still_leaves_the_phone_with_the_rooms_tex
         route.abort()
 
     a.route(re.compile(r"/draft/core_task$"), lose_the_first_answer)
-    field(a, "core_task").click()
-    a.keyboard.press("End")
-    a.keyboard.type(" Hver dag.")
-    expect(field(b, "core_task")).to_have_value("Borgerne er trygge. Hver dag.", timeout=5000)
-    field(b, "core_task").click()
-    b.keyboard.press("Home")
-    b.keyboard.type("Alle ")
-    expect(state(b, "core_task")).to_have_text("Gemt", timeout=5000)
-    room = stored(visit.id, "core_task")
+    room = both_type(a, b, visit)
     # A sends its save again (same id): nothing to change on the server, but A must show the room's text.
     expect(state(a, "core_task")).to_have_text("Gemt", timeout=8000)
     expect(field(a, "core_task")).to_have_value(room, timeout=3000)

@@ -49,16 +49,20 @@ def _participant(visit, name):
 
 # ---- items 1–3: restore, private conflicts, the poll ----------------------------
 
-def test_restore_cannot_overwrite_someone_elses_idea(room):
-    world, _base, _bo, _bo_base = room
-    step = steps_of(world.visit)[0]
-    theirs = Actor(participant_id=_participant(world.visit, "Bo"))
-    ideas.create_idea(world.visit, theirs, step, "Bos idé", None, "bo-1")
+def _bos_idea(visit, first: str, second: str) -> tuple[Idea, Revision]:
+    """An idea Bo wrote as ``first`` and rewrote as ``second``; the idea and its first revision."""
+    bo = Actor(participant_id=_participant(visit, "Bo"))
+    ideas.create_idea(visit, bo, steps_of(visit)[0], first, None, "bo-1")
     db.session.flush()
     idea = db.session.scalar(select(Idea))
-    editing.save_field(world.visit, theirs, editing.FIELDS["idea"]["text"], idea, "Bos idé", "Bos bedre idé", "bo-2")
+    editing.save_field(visit, bo, editing.FIELDS["idea"]["text"], idea, first, second, "bo-2")
     db.session.commit()
-    first = db.session.scalar(select(Revision).where(Revision.subject == "idea").order_by(Revision.id))
+    return idea, db.session.scalar(select(Revision).where(Revision.subject == "idea").order_by(Revision.id))
+
+
+def test_restore_cannot_overwrite_someone_elses_idea(room):
+    world, _base, _bo, _bo_base = room
+    idea, first = _bos_idea(world.visit, "Bos idé", "Bos bedre idé")
     assert first is not None
     ours = current_app.test_client()
     ours_base = join(ours, world.visit, "Mia")
@@ -70,15 +74,7 @@ def test_restore_cannot_overwrite_someone_elses_idea(room):
 
 def test_the_author_restoring_an_idea_lands_back_in_the_room(room):
     world, _base, bo, bo_base = room
-    step = steps_of(world.visit)[0]
-    author = Actor(participant_id=_participant(world.visit, "Bo"))
-    ideas.create_idea(world.visit, author, step, "Første udgave", None, "bo-1")
-    db.session.flush()
-    idea = db.session.scalar(select(Idea))
-    editing.save_field(world.visit, author, editing.FIELDS["idea"]["text"], idea, "Første udgave", "Anden udgave",
-                       "bo-2")
-    db.session.commit()
-    first = db.session.scalar(select(Revision).where(Revision.subject == "idea").order_by(Revision.id))
+    idea, first = _bos_idea(world.visit, "Første udgave", "Anden udgave")
     response = bo.post(f"{bo_base}/revisions/{first.id}/restore")
     assert response.status_code == 302 and response.headers["Location"] == bo_base
     assert fresh(Idea, idea.id).text == "Første udgave"
