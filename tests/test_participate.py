@@ -5,7 +5,7 @@ import pytest
 from world import build, fresh, join, login, version
 
 from kerne.extensions import db
-from kerne.models import CoreTaskDraft, DotVote, Idea, Revision, TaskVote, Visit, WorkTask
+from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask
 from kerne.workshop.ideas import merge_ideas
 from kerne.workshop.live import Actor
 from kerne.workshop.visits import close_visit, go_to_step, set_locked
@@ -239,6 +239,37 @@ def draft_save(client, base, part, value, base_value, edit_id):
 
 def draft(world) -> CoreTaskDraft:
     return fresh(Visit, world.visit.id).draft
+
+
+def test_the_draft_step_shows_the_three_ideas_with_most_dots_per_perspective(client, room):
+    world, base = room
+    from kerne.workshop.visits import steps_of
+
+    vote_step = steps_of(world.visit)[1]
+    voter = db.session.scalar(db.select(Participant.id).where(Participant.visit_id == world.visit.id))
+    # (text, tag, dots, hidden): ties go to the older idea; no dots, no tag or hidden never show.
+    planned = [("Trygge børn", "effect", 2, False), ("Glade børn", "effect", 5, False),
+               ("Lærende børn", "effect", 2, False), ("Legende børn", "effect", 1, False),
+               ("Skjult idé", "effect", 9, True), ("Uden prikker", "effect", 0, False),
+               ("Uden emne", None, 4, False), ("Forældrene", "target_group", 3, False)]
+    for text, tag, dots, hidden in planned:
+        idea = Idea(visit_id=world.visit.id, step_id=vote_step.id, text=text, tag=tag, hidden=hidden,
+                    participant_id=voter)
+        db.session.add(idea)
+        db.session.flush()
+        if dots:
+            db.session.add(DotVote(idea_id=idea.id, participant_id=voter, dots=dots))
+    at_step(world, 3)
+    page = client.get(base).get_data(as_text=True)
+
+    def shown(part):
+        box = re.search(rf'id="suggestions-{part}".*?</details>', page, re.DOTALL)
+        return re.findall(r"<li>(.*?) <span", box.group(0)) if box else []
+
+    assert shown("effect") == ["Glade børn", "Trygge børn", "Lærende børn"]
+    assert shown("target_group") == ["Forældrene"]
+    assert shown("approach") == [] and "Uden emne" not in page and "Skjult idé" not in page
+    assert "(5 prikker)" in page and "(3 prikker)" in page
 
 
 def test_draft_save_is_applied_and_recorded(client, room):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import (
@@ -159,9 +159,9 @@ class Board:
         return found
 
 
-def _cards(card_type, query) -> tuple:
+def _cards(card_type, query, **params) -> tuple:
     """Run a query whose columns are named like ``card_type``'s fields."""
-    return tuple(card_type(**row._mapping) for row in db.session.execute(query))
+    return tuple(card_type(**row._mapping) for row in db.session.execute(query, params))
 
 
 def _card(card_type, row):
@@ -175,58 +175,82 @@ def _columns(model, card_type, **renamed) -> list:
     ]
 
 
-def _idea_cards(visit_id: int, step_ids: list[int], include_hidden: bool) -> tuple[IdeaCard, ...]:
-    """The ideas of some steps, not merged away, each with its dots and its author's name."""
-    dots = (
-        select(DotVote.idea_id, func.sum(DotVote.dots).label("dots"))
-        .join(Idea, Idea.id == DotVote.idea_id)
-        .where(Idea.visit_id == visit_id)
-        .group_by(DotVote.idea_id)
-        .subquery()
-    )
-    query = (
-        select(*_columns(Idea, IdeaCard, participant_name=Participant.display_name, user_name=User.name,
-                         dots=func.coalesce(dots.c.dots, 0)))
+# The board is read for every version of every busy room, so its queries are built once, here,
+# with parameters: building a statement and its cache key costs about as much as running it.
+VISIT_ID, PROCESS_ID = bindparam("visit_id"), bindparam("process_id")
+
+_DOTS_PER_IDEA = (
+    select(DotVote.idea_id, func.sum(DotVote.dots).label("dots"))
+    .join(Idea, Idea.id == DotVote.idea_id)
+    .where(Idea.visit_id == VISIT_ID)
+    .group_by(DotVote.idea_id)
+    .subquery()
+)
+
+
+def _idea_query(*conditions, dots, **extra):
+    """Ideas of the visit not merged away, each with its dots and its author's name."""
+    return (
+        select(*_columns(Idea, IdeaCard, participant_name=Participant.display_name, user_name=User.name, dots=dots),
+               *(column.label(name) for name, column in extra.items()))
         .outerjoin(Participant, Participant.id == Idea.participant_id)
         .outerjoin(User, User.id == Idea.user_id)
-        .outerjoin(dots, dots.c.idea_id == Idea.id)
-        .where(Idea.visit_id == visit_id, Idea.step_id.in_(step_ids), Idea.merged_into_id.is_(None))
-        .order_by(Idea.id)
+        .where(Idea.visit_id == VISIT_ID, Idea.merged_into_id.is_(None), *conditions)
     )
-    if not include_hidden:
-        query = query.where(Idea.hidden.is_(False))
-    return _cards(IdeaCard, query)
+
+
+_STEP_IDEAS = _idea_query(Idea.step_id == bindparam("step_id"), dots=func.coalesce(_DOTS_PER_IDEA.c.dots, 0)).outerjoin(
+    _DOTS_PER_IDEA, _DOTS_PER_IDEA.c.idea_id == Idea.id).order_by(Idea.id)
+_STEP_DOTS = (
+    select(DotVote.participant_id, DotVote.idea_id, DotVote.dots)
+    .join(Idea, Idea.id == DotVote.idea_id)
+    .where(Idea.visit_id == VISIT_ID, Idea.step_id == bindparam("step_id"))
+)
+# The visible, tagged ideas of the vote steps with dots, ranked per perspective: most dots first, then oldest.
+_RANKED_IDEAS = (
+    _idea_query(Idea.step_id.in_(bindparam("step_ids", expanding=True)), Idea.hidden.is_(False),
+                Idea.tag.is_not(None), Idea.tag != "", _DOTS_PER_IDEA.c.dots > 0, dots=_DOTS_PER_IDEA.c.dots,
+                rank=func.row_number().over(partition_by=Idea.tag, order_by=(_DOTS_PER_IDEA.c.dots.desc(), Idea.id)))
+    .join(_DOTS_PER_IDEA, _DOTS_PER_IDEA.c.idea_id == Idea.id)
+    .subquery()
+)
+_TOP_IDEAS = (
+    select(*(_RANKED_IDEAS.c[f.name] for f in fields(IdeaCard)))
+    .where(_RANKED_IDEAS.c.rank <= bindparam("per_tag"))
+    .order_by(_RANKED_IDEAS.c.tag, _RANKED_IDEAS.c.rank)
+)
 
 
 def _ideas(visit_id: int, step: StepCard) -> dict:
     dots: dict[int, dict[int, int]] = defaultdict(dict)
-    query = (
-        select(DotVote.participant_id, DotVote.idea_id, DotVote.dots)
-        .join(Idea, Idea.id == DotVote.idea_id)
-        .where(Idea.visit_id == visit_id, Idea.step_id == step.id)
-    )
-    for participant_id, idea_id, n in db.session.execute(query):
+    for participant_id, idea_id, n in db.session.execute(_STEP_DOTS, {"visit_id": visit_id, "step_id": step.id}):
         dots[participant_id][idea_id] = n
-    return {"ideas": _idea_cards(visit_id, [step.id], include_hidden=True), "dots": dict(dots)}
+    return {"ideas": _cards(IdeaCard, _STEP_IDEAS, visit_id=visit_id, step_id=step.id), "dots": dict(dots)}
 
 
 def _top_ideas(visit_id: int, steps: tuple[StepCard, ...]) -> dict:
     """The ideas with most dots per perspective, as material for the draft."""
     top: dict[str, list] = defaultdict(list)
     vote_steps = [s.id for s in steps if s.activity == "vote"]
-    for idea in sorted(_idea_cards(visit_id, vote_steps, include_hidden=False), key=lambda i: -i.dots):
-        if idea.tag and idea.dots and len(top[idea.tag]) < TOP_IDEAS_PER_TAG:
-            top[idea.tag].append(idea)
+    for idea in _cards(IdeaCard, _TOP_IDEAS, visit_id=visit_id, step_ids=vote_steps, per_tag=TOP_IDEAS_PER_TAG):
+        top[idea.tag].append(idea)
     return {"top_ideas": {tag: tuple(cards) for tag, cards in top.items()}}
 
 
+_TASKS = (
+    select(*_columns(WorkTask, TaskCard), WorkTask.removed)
+    .where(WorkTask.visit_id == VISIT_ID)
+    .order_by(WorkTask.position, WorkTask.id)
+)
+_TASK_VOTES = (
+    select(TaskVote.participant_id, TaskVote.task_id, TaskVote.choice)
+    .join(WorkTask, WorkTask.id == TaskVote.task_id)
+    .where(WorkTask.visit_id == VISIT_ID)
+)
+
+
 def _tasks(visit_id: int, with_votes: bool) -> dict:
-    query = (
-        select(*_columns(WorkTask, TaskCard), WorkTask.removed)
-        .where(WorkTask.visit_id == visit_id)
-        .order_by(WorkTask.position, WorkTask.id)
-    )
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(_TASKS, {"visit_id": visit_id}).all()
     data = {
         "tasks": tuple(_card(TaskCard, r) for r in rows if not r.removed),
         "removed_tasks": tuple(_card(TaskCard, r) for r in rows if r.removed),
@@ -234,27 +258,24 @@ def _tasks(visit_id: int, with_votes: bool) -> dict:
     if with_votes:
         votes: dict[int, dict[int, str]] = defaultdict(dict)
         counts: dict[int, Counter] = defaultdict(Counter)
-        query = (
-            select(TaskVote.participant_id, TaskVote.task_id, TaskVote.choice)
-            .join(WorkTask, WorkTask.id == TaskVote.task_id)
-            .where(WorkTask.visit_id == visit_id)
-        )
-        for participant_id, task_id, choice in db.session.execute(query):
+        for participant_id, task_id, choice in db.session.execute(_TASK_VOTES, {"visit_id": visit_id}):
             votes[participant_id][task_id] = choice
             counts[task_id][choice] += 1
         data.update(task_votes=dict(votes), vote_counts=dict(counts))
     return data
 
 
+_DRAFTS = (
+    select(*_columns(CoreTaskDraft, DraftCard), CoreTaskDraft.visit_id)
+    .join(Visit, Visit.id == CoreTaskDraft.visit_id)
+    .where(Visit.process_id == PROCESS_ID)
+    .order_by(Visit.number)
+)
+
+
 def _drafts(process_id: int, visit_id: int) -> dict:
     """This visit's draft, and the process's core task: the locked wording if any, else the latest written."""
-    query = (
-        select(*_columns(CoreTaskDraft, DraftCard), CoreTaskDraft.visit_id)
-        .join(Visit, Visit.id == CoreTaskDraft.visit_id)
-        .where(Visit.process_id == process_id)
-        .order_by(Visit.number)
-    )
-    cards = [(r.visit_id, _card(DraftCard, r)) for r in db.session.execute(query)]
+    cards = [(r.visit_id, _card(DraftCard, r)) for r in db.session.execute(_DRAFTS, {"process_id": process_id})]
     written = [card for _visit, card in cards if card.core_task]
     locked = [card for card in written if card.locked_at is not None]
     return {
@@ -265,50 +286,59 @@ def _drafts(process_id: int, visit_id: int) -> dict:
 
 # The fields of a task the room records itself in the action plan; each phone shows who set them.
 ROOM_RECORDED = ("owner", "deadline", "follow_up_on")
+_SET_BY = (
+    select(Revision.subject_id, Revision.field, Participant.display_name, User.name)
+    .outerjoin(Participant, Participant.id == Revision.participant_id)
+    .outerjoin(User, User.id == Revision.user_id)
+    .where(Revision.visit_id == VISIT_ID, Revision.subject == "task", Revision.field.in_(ROOM_RECORDED),
+           Revision.kind.not_in(("conflict", "refused")))
+    .order_by(Revision.id)
+)
 
 
-def _set_by(visit_id: int, names: tuple[str, ...]) -> dict:
-    """Who last set each of these task fields, by (task id, field): (participant name, user name)."""
-    query = (
-        select(Revision.subject_id, Revision.field, Participant.display_name, User.name)
-        .outerjoin(Participant, Participant.id == Revision.participant_id)
-        .outerjoin(User, User.id == Revision.user_id)
-        .where(Revision.visit_id == visit_id, Revision.subject == "task", Revision.field.in_(names),
-               Revision.kind.not_in(("conflict", "refused")))
-        .order_by(Revision.id)
-    )
-    return {(task_id, name): (participant, user) for task_id, name, participant, user in db.session.execute(query)}
+def _set_by(visit_id: int) -> dict:
+    """Who last set each task field the room records, by (task id, field): (participant name, user name)."""
+    rows = db.session.execute(_SET_BY, {"visit_id": visit_id})
+    return {(task_id, name): (participant, user) for task_id, name, participant, user in rows}
+
+
+_VISIT = (
+    select(*_columns(Visit, VisitCard), Visit.playbook_id, Process.id.label("process_id"),
+           OrgUnit.name.label("workplace"),
+           select(func.count()).where(Participant.visit_id == Visit.id).scalar_subquery().label("participant_count"))
+    .join(Process, Process.id == Visit.process_id)
+    .join(OrgUnit, OrgUnit.id == Process.workplace_id)
+    .where(Visit.id == VISIT_ID)
+)
+_FACILITATORS = (
+    select(Ambassador.name)
+    .join(ProcessFacilitator, ProcessFacilitator.ambassador_id == Ambassador.id)
+    .where(ProcessFacilitator.process_id == PROCESS_ID)
+    .order_by(Ambassador.name)
+)
+_STEPS = steps_query(bindparam("visit_number"), bindparam("playbook_id"), _columns(PlaybookStep, StepCard))
+_OPEN_CONFLICTS = (
+    select(*_columns(Revision, ConflictCard))
+    .where(Revision.visit_id == VISIT_ID, Revision.kind == "conflict", Revision.resolved.is_(False))
+    .order_by(Revision.id)
+)
 
 
 def read_board(visit_id: int) -> Board:
     """Read a visit's board from the database as it is now, in a handful of plain queries."""
-    row = db.session.execute(
-        select(*_columns(Visit, VisitCard), Visit.playbook_id, Process.id.label("process_id"),
-               OrgUnit.name.label("workplace"))
-        .join(Process, Process.id == Visit.process_id)
-        .join(OrgUnit, OrgUnit.id == Process.workplace_id)
-        .where(Visit.id == visit_id)
-    ).one()
+    row = db.session.execute(_VISIT, {"visit_id": visit_id}).one()
     visit = _card(VisitCard, row)
-    facilitators = db.session.scalars(
-        select(Ambassador.name)
-        .join(ProcessFacilitator, ProcessFacilitator.ambassador_id == Ambassador.id)
-        .where(ProcessFacilitator.process_id == row.process_id)
-        .order_by(Ambassador.name)
-    )
-    steps = _cards(StepCard, steps_query(visit.number, row.playbook_id, _columns(PlaybookStep, StepCard)))
-    conflicts = _cards(
-        ConflictCard,
-        select(*_columns(Revision, ConflictCard))
-        .where(Revision.visit_id == visit_id, Revision.kind == "conflict", Revision.resolved.is_(False))
-        .order_by(Revision.id),
-    )
+    if row.playbook_id is None:  # not opened yet: the newest version's steps
+        steps = _cards(StepCard, steps_query(visit.number, None, _columns(PlaybookStep, StepCard)))
+    else:
+        steps = _cards(StepCard, _STEPS, visit_number=visit.number, playbook_id=row.playbook_id)
     board = Board(
         visit=visit,
-        process=ProcessCard(row.process_id, row.workplace, tuple(facilitators)),
+        process=ProcessCard(row.process_id, row.workplace,
+                            tuple(db.session.scalars(_FACILITATORS, {"process_id": row.process_id}))),
         steps=steps,
-        participant_count=db.session.scalar(select(func.count()).where(Participant.visit_id == visit_id)),
-        conflicts=conflicts,
+        participant_count=row.participant_count,
+        conflicts=_cards(ConflictCard, _OPEN_CONFLICTS, visit_id=visit_id),
         core_task=None,
     )
     data = _drafts(row.process_id, visit_id)
@@ -322,7 +352,7 @@ def read_board(visit_id: int) -> Board:
     elif step is not None:
         data.update(_tasks(visit_id, with_votes=step.activity == "decide"))
         if step.activity == "actions":
-            data["set_by"] = _set_by(visit_id, ROOM_RECORDED)
+            data["set_by"] = _set_by(visit_id)
     return replace(board, **data)
 
 
