@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import audit, errors, permissions, security, sqlite
 from .config import Config, database_url, secret_key
-from .extensions import babel, check_limits, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limit_only_limited_routes, limiter, login_manager, migrate
 from .sessions import SessionInterface
 
 
@@ -55,11 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
-    # Flask-Limiter checks every request in a before-request hook, and working out that a route has no
-    # limits cost the phones' poll more than the poll itself: only the limited routes go through it.
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # not there when the limits are switched off
-        hooks[hooks.index(limiter._check_request_limit)] = check_limits
+    limit_only_limited_routes(app)
     if app.config["TRUSTED_PROXIES"]:  # the limits count per client address, which a proxy hands on
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     # Kerne signs nobody in with "remember me"; Flask-Login's hook for that cookie would

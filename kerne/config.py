@@ -52,6 +52,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Over HTTPS a state change must also come with a Referer from this site.
     WTF_CSRF_SSL_STRICT = True
+    # kerne.security runs the CSRF check itself, for the methods that change things only.
+    WTF_CSRF_CHECK_DEFAULT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("KERNE_SECURE_COOKIES") == "1"

@@ -1,12 +1,14 @@
-"""Response headers that harden every page a browser gets from Kerne.
+"""The CSRF check, and the response headers that harden every page a browser gets from Kerne.
 
 A strict Content-Security-Policy (scripts and styles only from our own
 files, no inline code, no eval), no framing, no MIME sniffing, no referrer
 leaving the site (join codes and calendar secrets live in URLs), and no
 caching of answers that are personal to the cookie that asked. The headers
-are built once at start-up: the unchanged poll pays one dict update.
+are built once at start-up: the unchanged poll pays one list extension.
 """
-from flask import request
+from flask import current_app, request
+
+from .extensions import csrf
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -30,14 +32,43 @@ def headers_for(secure: bool) -> dict[str, str]:
     return headers
 
 
-def init_app(app) -> None:
-    common = headers_for(app.config["SESSION_COOKIE_SECURE"])
+class Hardened:
+    """WSGI middleware that adds the headers to every answer as it leaves.
 
-    @app.after_request
-    def harden(response):
-        response.headers.update(common)
-        # Static files are the same for everyone and may be cached; every other answer is
-        # personal to the cookie that asked for it, unless its view said otherwise.
-        if request.endpoint != "static" and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    Static files are the same for everyone and may be cached; every other answer is
+    personal to the cookie that asked for it, unless its view set a Cache-Control of
+    its own. Appending prepared pairs here costs a poll a few microseconds, where
+    Flask's header API in an after-request hook cost it a tenth of its time.
+    """
+
+    def __init__(self, wsgi_app, headers: dict[str, str], static_path: str):
+        self.wsgi_app = wsgi_app
+        self.headers = list(headers.items())
+        self.static_prefix = static_path.rstrip("/") + "/"
+
+    def __call__(self, environ, start_response):
+        personal = not environ.get("PATH_INFO", "").startswith(self.static_prefix)
+
+        def start_hardened(status, headers, exc_info=None):
+            headers.extend(self.headers)
+            if personal and not any(name.lower() == "cache-control" for name, _value in headers):
+                headers.append(("Cache-Control", "no-store"))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_hardened)
+
+
+def check_csrf() -> None:
+    """Flask-WTF's CSRF check, on every request that may change something.
+
+    Its own hook (switched off by WTF_CSRF_CHECK_DEFAULT) worked through the
+    exemptions of every request before it looked at the method, polls included.
+    """
+    config = current_app.config
+    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
+        csrf.protect()
+
+
+def init_app(app) -> None:
+    app.before_request(check_csrf)
+    app.wsgi_app = Hardened(app.wsgi_app, headers_for(app.config["SESSION_COOKIE_SECURE"]), app.static_url_path)
