@@ -4,6 +4,8 @@ A change takes the visit's row lock first (a no-op on SQLite, where the
 request already holds the write lock), does its work, and bumps the version
 in the same transaction. Pollers compare versions with one indexed read.
 """
+import threading
+from contextlib import suppress
 from dataclasses import dataclass
 
 from flask import abort
@@ -65,20 +67,60 @@ def set_flag(visit: Visit, row, name: str, value: bool) -> bool:
     return True
 
 
+class _PollConnection(threading.local):
+    """The DBAPI connection this thread reads versions with, and the engine it came from."""
+
+    engine = None
+    connection = None
+
+
+_polling = _PollConnection()
+
+
+def _poll_connection(engine):
+    """This thread's connection for version reads, made on first use.
+
+    It is taken out of the pool for good and put in autocommit, so between polls it
+    holds no transaction, snapshot or lock: the next read sees the latest commit.
+    """
+    if _polling.engine is not engine:
+        _forget_poll_connection()
+        pooled = engine.raw_connection()
+        pooled.detach()
+        connection = pooled.dbapi_connection
+        connection.rollback()  # a pre-ping may have begun a transaction
+        if engine.dialect.name != "sqlite":  # SQLite connections already run in autocommit (kerne.sqlite)
+            connection.autocommit = True
+        _polling.engine, _polling.connection = engine, connection
+    return _polling.connection
+
+
+def _forget_poll_connection() -> None:
+    if _polling.connection is not None:
+        with suppress(Exception):  # it may be broken already; it is dropped either way
+            _polling.connection.close()
+    _polling.engine = _polling.connection = None
+
+
 def current_version(public_id: str) -> tuple[int, int] | None:
     """The visit's id and version: the one indexed read an unchanged poll costs.
 
-    It goes straight to a pooled DBAPI connection: the ORM session and its
-    transaction bookkeeping would cost several times the read itself.
+    It runs on a connection each worker thread keeps for it: the ORM session and
+    checking a connection out of the pool and back (with its ping and reset) cost
+    several times the read itself. A connection that fails (a database restart) is
+    replaced once.
     """
     engine = db.engine
     placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(f"SELECT id, version FROM visit WHERE public_id = {placeholder}", (public_id,))
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        connection.close()
-    return tuple(row) if row else None
+    for attempt in (1, 2):
+        try:
+            cursor = _poll_connection(engine).cursor()
+            cursor.execute(f"SELECT id, version FROM visit WHERE public_id = {placeholder}", (public_id,))
+            row = cursor.fetchone()
+            cursor.close()
+        except engine.dialect.loaded_dbapi.Error:
+            _forget_poll_connection()
+            if attempt == 2:
+                raise
+        else:
+            return tuple(row) if row else None
