@@ -114,15 +114,15 @@ def test_the_poll_keeps_a_connection_of_its_own_sees_every_commit_and_replaces_a
 
     current = version(a.get(a_base).get_data(as_text=True))
     assert a.get(f"{a_base}/changes?since={current}").status_code == 204
-    kept = live._polling.connection
+    kept = live._polling.kept.connection
     assert a.get(f"{a_base}/changes?since={current}").status_code == 204
-    assert live._polling.connection is kept
+    assert live._polling.kept.connection is kept
     go_to_step(fresh(Visit, world.visit.id), 4)  # a change committed elsewhere shows at the next poll
     db.session.commit()
     assert a.get(f"{a_base}/changes?since={current}").status_code == 200
     kept.close()  # as a restarted database leaves it
     assert a.get(f"{a_base}/changes?since={current + 1}").status_code == 204
-    assert live._polling.connection is not kept
+    assert live._polling.kept.connection is not kept
 
 
 # ---- issue 7: answers the phones rely on ---------------------------------------

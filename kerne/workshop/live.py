@@ -67,14 +67,20 @@ def set_flag(visit: Visit, row, name: str, value: bool) -> bool:
     return True
 
 
-class _PollConnection(threading.local):
-    """The DBAPI connection this thread reads versions with, and the engine it came from."""
+class _PollConnection:
+    """A thread's DBAPI connection for version reads, closed when the thread's storage goes."""
 
-    engine = None
-    connection = None
+    def __init__(self, engine, connection):
+        self.engine, self.connection = engine, connection
+
+    def close(self) -> None:
+        with suppress(Exception):  # it may be broken already; it is dropped either way
+            self.connection.close()
+
+    __del__ = close
 
 
-_polling = _PollConnection()
+_polling = threading.local()
 
 
 def _poll_connection(engine):
@@ -83,7 +89,8 @@ def _poll_connection(engine):
     It is taken out of the pool for good and put in autocommit, so between polls it
     holds no transaction, snapshot or lock: the next read sees the latest commit.
     """
-    if _polling.engine is not engine:
+    kept = getattr(_polling, "kept", None)
+    if kept is None or kept.engine is not engine:
         _forget_poll_connection()
         pooled = engine.raw_connection()
         pooled.detach()
@@ -91,15 +98,15 @@ def _poll_connection(engine):
         connection.rollback()  # a pre-ping may have begun a transaction
         if engine.dialect.name != "sqlite":  # SQLite connections already run in autocommit (kerne.sqlite)
             connection.autocommit = True
-        _polling.engine, _polling.connection = engine, connection
-    return _polling.connection
+        kept = _polling.kept = _PollConnection(engine, connection)
+    return kept.connection
 
 
 def _forget_poll_connection() -> None:
-    if _polling.connection is not None:
-        with suppress(Exception):  # it may be broken already; it is dropped either way
-            _polling.connection.close()
-    _polling.engine = _polling.connection = None
+    kept = getattr(_polling, "kept", None)
+    if kept is not None:
+        kept.close()
+        _polling.kept = None
 
 
 def current_version(public_id: str) -> tuple[int, int] | None:
