@@ -291,7 +291,7 @@ def _live_demo(workplaces, ambassadors) -> Visit:
     visit.status = "open"
     visit.playbook_id = newest_id()
     visit.join_code = new_join_code()
-    visit.opened_at = visit.step_started_at = utcnow()
+    visit.opened_at = visit.step_started_at = visit.join_code_issued_at = utcnow()
     db.session.add(CoreTaskDraft(visit=visit))
     db.session.flush()
     check_in = _steps()[(1, 1)]

@@ -358,6 +358,8 @@ class Visit(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(8), default="planned")
     join_code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    # A code lets phones in for JOIN_CODE_HOURS after it was issued (when the visit opened, or renewed since).
+    join_code_issued_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     step_position: Mapped[int] = mapped_column(Integer, default=1)
     step_started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -97,6 +97,7 @@ TABLE: dict[str, Access] = {
     "facilitate.projector": CONSOLE,
     "facilitate.projector_changes": CONSOLE,
     "facilitate.open_visit": CONSOLE,
+    "facilitate.renew_join_code": CONSOLE,
     "facilitate.go_to_step": CONSOLE,
     "facilitate.close": CONSOLE,
     "facilitate.dots": CONSOLE,

@@ -10,6 +10,7 @@ One server, and one browser context per role and size, serve every state.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from a11y import VIEWPORTS, checking_context, phone_problems, violations
@@ -64,10 +65,19 @@ def at(number: int, position: int):
         with writing():
             first, second = (db.session.get(Visit, vid) for vid in room.visit_ids)
             first.status, second.status = ("open", "open") if number == 1 else ("closed", "open")
-            go_to_step(first if number == 1 else second, position)
-            (first if number == 1 else second).version += 1
+            running = first if number == 1 else second
+            go_to_step(running, position)
+            running.version += 1
+            running.join_code_issued_at = utcnow()
 
     return prepare
+
+
+def expired_code(room: Room) -> None:
+    """Visit 1 running at its first step with a join code issued longer ago than codes last."""
+    at(1, 1)(room)
+    with writing():
+        db.session.get(Visit, room.visit_ids[0]).join_code_issued_at = utcnow() - timedelta(days=1)
 
 
 def closed(room: Room) -> None:
@@ -208,6 +218,8 @@ PAGE_STATES = [
     *[State(f"projector: visit {v} step {n}", "ambassador", console(v, "projector"), at(v, n))
       for v in (1, 2) for n in (1, 2, 3)],
     State("projector: closed", "ambassador", console(2, "projector"), closed),
+    State("console: the join code expired", "ambassador", console(1), expired_code),
+    State("projector: the join code expired", "ambassador", console(1, "projector"), expired_code),
     # The desk pages.
     State("ambassador: overview", "ambassador", lambda r: "/"),
     State("ambassador: process", "ambassador", lambda r: f"/processes/{r.process_id}"),

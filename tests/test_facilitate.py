@@ -1,10 +1,12 @@
 """The facilitators' console and projector: who may use them, and what they change."""
+from datetime import timedelta
+
 import pytest
 from world import build, fresh, join, login, version
 
 from kerne.extensions import db
 from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Visit, WorkTask
-from kerne.workshop.visits import steps_of
+from kerne.workshop.visits import close_visit, steps_of
 
 
 @pytest.fixture
@@ -245,3 +247,49 @@ def test_projector_polls(client, console):
     assert response.status_code == 200
     assert "join-panel" in response.get_data(as_text=True)
     assert client.get(f"{base}/projector/changes").status_code == 400
+
+
+# ---- a join code that has expired ------------------------------------------------
+
+def expire_code(app, world) -> str:
+    visit = fresh(Visit, world.visit.id)
+    visit.join_code_issued_at -= timedelta(hours=app.config["JOIN_CODE_HOURS"], seconds=1)
+    db.session.commit()
+    return visit.join_code
+
+
+def test_an_expired_code_is_said_on_the_console_and_the_projector_and_a_new_one_lets_phones_in(client, app, console):
+    world, base = console
+    joined = app.test_client()
+    page = join(joined, world.visit, "Sofie")
+    old = expire_code(app, world)
+    console_page = client.get(f"{base}/console").get_data(as_text=True)
+    assert f"Koden {old} er udløbet" in console_page and "Lav en ny kode" in console_page
+    projector = client.get(f"{base}/projector").get_data(as_text=True)
+    assert "Koden er udløbet" in projector and "<svg" not in projector  # no QR code that lets nobody in
+
+    response = client.post(f"{base}/join-code")
+    assert response.status_code == 200 and "Lav en ny kode" not in response.get_data(as_text=True)
+    new = fresh(Visit, world.visit.id).join_code
+    assert new != old and new in response.get_data(as_text=True)
+    assert new in client.get(f"{base}/projector").get_data(as_text=True)
+    newcomer = app.test_client()
+    assert newcomer.get(f"/j/{old}").status_code == 404
+    assert newcomer.post(f"/j/{new}", data={"display_name": "Bo"}).status_code == 302
+    assert joined.get(page).status_code == 200  # who joined with the old code stays in
+
+
+def test_only_the_pair_renews_an_open_visits_code_and_with_a_csrf_token(client, app, console):
+    world, base = console
+    old = expire_code(app, world)
+    assert client.post(f"{base}/join-code", csrf=False).status_code == 400
+    for email in (world.leader.email, world.coordinator.email, world.outsider.email):
+        other = app.test_client()
+        login(other, email)
+        assert other.post(f"{base}/join-code").status_code == 403
+    assert app.test_client().post(f"{base}/join-code").status_code == 302  # not signed in: to the sign-in page
+    assert fresh(Visit, world.visit.id).join_code == old
+    close_visit(fresh(Visit, world.visit.id))
+    db.session.commit()
+    assert client.post(f"{base}/join-code").status_code == 410
+    assert fresh(Visit, world.visit.id).join_code == old

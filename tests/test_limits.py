@@ -111,7 +111,7 @@ def test_one_browser_is_one_participant_even_without_its_join_cookie(client):
 def test_a_code_expires_after_the_set_time_though_the_visit_is_open(client, app):
     world = build()
     visit = world.visit
-    visit.opened_at -= timedelta(hours=app.config["JOIN_CODE_HOURS"], seconds=1)
+    visit.join_code_issued_at -= timedelta(hours=app.config["JOIN_CODE_HOURS"], seconds=1)
     db.session.commit()
     response = client.get(f"/j/{visit.join_code}")
     assert response.status_code == 404 and "Koden virker ikke" in response.get_data(as_text=True)

@@ -8,7 +8,7 @@ own ideas, your dots and votes, your conflicts) is worked out per screen.
 import uuid
 
 import segno
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
@@ -18,6 +18,7 @@ from .. import sqlite
 from ..extensions import db
 from ..forms import DotsSettingForm, IdeaForm, TaskForm
 from ..links import absolute
+from ..models import utcnow
 from . import visits
 from .fields import FIELDS
 from .live import Actor
@@ -99,7 +100,9 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
         context["draft_step"] = next((s.position for s in board.steps if s.activity == "draft"), 1)
         if board.visit.status == "closed":
             context["next_visit"] = visits.next_visit(board.process.id, board.visit.number)
-    if audience == "projector" and board.visit.status == "open":
+    if audience in ("console", "projector") and board.visit.status == "open":
+        context["join_code_works"] = visits.code_works(board.visit, current_app.config["JOIN_CODE_HOURS"], utcnow())
+    if audience == "projector" and context.get("join_code_works"):
         context.update(_join_panel(board))
     return context
 

@@ -79,6 +79,13 @@ def open_visit(visit_id):
     return redirect(url_for(".console", visit_id=visit.id))
 
 
+@bp.post("/join-code")
+def renew_join_code(visit_id):
+    """Give the open visit a new join code, when the first has expired."""
+    visit = _open_for_change(visit_id)
+    return _saved(visit, visits.renew_join_code(visit))
+
+
 @bp.post("/step")
 def go_to_step(visit_id):
     """Show another step on every screen."""

@@ -50,6 +50,7 @@ class VisitCard:
     step_started_at: datetime | None
     dots_per_participant: int
     join_code: str | None
+    join_code_issued_at: datetime | None
 
 
 @dataclass(frozen=True)

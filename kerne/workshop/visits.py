@@ -24,9 +24,23 @@ def find_by_code(code: str) -> Visit | None:
     return db.session.scalar(select(Visit).where(Visit.join_code == code))
 
 
-def code_works(visit: Visit, hours: int, now: datetime) -> bool:
-    """A join code lets new phones in while its visit is open, for ``hours`` after it opened."""
-    return visit.status == "open" and visit.opened_at is not None and now < visit.opened_at + timedelta(hours=hours)
+def code_works(visit, hours: int, now: datetime) -> bool:
+    """A join code lets new phones in while its visit is open, for ``hours`` after it was issued.
+
+    ``visit`` is a Visit or its board card (both have status and join_code_issued_at).
+    """
+    issued = visit.join_code_issued_at
+    return visit.status == "open" and issued is not None and now < issued + timedelta(hours=hours)
+
+
+def renew_join_code(visit: Visit) -> bool:
+    """Give an open visit a new join code, for the phones that have not joined yet; joined phones stay in."""
+    if visit.status != "open":
+        return False
+    visit.join_code = new_join_code()
+    visit.join_code_issued_at = utcnow()
+    bump(visit)
+    return True
 
 
 def steps_of(visit: Visit) -> list[PlaybookStep]:
@@ -46,7 +60,7 @@ def open_visit(visit: Visit) -> bool:
     visit.status = "open"
     visit.playbook_id = visit.playbook_id or newest_id()  # it keeps this version whatever is edited later
     visit.join_code = new_join_code()
-    visit.opened_at = visit.step_started_at = utcnow()
+    visit.opened_at = visit.step_started_at = visit.join_code_issued_at = utcnow()
     visit.step_position = 1
     if visit.draft is None:
         db.session.add(CoreTaskDraft(visit=visit))
