@@ -7,7 +7,7 @@ participant of a visit, however often it joins.
 """
 import secrets
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -30,9 +30,21 @@ def _joined_anew(_response) -> bool:
     return g.get("joined_anew", False)
 
 
+def _already_in() -> bool:
+    """This browser opens the link of a visit it joined: it is only sent on to the visit.
+
+    A room often shares one address (the workplace's Wi-Fi), so a few mistyped codes
+    would otherwise turn away phones that are in already. Knowing the code and holding
+    a join cookie for its visit both, it learns nothing by guessing.
+    """
+    code = (request.view_args or {}).get("code")
+    visit = find_by_code(code.upper()) if code else None
+    return visit is not None and identity.participant_id(visit.public_id) is not None
+
+
 # Both ways in share one count of codes that did not work.
 failed_codes = limiter.shared_limit(lambda: current_app.config["JOIN_FAILURE_LIMIT"], scope="join-code",
-                                    deduct_when=_code_failed)
+                                    deduct_when=_code_failed, exempt_when=_already_in)
 
 
 def _joinable(visit: Visit | None) -> Visit | None:

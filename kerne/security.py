@@ -35,23 +35,21 @@ def headers_for(secure: bool) -> dict[str, str]:
 class Hardened:
     """WSGI middleware that adds the headers to every answer as it leaves.
 
-    Static files are the same for everyone and may be cached; every other answer is
-    personal to the cookie that asked for it, unless its view set a Cache-Control of
-    its own. Appending prepared pairs here costs a poll a few microseconds, where
-    Flask's header API in an after-request hook cost it a tenth of its time.
+    Every answer is personal to the cookie that asked for it (no-store), unless it
+    says otherwise: static files carry their own Cache-Control (revalidated by their
+    ETag), whatever their address, a missing file's 404 page does not. Appending
+    prepared pairs here costs a poll a few microseconds, where Flask's header API
+    in an after-request hook cost it a tenth of its time.
     """
 
-    def __init__(self, wsgi_app, headers: dict[str, str], static_path: str):
+    def __init__(self, wsgi_app, headers: dict[str, str]):
         self.wsgi_app = wsgi_app
         self.headers = list(headers.items())
-        self.static_prefix = static_path.rstrip("/") + "/"
 
     def __call__(self, environ, start_response):
-        personal = not environ.get("PATH_INFO", "").startswith(self.static_prefix)
-
         def start_hardened(status, headers, exc_info=None):
             headers.extend(self.headers)
-            if personal and not any(name.lower() == "cache-control" for name, _value in headers):
+            if not any(name.lower() == "cache-control" for name, _value in headers):
                 headers.append(("Cache-Control", "no-store"))
             return start_response(status, headers, exc_info)
 
@@ -59,16 +57,17 @@ class Hardened:
 
 
 def check_csrf() -> None:
-    """Flask-WTF's CSRF check, on every request that may change something.
+    """Flask-WTF's CSRF check, on every request to a route that may change something.
 
     Its own hook (switched off by WTF_CSRF_CHECK_DEFAULT) worked through the
     exemptions of every request before it looked at the method, polls included.
+    A request no route takes runs no view: routing answers it (404, 405).
     """
     config = current_app.config
-    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
+    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"] and request.url_rule is not None:
         csrf.protect()
 
 
 def init_app(app) -> None:
     app.before_request(check_csrf)
-    app.wsgi_app = Hardened(app.wsgi_app, headers_for(app.config["SESSION_COOKIE_SECURE"]), app.static_url_path)
+    app.wsgi_app = Hardened(app.wsgi_app, headers_for(app.config["SESSION_COOKIE_SECURE"]))

@@ -82,6 +82,18 @@ def test_guessing_join_codes_is_stopped_for_both_ways_in(client):
     assert client.get(f"/j/{world.visit.join_code}").status_code == 429
 
 
+def test_a_phone_that_joined_still_opens_its_link_after_others_guessed_from_the_same_address(client, app):
+    world = build()
+    page = join(client, world.visit, "Sofie")
+    guesser = app.test_client()
+    for n in range(4):
+        guesser.get(f"/j/ZZZZ9{n}")
+    assert app.test_client().get(f"/j/{world.visit.join_code}").status_code == 429  # a new phone waits
+    response = client.get(f"/j/{world.visit.join_code}")
+    assert response.status_code == 302 and response.headers["Location"] == page
+    assert guesser.get("/j/ZZZZ95").status_code == 429  # guessing stays stopped
+
+
 def test_a_room_of_phones_behind_one_address_is_not_slowed_by_opening_the_join_page(client, app):
     world = build()
     for _ in range(10):

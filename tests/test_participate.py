@@ -223,6 +223,22 @@ def test_dots_can_be_taken_back(client, room):
     assert db.session.scalar(db.select(db.func.count()).select_from(DotVote)) == 0
 
 
+def test_dots_go_only_on_the_vote_steps_ideas_that_are_still_there(client, app, room):
+    world, base = room
+    new_idea(client, base, world, text="Fra første trin", edit_id="edit-0101")  # step 1 collects ideas, no dots
+    at_step(world, 2)
+    new_idea(client, base, world, text="Tryghed", edit_id="edit-0102")
+    new_idea(client, base, world, text="Tryghed for alle", edit_id="edit-0103")
+    first_step, kept, merged = db.session.scalars(db.select(Idea).order_by(Idea.id)).all()
+    merge_ideas(fresh(Visit, world.visit.id), Actor(user=world.first), merged, kept)
+    db.session.commit()
+    for idea in (first_step, merged):
+        response = client.post(f"{base}/ideas/{idea.id}/dots", data={"dots": 1})
+        assert response.status_code == 422 and "Denne idé kan ikke få prikker" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(DotVote)) == 0
+    assert client.post(f"{base}/ideas/{kept.id}/dots", data={"dots": 1}).status_code == 200
+
+
 def test_negative_dots_are_refused(client, room):
     world, base = room
     at_step(world, 2)

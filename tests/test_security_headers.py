@@ -37,7 +37,22 @@ def test_static_files_may_be_cached_but_are_hardened(client):
     response = client.get("/static/kerne.css")
     response.close()
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers.get("Cache-Control") != "no-store"
+    assert response.headers.get("Cache-Control") == "no-cache"  # revalidated by its ETag
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+
+
+def test_a_missing_static_file_is_a_personal_page_like_any_other(client):
+    world = build()
+    login(client, world.coordinator.email)
+    missing = client.get("/static/no-such-file.css")
+    assert missing.status_code == 404 and world.coordinator.name in missing.get_data(as_text=True)
+    assert_hardened(missing)
+
+
+def test_a_method_no_route_takes_is_405_not_a_csrf_refusal(client):
+    response = client.put("/logout", csrf=False)
+    assert response.status_code == 405
+    assert_hardened(response)
 
 
 @pytest.mark.parametrize("secure", [True, False])

@@ -14,6 +14,10 @@ class NotEnoughDots(Exception):
     """The participant tried to place more dots than the step allows."""
 
 
+class NotForDots(Exception):
+    """Dots go on the ideas of a vote step that have not been merged into another."""
+
+
 class MergedTextTooLong(Exception):
     """Two ideas together would be longer than an idea may be."""
 
@@ -41,6 +45,8 @@ def dots_by_idea(participant_id: int, step_id: int) -> dict[int, int]:
 
 def set_dots(visit: Visit, participant_id: int, idea: Idea, dots: int) -> bool:
     """Put exactly ``dots`` of the participant's dots on ``idea``; False if it already had them."""
+    if idea.merged_into_id is not None or db.session.get(PlaybookStep, idea.step_id).activity != "vote":
+        raise NotForDots
     mine = dots_by_idea(participant_id, idea.step_id)
     if mine.get(idea.id, 0) == dots:
         return False

@@ -209,6 +209,8 @@ def place_dots(public_id, idea_id):
         changed = ideas.set_dots(visit, participant_id, idea, form.dots.data)
     except ideas.NotEnoughDots:
         abort(422, _("Du har ikke flere prikker. Flyt en prik fra en anden idé."))
+    except ideas.NotForDots:
+        abort(422, _("Prikker sættes på idéerne i prioriteringen. Denne idé kan ikke få prikker."))
     return answer_change(visit.id, actor, audience, changed)
 
 
