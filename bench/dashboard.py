@@ -14,7 +14,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from _harness import ROOT
+from _harness import ROOT, busy_loop_ms
 from flask_migrate import upgrade
 from sqlalchemy import event, insert
 from werkzeug.security import generate_password_hash
@@ -181,28 +181,16 @@ def run(processes: int, tasks_per_process: int, rounds: int) -> None:
             db.engine.dispose()
 
 
-def floor() -> float:
-    """Milliseconds for a fixed pure-Python loop: how busy the machine is while the figures are taken."""
-    best = float("inf")
-    for _n in range(3):
-        started = time.perf_counter()
-        total = 0
-        for i in range(1_000_000):
-            total += i
-        best = min(best, (time.perf_counter() - started) * 1000)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, default=2000)
     parser.add_argument("--tasks-per-process", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    print(f"floor: {floor():.1f} ms for a 1 000 000-step Python loop (lower is a less busy machine)")
+    print(f"busy loop: {busy_loop_ms():.1f} ms for 1 000 000 steps of Python (lower: a faster, less busy machine)")
     run(args.processes // 10, args.tasks_per_process, args.rounds)  # the same pages on a tenth of the data
     run(args.processes, args.tasks_per_process, args.rounds)
-    print(f"floor: {floor():.1f} ms")
+    print(f"busy loop: {busy_loop_ms():.1f} ms")
 
 
 if __name__ == "__main__":
