@@ -35,9 +35,9 @@ def headers_for(secure: bool) -> dict[str, str]:
 class Hardened:
     """WSGI middleware that adds the headers to every answer as it leaves.
 
-    Every answer is personal to the cookie that asked for it (no-store), unless it
-    says otherwise: static files carry their own Cache-Control (revalidated by their
-    ETag), whatever their address, a missing file's 404 page does not. Appending
+    An answer without a Cache-Control of its own is personal to the cookie that
+    asked for it: no-store. Static files carry theirs (no-cache, revalidated by their
+    ETag); a missing file's 404 page has none, so it is not stored either. Appending
     prepared pairs here costs a poll a few microseconds, where Flask's header API
     in an after-request hook cost it a tenth of its time.
     """
