@@ -30,6 +30,14 @@ def _joined_anew(_response) -> bool:
     return g.get("joined_anew", False)
 
 
+def _visit_of_link() -> Visit | None:
+    """The visit the code in the link names, read once per request (the limit asks before the view)."""
+    if "link_visit" not in g:
+        code = (request.view_args or {}).get("code")
+        g.link_visit = find_by_code(code.upper()) if code else None
+    return g.link_visit
+
+
 def _already_in() -> bool:
     """This browser opens the link of a visit it joined: it is only sent on to the visit.
 
@@ -37,8 +45,7 @@ def _already_in() -> bool:
     would otherwise turn away phones that are in already. Knowing the code and holding
     a join cookie for its visit both, it learns nothing by guessing.
     """
-    code = (request.view_args or {}).get("code")
-    visit = find_by_code(code.upper()) if code else None
+    visit = _visit_of_link()
     return visit is not None and identity.participant_id(visit.public_id) is not None
 
 
@@ -83,8 +90,8 @@ def _browser_key() -> str:
 @limiter.limit(lambda: current_app.config["JOIN_LIMIT"], methods=["POST"], deduct_when=_joined_anew)
 def join(code):
     """Join the visit, optionally with a name; a phone that joined before keeps its identity."""
-    visit = find_by_code(code.upper())
-    if visit is not None and identity.participant_id(visit.public_id) is not None:
+    visit = _visit_of_link()
+    if _already_in():
         return redirect(url_for("workshop.page", public_id=visit.public_id))  # it knows the visit already
     visit = _joinable(visit)
     if visit is None:

@@ -140,7 +140,7 @@ def test_a_phone_that_joined_still_finds_its_visit_after_the_code_stops(client):
 
 
 def test_only_the_limited_routes_pay_for_the_limiter(app):
-    """The request filter in kerne.extensions spares every other route; it must name each limited one."""
+    """kerne.extensions runs the limiter's hooks for LIMITED_ENDPOINTS alone; it must name each limited route."""
     with app.test_request_context():  # the limits are read from the configuration when asked for
         limited = {endpoint for endpoint, view in app.view_functions.items()
                    if limiter.limit_manager.decorated_limits(get_qualified_name(view))}

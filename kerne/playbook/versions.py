@@ -12,10 +12,11 @@ def newest_id() -> int:
     return db.session.scalar(select(func.max(Playbook.id)))
 
 
-def steps_query(visit_number: int, playbook_id: int | None, columns=(PlaybookStep,)):
-    """The steps a visit runs through, in order: those of its own version, else of the newest.
-    The one place that decides which steps a visit has (the workshop and its board use it)."""
-    version = playbook_id if playbook_id is not None else select(func.max(Playbook.id)).scalar_subquery()
+def steps_query(visit_number, playbook_id, columns=(PlaybookStep,)):
+    """The steps a visit runs through, in order: those of its own version, else (None) of the newest.
+    The one place that decides which steps a visit has (the workshop and its board use it). The
+    numbers may be values or bound parameters, so the board can build the statement once."""
+    version = func.coalesce(playbook_id, select(func.max(Playbook.id)).scalar_subquery())
     return (select(*columns).where(PlaybookStep.playbook_id == version, PlaybookStep.visit_number == visit_number)
             .order_by(PlaybookStep.position))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from ..extensions import db
 from ..models import (
@@ -200,8 +200,11 @@ def _idea_query(*conditions, dots, **extra):
     )
 
 
-_STEP_IDEAS = _idea_query(Idea.step_id == bindparam("step_id"), dots=func.coalesce(_DOTS_PER_IDEA.c.dots, 0)).outerjoin(
-    _DOTS_PER_IDEA, _DOTS_PER_IDEA.c.idea_id == Idea.id).order_by(Idea.id)
+_STEP_IDEAS = (
+    _idea_query(Idea.step_id == bindparam("step_id"), dots=func.coalesce(_DOTS_PER_IDEA.c.dots, 0))
+    .outerjoin(_DOTS_PER_IDEA, _DOTS_PER_IDEA.c.idea_id == Idea.id)
+    .order_by(Idea.id)
+)
 _STEP_DOTS = (
     select(DotVote.participant_id, DotVote.idea_id, DotVote.dots)
     .join(Idea, Idea.id == DotVote.idea_id)
@@ -317,7 +320,8 @@ _FACILITATORS = (
     .where(ProcessFacilitator.process_id == PROCESS_ID)
     .order_by(Ambassador.name)
 )
-_STEPS = steps_query(bindparam("visit_number"), bindparam("playbook_id"), _columns(PlaybookStep, StepCard))
+_STEPS = steps_query(bindparam("visit_number"), bindparam("playbook_id", type_=Integer),
+                     _columns(PlaybookStep, StepCard))
 _OPEN_CONFLICTS = (
     select(*_columns(Revision, ConflictCard))
     .where(Revision.visit_id == VISIT_ID, Revision.kind == "conflict", Revision.resolved.is_(False))
@@ -329,10 +333,7 @@ def read_board(visit_id: int) -> Board:
     """Read a visit's board from the database as it is now, in a handful of plain queries."""
     row = db.session.execute(_VISIT, {"visit_id": visit_id}).one()
     visit = _card(VisitCard, row)
-    if row.playbook_id is None:  # not opened yet: the newest version's steps
-        steps = _cards(StepCard, steps_query(visit.number, None, _columns(PlaybookStep, StepCard)))
-    else:
-        steps = _cards(StepCard, _STEPS, visit_number=visit.number, playbook_id=row.playbook_id)
+    steps = _cards(StepCard, _STEPS, visit_number=visit.number, playbook_id=row.playbook_id)
     board = Board(
         visit=visit,
         process=ProcessCard(row.process_id, row.workplace,
