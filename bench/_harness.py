@@ -98,8 +98,8 @@ def prepare(url: str, rooms: int, phones_per_room: int, step: int = 3, ideas_per
     from flask_migrate import upgrade
 
     from kerne import create_app
-    from kerne.extensions import db
     from kerne.models import Ambassador, Idea, OrgUnit, Participant, Process, Visit
+    from kerne.web.extensions import db
     from kerne.workshop import identity
     from kerne.workshop.visits import go_to_step, open_visit, steps_of
 

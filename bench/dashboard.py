@@ -20,7 +20,6 @@ from sqlalchemy import event, insert
 from werkzeug.security import generate_password_hash
 
 from kerne import create_app
-from kerne.extensions import db
 from kerne.models import (
     Ambassador,
     CoreTaskDraft,
@@ -36,6 +35,7 @@ from kerne.models import (
     Visit,
     WorkTask,
 )
+from kerne.web.extensions import db
 
 PASSWORD = "bench-password"
 GROUPS = ["Ældre borgere", "Børn 0-6 år", "Skolebørn", "Unge", "Forældre", "Borgere i job", "Pårørende",

@@ -42,8 +42,8 @@ def main() -> None:
         url = f"sqlite:///{Path(tmp) / 'poll.sqlite'}"
         app, rooms = prepare(url, rooms=1, phones_per_room=30)
         room = rooms[0]
-        from kerne.extensions import db
         from kerne.models import Visit
+        from kerne.web.extensions import db
 
         with app.app_context():
             version = db.session.get(Visit, room["visit_id"]).version

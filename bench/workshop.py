@@ -296,8 +296,8 @@ def look_up(app, phones: list[Phone]) -> tuple[int, list[str], list[str]]:
     acknowledged edits have no revision of their edit id carrying them, and which ideas are there twice."""
     from sqlalchemy import select
 
-    from kerne.extensions import db
     from kerne.models import CoreTaskDraft, Idea, Revision
+    from kerne.web.extensions import db
 
     with app.app_context():
         ideas = list(db.session.scalars(select(Idea.text)))

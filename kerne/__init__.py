@@ -6,10 +6,11 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import audit, errors, permissions, security, sqlite
-from .config import Config, database_url, secret_key
-from .extensions import babel, csrf, db, limit_only_limited_routes, limiter, login_manager, migrate
-from .sessions import SessionInterface
+from kerne.records import audit
+from kerne.web import errors, permissions, security, sqlite
+from kerne.web.config import Config, database_url, secret_key
+from kerne.web.extensions import babel, csrf, db, limit_only_limited_routes, limiter, login_manager, migrate
+from kerne.web.sessions import SessionInterface
 
 
 def select_locale() -> str:
@@ -59,43 +60,32 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:  # the limits count per client address, which a proxy hands on
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     # Kerne signs nobody in with "remember me"; Flask-Login's hook for that cookie would
-    # read the session on every request, polls included (see kerne/sessions.py).
+    # read the session on every request, polls included (see kerne/web/sessions.py).
     app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
-    from . import (
-        accounts,
-        auditlog,
-        auth,
-        calendar,
-        cli,
-        home,
-        join,
-        leaders,
-        organisation,
-        process_requests,
-        registry,
-        sso,
-        templating,
-    )
-    from .library import views as library
-    from .notices import outbox
-    from .notices import views as notices
-    from .planning import views as planning
-    from .playbook import views as playbook
-    from .privacy import views as privacy
-    from .processes import views as processes
-    from .reports import lists
-    from .reports import views as reports
-    from .workshop import facilitate, participate
+    from kerne import cli
+    from kerne.desk import calendar, organisation, registry, requests
+    from kerne.desk.planning import views as planning
+    from kerne.insight import dashboard, lists
+    from kerne.insight.library import views as library
+    from kerne.notices import outbox
+    from kerne.notices import views as notices
+    from kerne.people import accounts, auth, leaders, sso
+    from kerne.processes import home
+    from kerne.processes import views as processes
+    from kerne.processes.playbook import views as playbook
+    from kerne.records import auditlog
+    from kerne.records.privacy import views as privacy
+    from kerne.web import templating
+    from kerne.workshop import facilitate, join, participate
 
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     sso.init_app(app)
-    for blueprint in (auth.bp, sso.bp, accounts.bp, home.bp, join.bp, participate.bp, facilitate.bp, organisation.bp, registry.bp,
-                      process_requests.bp, planning.bp, calendar.bp, processes.bp, reports.bp, lists.bp, library.bp,
-                      playbook.bp, notices.bp, leaders.bp, auditlog.bp,
-                      privacy.bp):
+    for blueprint in (auth.bp, sso.bp, accounts.bp, home.bp, join.bp, participate.bp, facilitate.bp,
+                      organisation.bp, registry.bp, requests.bp, planning.bp, calendar.bp, processes.bp, dashboard.bp,
+                      lists.bp, library.bp, playbook.bp, notices.bp, leaders.bp, auditlog.bp, privacy.bp):
         app.register_blueprint(blueprint)
     outbox.init_app(app)
     return app

@@ -6,26 +6,28 @@ import click
 from flask import url_for
 from sqlalchemy import func, or_, select
 
-from . import backup, demo, matching, permissions
-from .auth import find_user
-from .extensions import db
-from .forms import PASSWORD_WEAKNESSES
-from .imports import ImportProblems, apply_ambassadors, check_ambassadors, import_org, import_requests
-from .links import base_url
-from .models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
-from .notices.compose import queue_reminders
-from .notices.outbox import deliver_due
-from .passwords import weakness
-from .planning.explain import why_pair, why_unstaffed
-from .planning.problem import build_problem, open_requests
-from .planning.runs import plan_summary
-from .privacy import retention
+from kerne import demo, matching
+from kerne.desk.imports import ImportProblems, apply_ambassadors, check_ambassadors, import_org, import_requests
+from kerne.desk.planning.explain import why_pair, why_unstaffed
+from kerne.desk.planning.problem import build_problem, open_requests
+from kerne.desk.planning.runs import plan_summary
+from kerne.models import ROLES, Ambassador, OrgUnit, ProcessRequest, User, utcnow
+from kerne.notices.compose import queue_reminders
+from kerne.notices.outbox import deliver_due
+from kerne.people.forms import PASSWORD_WEAKNESSES
+from kerne.people.passwords import weakness
+from kerne.people.sign_in import find_user
+from kerne.records import backup
+from kerne.records.privacy import retention
+from kerne.web import permissions
+from kerne.web.extensions import db
+from kerne.web.links import base_url
 
 
 def init_app(app) -> None:
     @app.cli.command("permissions")
     def print_permissions():
-        """Print who may use which route (kerne/permissions.py) as a Markdown table."""
+        """Print who may use which route (kerne/web/permissions.py) as a Markdown table."""
         click.echo(permissions.markdown(app))
 
     @app.cli.command("seed-demo")

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from .extensions import db
-from .library import terms
-from .models import (
+from kerne.insight.library import terms
+from kerne.models import (
     VISIT_ENDS,
     VISIT_STARTS,
     Ambassador,
@@ -29,8 +28,9 @@ from .models import (
     WorkTask,
     utcnow,
 )
-from .playbook.versions import newest_id
-from .workshop.visits import new_join_code
+from kerne.processes.playbook.versions import newest_id
+from kerne.web.extensions import db
+from kerne.workshop.visits import new_join_code
 
 DEMO_PASSWORD = "kerne-demo"
 
@@ -94,7 +94,7 @@ STAFF = [
     ("leder@fjordby.dk", "Poul Direktør", "leader"),
     ("omraadechef@fjordby.dk", "Gitte Områdechef", "leader"),
 ]
-# Who each leader sees (kerne.scope): the director the whole organisation, the area
+# Who each leader sees (kerne.web.scope): the director the whole organisation, the area
 # manager her area, Lars Winther (ambassador and leader) his own workplace.
 LEADER_UNITS = {"leder@fjordby.dk": None, "omraadechef@fjordby.dk": "Sundhed og Omsorg",
                 "lars.winther@fjordby.dk": "Jobcenter Fjordby"}

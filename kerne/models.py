@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from kerne.web.extensions import db
 
 ROLES = ("coordinator", "leader", "ambassador")
 ORG_KINDS = ("area", "department", "workplace")
@@ -88,7 +88,7 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # A leader sees their units and everything below them; the top leadership and
-    # the MED committee are given the whole organisation (see kerne.scope).
+    # the MED committee are given the whole organisation (see kerne.web.scope).
     sees_whole_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
 
     ambassador: Mapped["Ambassador | None"] = relationship(back_populates="user")
@@ -116,7 +116,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
-        """End every session of this person, on every browser (kerne.auth checks the generation)."""
+        """End every session of this person, on every browser (kerne.people.sign_in checks the generation)."""
         self.session_generation = (self.session_generation or 0) + 1
 
 
@@ -194,7 +194,7 @@ class UnavailableDay(db.Model):
 
 class Playbook(db.Model):
     """One version of the playbook (drejebog). Every edit makes a new version; a visit
-    keeps the version it was opened with (see kerne.playbook)."""
+    keeps the version it was opened with (see kerne.processes.playbook)."""
 
     __tablename__ = "playbook"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,7 +227,7 @@ class Process(db.Model):
     workplace_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     target_groups: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # Cancelled with a reason (kerne.lifecycle); every other state is derived from what happened.
+    # Cancelled with a reason (kerne.processes.lifecycle); every other state is derived from what happened.
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     # The follow-up meeting; ``meeting_sequence`` counts its changes for the calendar (SEQUENCE).
@@ -509,7 +509,7 @@ class TargetGroup(db.Model):
 
 
 class TargetGroupAlias(db.Model):
-    """Free text from requests and drafts (folded, see kerne.library.terms) mapped onto a target group."""
+    """Free text from requests and drafts (folded, see kerne.insight.library.terms) mapped onto a target group."""
 
     __tablename__ = "target_group_alias"
     text: Mapped[str] = mapped_column(String(200), primary_key=True)

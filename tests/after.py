@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from world import ambassador, build, unit, user
 
-from kerne.extensions import db
 from kerne.models import Participant, Process, ProcessRequest, Visit, WorkTask
+from kerne.web.extensions import db
 from kerne.workshop.visits import close_visit, open_visit, set_locked
 
 TODAY = date.today()

@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from kerne import create_app, sqlite
-from kerne.extensions import db
+from kerne import create_app
+from kerne.web import sqlite
+from kerne.web.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("KERNE_TEST_DATABASE_URL")
@@ -39,7 +40,7 @@ CHROMIUM_ARGS = [
 
 
 def _app_for(url: str, **config):
-    # Rate limits are off unless a test turns them on (tests/test_limits.py): a suite signs in and joins a lot.
+    # Rate limits are off unless a test turns them on (tests/web/test_limits.py): a suite signs in and joins a lot.
     return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url, "MATCH_SECONDS": 3,
                        "RATELIMIT_ENABLED": False, **config})
 

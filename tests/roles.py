@@ -18,7 +18,6 @@ from werkzeug.security import generate_password_hash
 from world import PASSWORD, build, join, login, unit, user
 
 from kerne import create_app
-from kerne.extensions import db
 from kerne.models import (
     Ambassador,
     Idea,
@@ -33,7 +32,8 @@ from kerne.models import (
     Visit,
     WorkTask,
 )
-from kerne.permissions import ROLES
+from kerne.web.extensions import db
+from kerne.web.permissions import ROLES
 from kerne.workshop import editing, ideas, tasks
 from kerne.workshop.fields import DRAFT_FIELDS
 from kerne.workshop.live import Actor

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kerne import sqlite
-from kerne.extensions import db
 from kerne.models import Ambassador, OrgUnit, Process, User, Visit
-from kerne.security import CONTENT_SECURITY_POLICY
+from kerne.web import sqlite
+from kerne.web.extensions import db
+from kerne.web.security import CONTENT_SECURITY_POLICY
 from kerne.workshop.visits import go_to_step, open_visit
 
 PASSWORD = "correct horse battery"
@@ -149,7 +149,7 @@ def new_process(world: World, step: int = 1, core_task: str = "") -> Process:
 
 
 def assert_hardened(response, cache="no-store"):
-    """The browser headers kerne.security promises on every answer (over plain HTTP: no HSTS)."""
+    """The browser headers kerne.web.security promises on every answer (over plain HTTP: no HSTS)."""
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -9,7 +9,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .model import Ambassador, Problem, Request, Unit
+from kerne.matching.model import Ambassador, Problem, Request, Unit
 
 PROFESSIONS = ("Sygeplejerske", "Pædagog", "Lærer", "Fysioterapeut", "Ergoterapeut", "Socialrådgiver",
                "Afdelingsleder", "Social- og sundhedsassistent")

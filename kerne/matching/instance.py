@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .model import Ambassador, Problem, Request, Unit
+from kerne.matching.model import Ambassador, Problem, Request, Unit
 
 
 class Tree:

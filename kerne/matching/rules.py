@@ -13,8 +13,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from .instance import Instance
-from .model import Assignment, PairReasons, Plan, Unstaffed
+from kerne.matching.instance import Instance
+from kerne.matching.model import Assignment, PairReasons, Plan, Unstaffed
 
 Assignments = dict[int, tuple[int, int]]  # request index -> ambassador indexes
 

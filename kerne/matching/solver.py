@@ -21,10 +21,10 @@ from collections import defaultdict
 import numpy as np
 from ortools.graph.python import max_flow
 
-from .instance import Candidate, Instance
-from .milp import Expr, Milp, add, scale
-from .model import LEVELS, Plan, Problem
-from .rules import Assignments, evaluate, explain, farther, greedy, load_penalty, seed
+from kerne.matching.instance import Candidate, Instance
+from kerne.matching.milp import Expr, Milp, add, scale
+from kerne.matching.model import LEVELS, Plan, Problem
+from kerne.matching.rules import Assignments, evaluate, explain, farther, greedy, load_penalty, seed
 
 # Up to this many (request, ambassador) candidates the whole problem is solved.
 EXACT_LIMIT = 5_000

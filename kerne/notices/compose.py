@@ -2,7 +2,7 @@
 
 Every notice is queued in the transaction of what it tells about (kerne.notices.outbox);
 its key names the occasion and the recipient, so it is queued once however often it is
-looked for. Links are absolute from configuration (kerne.links), never from a request's Host header.
+looked for. Links are absolute from configuration (kerne.web.links), never from a request's Host header.
 """
 from datetime import date, timedelta
 
@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import calendar
-from ..extensions import db
-from ..links import absolute
-from ..models import Mail, Process, ProcessRequest, Visit, WorkTask
-from ..processes import schedule
-from .outbox import queue
+from kerne.desk.ics import meeting_calendar, process_calendar
+from kerne.models import Mail, Process, ProcessRequest, Visit, WorkTask
+from kerne.notices.outbox import queue
+from kerne.processes import schedule
+from kerne.web.extensions import db
+from kerne.web.links import absolute
 
 
 def _paragraphs(parts: list[str]) -> str:
@@ -54,7 +54,7 @@ def plan_confirmed(process: Process, request: ProcessRequest | None) -> None:
     """To the pair and the workplace contact: the process is planned, with both visits as .ics."""
     place = process.workplace.name
     page = absolute("home.process", process_id=process.id)
-    ics = calendar.process_calendar(process, request, page)
+    ics = process_calendar(process, request, page)
     body = _paragraphs([
         _("Forløbet om kerneopgaven hos %(place)s er planlagt.", place=place),
         _("Ambassadørerne:") + "\n" + _pair(process),
@@ -72,7 +72,7 @@ def plan_confirmed(process: Process, request: ProcessRequest | None) -> None:
 def meeting_planned(process: Process, request: ProcessRequest | None) -> None:
     """To the pair and the workplace contact: the follow-up meeting, as .ics (moved: a new one, same UID)."""
     page = absolute("home.process", process_id=process.id)
-    ics = calendar.meeting_calendar(process, page)
+    ics = meeting_calendar(process, page)
     when = _("%(day)s kl. %(start)s-%(end)s", day=format_date(process.meeting_on, "long"),
              start=process.meeting_starts.strftime("%H:%M"), end=process.meeting_ends.strftime("%H:%M"))
     body = _paragraphs([
@@ -97,7 +97,7 @@ def visit_scheduled(process: Process, visit: Visit, request: ProcessRequest | No
         _("Forløbet i Kerne: %(link)s", link=page),
         _("Besøgene er vedhæftet som kalenderfil."),
     ])
-    ics = calendar.process_calendar(process, request, page)
+    ics = process_calendar(process, request, page)
     for email, name in recipients(process, request):
         queue(f"visit-time:{visit.id}:{visit.sequence}:{email.lower()}", "visit_scheduled", email, name,
               _("Kerne: besøg %(n)s hos %(place)s %(when)s", n=visit.number, place=process.workplace.name, when=when),

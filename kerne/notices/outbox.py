@@ -17,8 +17,8 @@ from email.utils import formataddr, make_msgid
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from ..extensions import db
-from ..models import Mail, utcnow
+from kerne.models import Mail, utcnow
+from kerne.web.extensions import db
 
 CLAIM = timedelta(minutes=2)
 MAX_PAUSE = timedelta(hours=1)
@@ -138,7 +138,7 @@ class Courier(threading.Thread):
         self.wake = threading.Event()
 
     def run(self) -> None:
-        from .compose import queue_reminders
+        from kerne.notices.compose import queue_reminders
 
         while True:
             with self.app.app_context():

@@ -3,8 +3,8 @@ the mails sent to a person (by address, so an ambassador without an account has 
 and the follow-up notes they wrote (by account)."""
 from sqlalchemy import func, select, update
 
-from ..extensions import db
-from ..models import Mail, WorkTask
+from kerne.models import Mail, WorkTask
+from kerne.web.extensions import db
 
 # Where anonymised people's addresses point: the reserved .invalid domain receives no mail, and the
 # address still reads as one, so a registry exported after an anonymisation imports again.

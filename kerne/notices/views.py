@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Mail, utcnow
-from .compose import queue_reminders
-from .outbox import deliver_due
+from kerne.models import Mail, utcnow
+from kerne.notices.compose import queue_reminders
+from kerne.notices.outbox import deliver_due
+from kerne.web.extensions import db
 
 bp = Blueprint("notices", __name__)
 SHOWN = 200

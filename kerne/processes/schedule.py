@@ -8,8 +8,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import Ambassador, Booking, Process, ProcessRequest, UnavailableDay, Visit
+from kerne.models import Ambassador, Booking, Process, ProcessRequest, UnavailableDay, Visit
+from kerne.web.extensions import db
 
 
 class CannotSchedule(Exception):

@@ -1,14 +1,14 @@
-"""One process's facts, who may do what with it, and its moves checked by kerne.lifecycle."""
+"""One process's facts, who may do what with it, and its moves checked by kerne.processes.lifecycle."""
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import lifecycle
-from ..extensions import db
-from ..lifecycle import ProcessFacts, TaskFacts, VisitFacts
-from ..models import Process, ProcessRequest, User, WorkTask
-from ..scope import sees_unit
-from ..vocabulary import REFUSALS
+from kerne.models import Process, ProcessRequest, User, WorkTask
+from kerne.processes import lifecycle
+from kerne.processes.lifecycle import ProcessFacts, TaskFacts, VisitFacts
+from kerne.web.extensions import db
+from kerne.web.scope import sees_unit
+from kerne.web.vocabulary import REFUSALS
 
 
 def request_of(process: Process) -> ProcessRequest | None:

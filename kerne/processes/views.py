@@ -11,21 +11,10 @@ from sqlalchemy import delete, desc, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from .. import audit, calendar, lifecycle
-from ..extensions import db
-from ..forms import (
-    CoreTaskWordingForm,
-    FollowUpMarkForm,
-    MeetingForm,
-    ReasonForm,
-    TaskPlanForm,
-    ToggleForm,
-    VisitTimeForm,
-    clock,
-)
-from ..library import entries as library
-from ..library import terms
-from ..models import (
+from kerne.desk import ics
+from kerne.insight.library import entries as library
+from kerne.insight.library import terms
+from kerne.models import (
     DECISIONS,
     VISIT_ENDS,
     VISIT_STARTS,
@@ -38,14 +27,18 @@ from ..models import (
     WorkTask,
     utcnow,
 )
-from ..notices import compose
-from ..vocabulary import AUDIT_LABELS, DECISION_LABELS, FOLLOW_UP_MARK_LABELS
-from ..workshop import editing
-from ..workshop import visits as workshop_visits
-from ..workshop.fields import DRAFT_FIELDS
-from ..workshop.live import Actor, lock_visit
-from ..workshop.visits import core_task_of
-from . import schedule, state
+from kerne.notices import compose
+from kerne.processes import lifecycle, schedule, state
+from kerne.processes.forms import CoreTaskWordingForm, FollowUpMarkForm, MeetingForm, TaskPlanForm, VisitTimeForm
+from kerne.records import audit
+from kerne.web.extensions import db
+from kerne.web.forms import ReasonForm, ToggleForm, clock
+from kerne.web.vocabulary import AUDIT_LABELS, DECISION_LABELS, FOLLOW_UP_MARK_LABELS
+from kerne.workshop import editing
+from kerne.workshop import visits as workshop_visits
+from kerne.workshop.fields import DRAFT_FIELDS
+from kerne.workshop.live import Actor, lock_visit
+from kerne.workshop.visits import core_task_of
 
 bp = Blueprint("processes", __name__, url_prefix="/processes/<int:process_id>")
 
@@ -145,7 +138,7 @@ def show(process_id: int, status: int = 200, **forms):
     mails = db.session.scalars(select(Mail).where(Mail.process_id == process.id).order_by(Mail.id.desc())).all() \
         if current_user.has_role("coordinator") else []
     return render_template(
-        "home/process.html", process=process, facts=facts, state=lifecycle.state(facts),
+        "processes/process.html", process=process, facts=facts, state=lifecycle.state(facts),
         timeline=lifecycle.timeline(facts), request_=request, core_task=core_task_of(process), ideas=_ideas(process),
         tasks=tasks, task_facts={t.id: state.task_facts(t) for t in tasks}, refusal=lifecycle.refusal,
         plan_forms=plan_forms, mark_forms=mark_forms, meeting_form=meeting, cancel_form=forms.get("cancel") or
@@ -334,7 +327,7 @@ def meeting_ics(process_id):
     process = state.visible_process(process_id)
     if process.meeting_on is None:
         abort(404)
-    return Response(calendar.meeting_calendar(process), mimetype="text/calendar",
+    return Response(ics.meeting_calendar(process), mimetype="text/calendar",
                     headers={"Content-Disposition": "attachment; filename=opfoelgningsmoede.ics"})
 
 

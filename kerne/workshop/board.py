@@ -14,15 +14,15 @@ from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from .. import sqlite
-from ..extensions import db
-from ..forms import DotsSettingForm, IdeaForm, TaskForm
-from ..links import absolute
-from ..models import utcnow
-from . import visits
-from .fields import FIELDS
-from .live import Actor
-from .snapshot import Board, board_of, recent
+from kerne.models import utcnow
+from kerne.web import sqlite
+from kerne.web.extensions import db
+from kerne.web.links import absolute
+from kerne.workshop import visits
+from kerne.workshop.fields import FIELDS
+from kerne.workshop.forms import DotsSettingForm, IdeaForm, TaskForm
+from kerne.workshop.live import Actor
+from kerne.workshop.snapshot import Board, board_of, recent
 
 TEMPLATES = {
     "participant": "workshop/participant.html",

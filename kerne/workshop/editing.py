@@ -7,11 +7,11 @@ kept as an open conflict until they choose. Every stored value is a Revision.
 """
 from sqlalchemy import select
 
-from ..extensions import db
-from ..merging import Outcome, resolve_keeping_mine, resolve_save
-from ..models import Revision, Visit
-from .fields import FIELDS, SUBJECTS, FieldSpec
-from .live import Actor, bump
+from kerne.models import Revision, Visit
+from kerne.web.extensions import db
+from kerne.workshop.fields import FIELDS, SUBJECTS, FieldSpec
+from kerne.workshop.live import Actor, bump
+from kerne.workshop.merging import Outcome, resolve_keeping_mine, resolve_save
 
 
 def already_saved(visit: Visit, edit_id: str | None) -> bool:

@@ -8,13 +8,14 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
-from ..forms import DotsSettingForm, MergeForm, PositionForm, ToggleForm
-from ..models import Idea, Visit, WorkTask
-from ..processes.state import facts_of, refuse_unless_allowed
-from . import ideas, visits
-from .board import answer_change, render_live, render_page
-from .live import Actor, lock_visit, row_in, set_flag
+from kerne.models import Idea, Visit, WorkTask
+from kerne.processes.state import facts_of, refuse_unless_allowed
+from kerne.web.extensions import db
+from kerne.web.forms import ToggleForm
+from kerne.workshop import ideas, visits
+from kerne.workshop.board import answer_change, render_live, render_page
+from kerne.workshop.forms import DotsSettingForm, MergeForm, PositionForm
+from kerne.workshop.live import Actor, lock_visit, row_in, set_flag
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from ..models import DECISIONS, DRAFT_PARTS, CoreTaskDraft, Idea, WorkTask
+from kerne.models import DECISIONS, DRAFT_PARTS, CoreTaskDraft, Idea, WorkTask
 
 SUBJECTS = {"draft": CoreTaskDraft, "idea": Idea, "task": WorkTask}
 

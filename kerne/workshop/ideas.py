@@ -1,11 +1,11 @@
 """Ideas and dot votes: what participants contribute in the ideas and vote steps."""
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import DotVote, Idea, PlaybookStep, Visit
-from .editing import already_saved, record
-from .fields import IDEA_FIELDS
-from .live import Actor, bump
+from kerne.models import DotVote, Idea, PlaybookStep, Visit
+from kerne.web.extensions import db
+from kerne.workshop.editing import already_saved, record
+from kerne.workshop.fields import IDEA_FIELDS
+from kerne.workshop.live import Actor, bump
 
 MERGE_SEPARATOR = " · "
 

@@ -9,8 +9,8 @@ from flask import current_app, request
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Participant, Visit
+from kerne.models import Participant, Visit
+from kerne.web.extensions import db
 
 
 def _cookie_name(public_id: str) -> str:

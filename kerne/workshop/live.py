@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import User, Visit
+from kerne.models import User, Visit
+from kerne.web.extensions import db
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _poll_connection(engine):
         pooled.detach()
         connection = pooled.dbapi_connection
         connection.rollback()  # a pre-ping may have begun a transaction
-        if engine.dialect.name != "sqlite":  # SQLite connections already run in autocommit (kerne.sqlite)
+        if engine.dialect.name != "sqlite":  # SQLite connections already run in autocommit (kerne.web.sqlite)
             connection.autocommit = True
         kept = _polling.kept = _PollConnection(engine, connection)
     return kept.connection

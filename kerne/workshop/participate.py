@@ -10,13 +10,22 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from ..extensions import db
-from ..forms import ConflictForm, DotsForm, IdeaForm, JoinForm, PositionForm, TaskForm, TaskVoteForm, field_save_form
-from ..models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
-from . import editing, ideas, identity, tasks
-from .board import answer_change, render_live, render_page
-from .fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
-from .live import Actor, bump, current_version, lock_visit, row_in
+from kerne.models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
+from kerne.web.extensions import db
+from kerne.workshop import editing, ideas, identity, tasks
+from kerne.workshop.board import answer_change, render_live, render_page
+from kerne.workshop.fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
+from kerne.workshop.forms import (
+    ConflictForm,
+    DotsForm,
+    IdeaForm,
+    JoinForm,
+    PositionForm,
+    TaskForm,
+    TaskVoteForm,
+    field_save_form,
+)
+from kerne.workshop.live import Actor, bump, current_version, lock_visit, row_in
 
 bp = Blueprint("workshop", __name__, url_prefix="/w/<public_id>")
 
@@ -65,7 +74,7 @@ def _participant_only(actor: Actor) -> int:
 
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
-    return render_template("join/not_joined.html"), 403
+    return render_template("workshop/join/not_joined.html"), 403
 
 
 @bp.get("")

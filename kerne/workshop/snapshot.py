@@ -15,8 +15,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, select
 
-from ..extensions import db
-from ..models import (
+from kerne.models import (
     Ambassador,
     CoreTaskDraft,
     DotVote,
@@ -32,8 +31,9 @@ from ..models import (
     Visit,
     WorkTask,
 )
-from ..playbook.versions import steps_query
-from .live import Actor
+from kerne.processes.playbook.versions import steps_query
+from kerne.web.extensions import db
+from kerne.workshop.live import Actor
 
 TOP_IDEAS_PER_TAG = 3
 KEEP_BOARDS = 512

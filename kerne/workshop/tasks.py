@@ -1,11 +1,11 @@
 """Work tasks: listed, ordered, voted on and decided during the second visit."""
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import TaskVote, Visit, WorkTask
-from .editing import already_saved, record
-from .fields import TASK_FIELDS
-from .live import Actor, bump
+from kerne.models import TaskVote, Visit, WorkTask
+from kerne.web.extensions import db
+from kerne.workshop.editing import already_saved, record
+from kerne.workshop.fields import TASK_FIELDS
+from kerne.workshop.live import Actor, bump
 
 
 def tasks_of(visit: Visit, removed: bool = False) -> list[WorkTask]:

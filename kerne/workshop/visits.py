@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import CoreTaskDraft, PlaybookStep, Process, Visit, utcnow
-from ..playbook.versions import newest_id, steps_query
-from .live import bump
+from kerne.models import CoreTaskDraft, PlaybookStep, Process, Visit, utcnow
+from kerne.processes.playbook.versions import newest_id, steps_query
+from kerne.web.extensions import db
+from kerne.workshop.live import bump
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 JOIN_CODE_LENGTH = 6

@@ -7,9 +7,8 @@ Create Date: 2026-11-28 03:11:35.297904
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002'

@@ -8,9 +8,8 @@ Revises: 0002
 Create Date: 2026-11-28 07:59:03.394440
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003'

@@ -1,0 +1,162 @@
+"""The lists behind the dashboard's figures, and their exports: processes, work tasks and
+follow-ups, workplaces, ambassadors. Each filters the same facts with the same predicates
+as the figure that links to it (kerne.insight.statistics), within the person's scope."""
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from kerne.desk.imports import AMBASSADOR_COLUMNS, registry_rows
+from kerne.insight import exports
+from kerne.insight.facts import load
+from kerne.insight.statistics import (
+    COMMITMENT_STATES,
+    LOAD_BUCKETS,
+    PARTICIPATION_BUCKETS,
+    ambassador_filter,
+    case_filter,
+    commitments,
+    follow_up_of,
+    task_filter,
+)
+from kerne.models import Ambassador
+from kerne.processes.lifecycle import STATES
+from kerne.web.scope import unit_filter
+
+bp = Blueprint("lists", __name__)
+SHOWN = 200
+
+
+def _one_of(name: str, allowed) -> str | None:
+    value = request.args.get(name)
+    return value if value in allowed else None
+
+
+def _month(name: str) -> str | None:
+    value = request.args.get(name, "")
+    return value if len(value) == 7 and value[4] == "-" and value.replace("-", "").isdigit() else None
+
+
+def _case_filters() -> dict:
+    return {
+        "state": _one_of("state", STATES), "unit": request.args.get("unit", type=int),
+        "requested": _month("requested"), "completed": _month("completed"),
+        "ambassador": request.args.get("ambassador", type=int), "visit": request.args.get("visit", type=int),
+        "participants": _one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
+        "core_task": {"yes": True, "no": False}.get(request.args.get("core_task")),
+        "held": request.args.get("held", type=int),
+    }
+
+
+def _cases(texts: bool = False):
+    world = load(current_user, date.today(), texts=texts)
+    filters = _case_filters()
+    cases = [c for c in world.cases if case_filter(c, world.organisation, **filters)]
+    cases.sort(key=lambda c: (c.requested_on, c.key), reverse=True)
+    return world, filters, cases
+
+
+def _active(filters: dict) -> dict:
+    return {k: ("yes" if v is True else "no" if v is False else v) for k, v in filters.items()
+            if v is not None and v != ""}
+
+
+@bp.get("/processes")
+def processes():
+    """Processes, filtered as a figure of the dashboard links to them."""
+    world, filters, cases = _cases()
+    return render_template("insight/processes.html", world=world, cases=cases[:SHOWN], count=len(cases),
+                           filters=_active(filters), limit=SHOWN)
+
+
+@bp.get("/exports/processes")
+def export_processes():
+    """The same list as a file: ``format`` csv (Excel), plain or xlsx."""
+    world, _filters, cases = _cases(texts=True)
+    return exports.answer(request.args.get("format", "csv"), "forloeb", exports.PROCESS_COLUMNS,
+                          exports.process_rows(world, cases))
+
+
+def _tasks(own: bool = False):
+    today = date.today()
+    world = load(current_user, today, texts=True, own=own)
+    filters = {"decision": _one_of("decision", ("develop", "keep", "phase_out")),
+               "unit": request.args.get("unit", type=int),
+               "follow_up": _one_of("follow_up", ("overdue", "due", "later", "done"))}
+    found = [t for t in world.tasks if t.facts.decided
+             and task_filter(t.facts, world.case_of(t.process_id), world.organisation, today, **filters)]
+    found.sort(key=lambda t: (t.facts.follow_up_on or date.max, t.process_id, t.id))
+    return world, filters, found, today
+
+
+@bp.get("/tasks")
+def tasks():
+    """Decided work tasks with their action plan and follow-up, filtered like the figures."""
+    world, filters, found, today = _tasks()
+    return render_template("insight/tasks.html", world=world, tasks=found[:SHOWN], count=len(found), today=today,
+                           filters=_active(filters), follow_up_of=follow_up_of, limit=SHOWN)
+
+
+@bp.get("/exports/tasks")
+def export_tasks():
+    world, _filters, found, today = _tasks()
+    return exports.answer(request.args.get("format", "csv"), "arbejdsopgaver", exports.TASK_COLUMNS,
+                          exports.task_rows(world, found, today))
+
+
+@bp.get("/follow-up")
+def follow_up():
+    """What is overdue and due: for the pair their processes, for leaders their units."""
+    today = date.today()
+    world = load(current_user, today, texts=True, own=True)
+    groups = {"overdue": [], "due": []}
+    for task in world.tasks:
+        where = follow_up_of(task.facts, world.case_of(task.process_id), today)
+        if where in groups:
+            groups[where].append(task)
+    for found in groups.values():
+        found.sort(key=lambda t: (t.facts.follow_up_on, t.process_id, t.id))
+    return render_template("insight/follow_up.html", world=world, groups=groups, today=today)
+
+
+@bp.get("/workplaces")
+def workplaces():
+    """Workplaces with (or without) a defined core task, on the tree."""
+    world = load(current_user, date.today())
+    unit = request.args.get("unit", type=int)
+    wanted = {"yes": True, "no": False}.get(request.args.get("core_task"))
+    defined = {c.workplace_id: c for c in world.cases if c.facts.core_task_locked and c.state != "cancelled"}
+    found = [w for w in world.organisation.workplaces
+             if (not unit or unit in world.organisation.lineage(w.id)) and (wanted is None or (w.id in defined) == wanted)]
+    return render_template("insight/workplaces.html", world=world, workplaces=found, defined=defined,
+                           filters=_active({"unit": unit, "core_task": wanted}))
+
+
+def _ambassadors():
+    world = load(current_user, date.today())
+    filters = {"own": _one_of("own", COMMITMENT_STATES), "other": _one_of("other", COMMITMENT_STATES),
+               "unit": request.args.get("unit", type=int), "load": _one_of("load", LOAD_BUCKETS)}
+    found = [a for a in world.ambassadors if ambassador_filter(a, world.organisation, **filters)]
+    return world, filters, found
+
+
+@bp.get("/dashboard/ambassadors")
+def ambassadors():
+    """The ambassadors of one's units: commitments and load."""
+    world, filters, found = _ambassadors()
+    return render_template("insight/ambassadors.html", world=world, ambassadors=found, filters=_active(filters),
+                           commitments=commitments)
+
+
+@bp.get("/exports/ambassadors")
+def export_ambassadors():
+    world, _filters, found = _ambassadors()
+    return exports.answer(request.args.get("format", "csv"), "ambassadoerer", exports.AMBASSADOR_LOAD_COLUMNS,
+                          exports.ambassador_rows(world, found))
+
+
+@bp.get("/exports/registry")
+def export_registry():
+    """The registry in its import format, for the ambassadors of one's units (all, for the coordinator)."""
+    return exports.answer(request.args.get("format", "csv"), "register", AMBASSADOR_COLUMNS,
+                          registry_rows(unit_filter(current_user, Ambassador.workplace_id)))

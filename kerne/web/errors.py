@@ -1,0 +1,74 @@
+"""Error pages: a clear Danish message and the right status, never a stack trace."""
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter
+
+from kerne.web.extensions import db
+
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: a number above any id is a page that does not exist (404), not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+MESSAGES = {
+    400: _l("Forespørgslen kunne ikke forstås. Genindlæs siden og prøv igen."),
+    403: _l("Du har ikke adgang til denne side."),
+    404: _l("Siden findes ikke."),
+    405: _l("Siden kan ikke bruges på den måde."),
+    409: _l("Det kunne ikke gemmes, fordi noget er ændret imens."),
+    410: _l("Besøget er afsluttet. Der kan ikke ændres mere."),
+    413: _l("Det sendte er for stort."),
+    422: _l("Det indtastede kunne ikke bruges. Ret det og prøv igen."),
+    429: _l("For mange forsøg. Vent lidt og prøv igen."),
+    500: _l("Der skete en fejl hos os. Prøv igen om lidt – det du har skrevet, er ikke slettet."),
+}
+
+
+def _page(status: int, message):
+    return render_template("web/error.html", status=status, message=message), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host outside KERNE_TRUSTED_HOSTS: no page of ours can be built for it, so plain text.
+        return str(MESSAGES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(_error):
+        # A number or text no column can hold got past a form; nothing was saved.
+        db.session.rollback()
+        return _page(400, MESSAGES[400])
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _page(400, _l("Sikkerhedstjekket fejlede. Genindlæs siden og prøv igen."))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(_error):
+        # The page (htmx shows its message too); Flask-Limiter adds Retry-After.
+        return _page(429, MESSAGES[429])
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        default = MESSAGES.get(error.code)
+        # Our own abort(…, message) carries a Danish description; Werkzeug's default is English.
+        own = error.description if error.description != type(error).description else None
+        return _page(error.code, own or default or error.name)
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        # After a database error the session refuses every query until rolled back, and the page reads the user.
+        db.session.rollback()
+        return _page(500, MESSAGES[500])

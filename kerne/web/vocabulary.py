@@ -1,0 +1,198 @@
+"""Danish labels for the domain's codes; the codes themselves stay English."""
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {"coordinator": _l("Koordinator"), "leader": _l("Leder"), "ambassador": _l("Ambassadør")}
+ORG_KIND_LABELS = {"area": _l("Område"), "department": _l("Afdeling"), "workplace": _l("Arbejdsplads")}
+ACTIVITY_LABELS = {
+    "ideas": _l("Idéer"),
+    "vote": _l("Idéer og prikafstemning"),
+    "draft": _l("Fælles udkast"),
+    "tasks": _l("Arbejdsopgaver"),
+    "decide": _l("Udvikle, fastholde eller afvikle"),
+    "actions": _l("Handleplan"),
+}
+IDEA_TAG_LABELS = {
+    "target_group": _l("Målgruppe"),
+    "effect": _l("Effekt"),
+    "approach": _l("Tilgang"),
+    "ambition": _l("Ambition"),
+}
+DRAFT_PART_LABELS = {**IDEA_TAG_LABELS, "core_task": _l("Kerneopgaven")}
+DRAFT_PART_QUESTIONS = {
+    "target_group": _l("Hvem er det for?"),
+    "effect": _l("Hvilken værdi skal vi skabe for dem?"),
+    "approach": _l("Gør vi det for dem eller med dem?"),
+    "ambition": _l("Hvad ville gøre os endnu stoltere?"),
+    "core_task": _l("Samlet i én sætning: værdien for borgeren, ikke aktiviteterne."),
+}
+DECISION_LABELS = {
+    "undecided": _l("Ikke besluttet"),
+    "develop": _l("Udvikle"),
+    "keep": _l("Fastholde"),
+    "phase_out": _l("Afvikle"),
+}
+VOTE_LABELS = {c: DECISION_LABELS[c] for c in ("develop", "keep", "phase_out")}
+VISIT_STATUS_LABELS = {"planned": _l("Planlagt"), "open": _l("I gang"), "closed": _l("Afsluttet")}
+PROCESS_STATUS_LABELS = {"planned": _l("Planlagt"), "running": _l("I gang"), "done": _l("Afsluttet")}
+TASK_FIELD_LABELS = {
+    "title": _l("Opgave"),
+    "decision": _l("Beslutning"),
+    "rationale": _l("Begrundelse ift. kerneopgaven"),
+    "owner": _l("Ansvarlig"),
+    "deadline": _l("Frist"),
+    "follow_up_on": _l("Opfølgning"),
+}
+REVISION_KIND_LABELS = {
+    "create": _l("Oprettet"),
+    "edit": _l("Gemt"),
+    "merge": _l("Flettet med de andres ændringer"),
+    "conflict": _l("Kunne ikke flettes – gemt ved siden af"),
+    "restore": _l("Gendannet"),
+    "refused": _l("Ikke gemt i feltet (låst eller afsluttet) – gemt her"),
+}
+COMMITMENT_LABELS = {"met": _l("Opfyldt"), "planned": _l("Planlagt"), "open": _l("Åben")}
+REQUEST_STATUS_LABELS = {"open": _l("Venter"), "planned": _l("Planlagt"), "cancelled": _l("Trukket tilbage")}
+RUN_STATUS_LABELS = {"running": _l("Regner …"), "done": _l("Forslag"), "failed": _l("Fejlede"),
+                     "confirmed": _l("Bekræftet")}
+
+
+def field_label(subject: str, field: str):
+    """What a co-edited field is called on screen."""
+    if subject == "draft":
+        return DRAFT_PART_LABELS[field]
+    if subject == "task":
+        return TASK_FIELD_LABELS[field]
+    return IDEA_FIELD_LABEL
+
+
+IDEA_FIELD_LABEL = _l("Din idé")
+
+# ---- after the workshop (kerne.processes.lifecycle, kerne.insight.statistics) ----------------------------
+STATE_LABELS = {
+    "requested": _l("Anmodet"),
+    "pair_confirmed": _l("Par bekræftet"),
+    "visit1": _l("Besøg 1"),
+    "core_task_defined": _l("Kerneopgave defineret"),
+    "visit2": _l("Besøg 2"),
+    "tasks_decided": _l("Opgaver besluttet"),
+    "follow_up": _l("Opfølgning"),
+    "completed": _l("Afsluttet"),
+    "cancelled": _l("Aflyst"),
+}
+STATE_HINTS = {
+    "requested": _l("Venter på, at koordinatoren finder et par ambassadører."),
+    "pair_confirmed": _l("Parret er bekræftet; besøg 1 er ikke begyndt."),
+    "visit1": _l("Besøg 1 er i gang eller holdt; kerneopgaven er ikke låst endnu."),
+    "core_task_defined": _l("Kerneopgaven er låst; besøg 2 er ikke begyndt."),
+    "visit2": _l("Besøg 2 er i gang, eller ingen arbejdsopgave er besluttet endnu."),
+    "tasks_decided": _l("Opgaverne er besluttet, men handleplanen mangler ansvarlig, frist eller opfølgningsdato."),
+    "follow_up": _l("Handleplanen er klar; opfølgningen er ikke færdig."),
+    "completed": _l("Alle besluttede opgaver er fulgt op."),
+    "cancelled": _l("Forløbet er aflyst."),
+}
+REFUSALS = {
+    "already_planned": _l("Anmodningen er allerede planlagt."),
+    "already_cancelled": _l("Forløbet er allerede aflyst."),
+    "cancelled": _l("Forløbet er aflyst; der kan ikke ændres mere."),
+    "not_planned": _l("Forløbet er ikke planlagt endnu."),
+    "reason_missing": _l("Skriv en begrundelse for aflysningen."),
+    "completed": _l("Forløbet er afsluttet."),
+    "visit_open": _l("Et besøg er i gang. Luk besøget, før forløbet aflyses."),
+    "visit_not_planned": _l("Besøget er allerede åbnet eller holdt."),
+    "core_task_not_locked": _l("Besøg 2 kan først åbnes, når kerneopgaven er låst på besøg 1."),
+    "core_task_locked": _l("Kerneopgaven er allerede låst."),
+    "visit1_not_begun": _l("Kerneopgaven formuleres på besøg 1, som ikke er begyndt endnu."),
+    "core_task_empty": _l("Skriv kerneopgaven, før den låses."),
+    "visit1_not_held": _l("Kerneopgaven formuleres i rummet, mens besøg 1 er i gang. Bagefter kan parret skrive den færdig her."),
+    "visit2_begun": _l("Kerneopgaven kan ikke låses op, når besøg 2 er begyndt."),
+    "visit2_not_held": _l("Handleplan og opfølgning kommer efter besøg 2, som ikke er holdt endnu."),
+    "task_marked": _l("Opgaven er allerede fulgt op og kan ikke ændres her."),
+    "task_undecided": _l("Opgaven er ikke besluttet (udvikle, fastholde eller afvikle)."),
+    "task_unplanned": _l("Opgaven mangler ansvarlig, frist eller opfølgningsdato. Udfyld handleplanen først."),
+}
+FOLLOW_UP_MARK_LABELS = {"done": _l("Gennemført"), "changed": _l("Ændret"), "dropped": _l("Droppet")}
+FOLLOW_UP_LABELS = {"overdue": _l("Overskredet"), "due": _l("Snart"), "later": _l("Senere"), "done": _l("Fulgt op")}
+PLAYBOOK_PROBLEMS = {
+    "visit1_empty": _l("Besøg 1 skal have mindst ét trin."),
+    "visit2_empty": _l("Besøg 2 skal have mindst ét trin."),
+    "draft_missing": _l("Besøg 1 skal have et trin med fælles udkast: der formuleres og låses kerneopgaven."),
+    "decide_missing": _l("Besøg 2 skal have et trin, hvor opgaverne besluttes (udvikle, fastholde eller afvikle)."),
+}
+AUDIT_LABELS = {
+    "process.cancel": _l("Forløbet er aflyst"),
+    "process.core_task_lock": _l("Kerneopgaven er låst efter besøget"),
+    "process.core_task_unlock": _l("Kerneopgaven er låst op"),
+    "process.meeting": _l("Opfølgningsmødet er planlagt"),
+    "visit.schedule": _l("Besøgets dag og tid er aftalt"),
+    "work_task.plan": _l("Handleplanen er rettet"),
+    "work_task.follow_up": _l("Opgaven er fulgt op"),
+    "request.create": _l("Anmodningen er oprettet"),
+    "request.cancel": _l("Anmodningen er trukket tilbage"),
+}
+# Named events the process page's activity log leaves out (it shows the confirmation from the data).
+OTHER_AUDIT_LABELS = {
+    "process.confirm": _l("Parret er bekræftet, og forløbet er oprettet"),
+    "leader.units": _l("Lederens enheder er ændret"),
+    "target_group.create": _l("Målgruppe oprettet"),
+    "target_group.rename": _l("Målgruppe omdøbt"),
+    "target_group.merge": _l("Målgrupper slået sammen"),
+    "target_group.map": _l("Tekst knyttet til målgrupper"),
+    "playbook.edit": _l("Drejebogen er rettet"),
+    "retention.run": _l("Gamle oplysninger er slettet eller anonymiseret"),
+    "auth.sign_in": _l("Logget ind"),
+    "auth.sign_in_failed": _l("Mislykket forsøg på at logge ind"),
+    "auth.sign_out": _l("Logget ud"),
+    "auth.password": _l("Adgangskoden er skiftet"),
+    "user.activate": _l("Login genåbnet"),
+    "user.deactivate": _l("Login lukket"),
+    "user.end_sessions": _l("Alle sessioner afsluttet"),
+    "ambassador.activate": _l("Ambassadøren er aktiv igen"),
+    "ambassador.deactivate": _l("Ambassadøren er ikke længere aktiv"),
+    "ambassador.calendar_secret": _l("Ny kalenderadresse"),
+}
+# The audit listener's actions are "<subject>.<verb>" (kerne.records.audit.WATCHED); named ones are labelled above.
+AUDIT_SUBJECT_LABELS = {
+    "org": _l("Organisationsenhed"),
+    "ambassador": _l("Ambassadør"),
+    "user": _l("Brugerkonto"),
+    "request": _l("Anmodning"),
+    "plan": _l("Planforslag"),
+    "plan_choice": _l("Valg i planforslag"),
+    "process": _l("Forløb"),
+    "visit": _l("Besøg"),
+    "core_task": _l("Kerneopgavens formulering"),
+    "work_task": _l("Arbejdsopgave"),
+    "person": _l("Person"),
+}
+AUDIT_VERB_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
+                     "anonymise": _l("anonymiseret")}
+AUDIT_FIELD_LABELS = {
+    "name": _l("Navn"), "email": _l("E-mail"), "phone": _l("Telefon"), "kind": _l("Type"),
+    "parent_id": _l("Hører under"), "external_id": _l("Id"), "workplace_id": _l("Arbejdsplads"),
+    "profession": _l("Faggruppe"), "trained_on": _l("Uddannet"), "active": _l("Aktiv"),
+    "capacity": _l("Forløb pr. sæson"), "user_id": _l("Brugerkonto"), "calendar_token": _l("Kalenderadresse"),
+    "unavailable": _l("Utilgængelige datoer"), "roles": _l("Roller"), "password_hash": _l("Adgangskode"),
+    "sees_whole_organisation": _l("Ser hele organisationen"), "units": _l("Enheder"),
+    "contact_name": _l("Kontaktperson"), "contact_email": _l("Kontaktpersonens e-mail"),
+    "target_groups": _l("Målgrupper"), "visit1_start": _l("Besøg 1 fra"), "visit1_end": _l("Besøg 1 til"),
+    "visit2_start": _l("Besøg 2 fra"), "visit2_end": _l("Besøg 2 til"), "notes": _l("Bemærkninger"),
+    "status": _l("Status"), "cancel_reason": _l("Begrundelse for aflysning"), "process_id": _l("Forløb"),
+    "ambassador_id": _l("Ambassadør"), "locked": _l("Låst"), "run_id": _l("Planforslag"),
+    "request_id": _l("Anmodning"), "slot": _l("Plads"), "cancelled_at": _l("Aflyst"),
+    "meeting_on": _l("Opfølgningsmøde"), "meeting_starts": _l("Mødet begynder"), "meeting_ends": _l("Mødet slutter"),
+    "meeting_place": _l("Mødested"), "facilitators": _l("Par"), "scheduled_on": _l("Dato"),
+    "number": _l("Besøg nr."), "locked_at": _l("Låst"), "visit_id": _l("Besøg"), "core_task": _l("Kerneopgaven"),
+    "decision": _l("Beslutning"), "owner": _l("Ansvarlig"), "deadline": _l("Frist"),
+    "follow_up_on": _l("Opfølgningsdato"), "follow_up_mark": _l("Opfølgning"), "follow_up_note": _l("Note"),
+    "removed": _l("Fjernet fra listen"), "title": _l("Titel"), "reason": _l("Begrundelse"),
+}
+
+
+def audit_label(action: str) -> str:
+    """An action in words: a named event's label, or "subject: verb" for the listener's."""
+    if action in AUDIT_LABELS or action in OTHER_AUDIT_LABELS:
+        return str(AUDIT_LABELS.get(action) or OTHER_AUDIT_LABELS[action])
+    subject, _dot, verb = action.rpartition(".")
+    if subject in AUDIT_SUBJECT_LABELS and verb in AUDIT_VERB_LABELS:
+        return f"{AUDIT_SUBJECT_LABELS[subject]} {AUDIT_VERB_LABELS[verb]}"
+    return action

@@ -1,0 +1,100 @@
+"""The playbook editor: every change a new version, a visit keeps the version it was run with."""
+import re
+
+import pytest
+from world import build, login
+
+from kerne.models import AuditEvent, Playbook, PlaybookStep
+from kerne.processes.playbook import rules
+from kerne.processes.playbook.versions import newest
+from kerne.web.extensions import db
+from kerne.workshop.visits import steps_of
+
+STEPS = rules.ordered([
+    rules.StepDraft(1, "Ramme", "p", "q", "ideas", 10), rules.StepDraft(1, "Perspektiver", "p", "q", "vote", 20),
+    rules.StepDraft(1, "Formulér", "p", "q", "draft", 30), rules.StepDraft(2, "Opgaver", "p", "q", "tasks", 20),
+    rules.StepDraft(2, "Beslut", "p", "q", "decide", 30),
+])
+
+
+def titles(steps) -> list[tuple[int, int, str]]:
+    return [(s.visit_number, s.position, s.title) for s in steps]
+
+
+def test_rules_reorder_add_edit_and_retire():
+    assert titles(rules.move(STEPS, 2, -1))[:3] == [(1, 1, "Ramme"), (1, 2, "Formulér"), (1, 3, "Perspektiver")]
+    assert titles(rules.move(STEPS, 0, -1)) == titles(STEPS)  # stops at the top
+    assert titles(rules.move(STEPS, 4, 1)) == titles(STEPS)  # and at the bottom of its visit
+    moved = rules.edit(STEPS, 0, rules.StepDraft(2, "Check-ud", "p", "q", "ideas", 5))
+    assert titles(moved)[-1] == (2, 3, "Check-ud") and titles(moved)[0] == (1, 1, "Perspektiver")
+    assert titles(rules.add(STEPS, rules.StepDraft(1, "Ny", "p", "q", "ideas", 5)))[3] == (1, 4, "Ny")
+    assert titles(rules.retire(STEPS, 1))[:2] == [(1, 1, "Ramme"), (1, 2, "Formulér")]
+    assert rules.problems(STEPS) == []
+    assert rules.problems(rules.retire(STEPS, 2)) == ["draft_missing"]
+    assert rules.problems([s for s in STEPS if s.visit_number == 1]) == ["visit2_empty", "decide_missing"]
+
+
+@pytest.fixture
+def coordinator_client(client, app):
+    world = build(opened=False)
+    login(client, world.coordinator.email)
+    return client, world
+
+
+def base_of(page: str) -> str:
+    return re.search(r'name="base" type="hidden" value="(\d+)"|name="base" value="(\d+)"', page).group(0).split('"')[-2]
+
+
+def test_an_open_visit_keeps_its_version_while_the_playbook_changes(coordinator_client):
+    client, world = coordinator_client
+    login(client, world.first.email)
+    client.post(f"/visits/{world.visit.id}/open")  # visit 1 opens with version 1
+    login(client, world.coordinator.email)
+    version, steps = newest()
+    first = steps[0]
+    form = {"visit_number": "1", "title": "Velkommen og check-in", "purpose": first.purpose, "prompt": first.prompt,
+            "activity": "ideas", "minutes": "12", "base": str(version)}
+    assert client.post(f"/playbook/steps/{first.id}", data=form).status_code == 302
+    new_version, new_steps = newest()
+    assert new_version == version + 1 and new_steps[0].title == "Velkommen og check-in"
+    db.session.expire_all()
+    assert steps_of(world.visit)[0].title == first.title  # the open visit: its own version
+    assert steps_of(world.second_visit)[0].title == new_steps[3].title  # a planned visit follows the newest
+    login(client, world.first.email)
+    console = client.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert first.title in console and "Velkommen og check-in" not in console
+    event = db.session.query(AuditEvent).filter_by(action="playbook.edit").one()
+    assert "Velkommen og check-in" in event.detail
+
+
+def test_move_add_retire_and_the_rules(coordinator_client):
+    client, _world = coordinator_client
+    version, steps = newest()
+    assert client.post(f"/playbook/steps/{steps[1].id}/move/up", data={"base": version}).status_code == 302
+    version, steps = newest()
+    assert [s.activity for s in steps[:3]] == ["vote", "ideas", "draft"]
+    added = {"visit_number": "2", "title": "Check-ud", "purpose": "Afslut", "prompt": "Hvad tager du med?",
+             "activity": "ideas", "minutes": "5", "base": str(version)}
+    assert client.post("/playbook/steps", data=added).status_code == 302
+    version, steps = newest()
+    assert (steps[-1].visit_number, steps[-1].position, steps[-1].title) == (2, 4, "Check-ud")
+    assert client.post(f"/playbook/steps/{steps[-1].id}/retire", data={"base": version}).status_code == 302
+    version, steps = newest()
+    draft = next(s for s in steps if s.activity == "draft")
+    refused = client.post(f"/playbook/steps/{draft.id}/retire", data={"base": version})
+    assert refused.status_code == 409 and "fælles udkast" in refused.get_data(as_text=True)
+    stale = client.post(f"/playbook/steps/{steps[0].id}/move/down", data={"base": version - 1})
+    assert stale.status_code == 409 and "ændret imens" in stale.get_data(as_text=True)
+    assert db.session.query(Playbook).count() == version == 4
+    bad = client.post("/playbook/steps", data={**added, "title": "", "minutes": "999", "base": str(version)})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Feltet skal udfyldes." in text and "Mellem 1 og 240." in text
+    assert client.post(f"/playbook/steps/{steps[0].id}/move/sideways", data={"base": version}).status_code == 404
+    assert db.session.query(PlaybookStep).filter_by(playbook_id=1).count() == 6  # version 1 is untouched
+
+
+def test_only_the_coordinator_edits_the_playbook(client, app):
+    world = build(opened=False)
+    for email in (world.leader.email, world.first.email):
+        login(client, email)
+        assert client.get("/playbook").status_code == 403
