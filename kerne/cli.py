@@ -105,7 +105,7 @@ def init_app(app) -> None:
                 refuse(file, error.problems)
             click.echo(f"{count} {what}")
 
-        command.__doc__ = f"Import {what} from a CSV file (see README); a bad row stops the whole file."
+        command.__doc__ = f"Import {what} from a CSV file (see docs/csv-formats.md); a bad row stops the whole file."
 
     importer("import-org", import_org, "units")
     importer("import-requests", import_requests, "requests")
@@ -148,7 +148,7 @@ def init_app(app) -> None:
     @click.option("--yes", is_flag=True, help="Apply the changes without asking.")
     @click.option("--rekey", is_flag=True, help="Give people registered under another id the file's id.")
     def import_ambassadors(file, yes, rekey):
-        """Import ambassadors from a CSV file (see README): prints what would change, applies it when confirmed."""
+        """Import ambassadors from a CSV file (see docs/csv-formats.md): prints what would change, applies it when confirmed."""
         try:
             checked = check_ambassadors(file.read())
         except ImportProblems as error:

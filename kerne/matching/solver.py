@@ -1,5 +1,5 @@
 """The optimum, computed by an established solver: OR-Tools CP-SAT (chosen over
-HiGHS by measurement, see README).
+HiGHS by measurement, see docs/matching.md).
 
 The objective's levels are strictly ordered, so the model is solved in three
 stages, each keeping what the stage before reached and starting from its

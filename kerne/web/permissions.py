@@ -204,7 +204,7 @@ def check() -> None:
 
 
 def markdown(app) -> str:
-    """The table as Markdown, one row per route, for README's *Who may do what*."""
+    """The table as Markdown, one row per route, for docs/security.md's *Who may do what*."""
     lines = ["| route | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         access = TABLE.get(rule.endpoint)

@@ -24,7 +24,7 @@ def test_every_string_in_the_code_has_an_english_translation(tmp_path):
     with CATALOGUE.open("rb") as f:
         catalogue = {m.id: m for m in read_po(f) if m.id}
     missing = sorted(str(i) for i in extracted(tmp_path) - catalogue.keys())
-    assert missing == [], "run the translation update described in README"
+    assert missing == [], "run the translation update described in docs/development.md"
     untranslated = sorted(
         str(m.id) for m in catalogue.values()
         if m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string))

@@ -52,7 +52,7 @@ def test_each_role_gets_what_the_table_allows(request, signed_in, rule):
                     assert not _denied(response), f"{what}: the table says {level}"
 
 
-def test_the_table_prints_as_markdown_for_the_readme(runner):
+def test_the_table_prints_as_markdown_for_the_security_page(runner):
     result = runner.invoke(args=["permissions"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -60,5 +60,5 @@ def test_the_table_prints_as_markdown_for_the_readme(runner):
     assert "| GET `/ambassadors` | yes | – | – | – | – | – |" in lines
     assert "| GET `/w/<public_id>/changes` | – | – | – | own processes | own visit | – |" in lines
     assert result.output.strip() == markdown(runner.app)
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert markdown(runner.app) in readme, "README's *Who may do what* is not `flask --app app permissions`"
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+    assert markdown(runner.app) in readme, "docs/security.md's *Who may do what* is not `flask --app app permissions`"

@@ -1,7 +1,7 @@
 """Keeping personal data no longer than needed: participants' display names go a set time
 after their visit closed, the text of mails a set time after they were sent, audit events
 after a set time. Run by ``flask --app app retention``
-from cron or a systemd timer (see README)."""
+from cron or a systemd timer (see docs/operations.md)."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
