@@ -6,9 +6,10 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from kerne.people import devices, sso
 from kerne.people.forms import LoginForm, PasswordChangeForm
 from kerne.people.passwords import MIN_LENGTH
-from kerne.people.sign_in import authenticate, forget_sign_in, safe_next, start_session
+from kerne.people.sign_in import authenticate, find_user, forget_sign_in, safe_next, start_session
 from kerne.records import audit
 from kerne.web.extensions import db, limiter
 
@@ -24,10 +25,21 @@ def _account() -> str:
     return "account:" + request.form.get("email", "").strip().lower()[:254]
 
 
+def _own_browser() -> bool:
+    """This browser signed in to the account typed before (kerne.people.devices): the account limit does not
+    hold it, so nobody can lock the owner out by failing on purpose; its own failures are limited instead."""
+    if "own_browser" not in g:
+        user = find_user(request.form.get("email", "")[:254])
+        g.own_browser = user is not None and devices.known(user.id)
+    return g.own_browser
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
-               key_func=_account)
+               key_func=_account, exempt_when=_own_browser)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
+               key_func=devices.key, exempt_when=lambda: not _own_browser())
 def login():
     """Sign in with e-mail and password."""
     form = LoginForm()
@@ -43,12 +55,13 @@ def login():
         db.session.commit()
         form.password.errors.append(_("Forkert e-mail eller adgangskode."))
     status = 422 if form.errors else 200
-    return render_template("people/login.html", form=form), status
+    return render_template("people/login.html", form=form, next=safe_next(request.args.get("next"))), status
 
 
 @bp.post("/logout")
 def logout():
     """Sign out: every session of the person ends, on every browser."""
+    through_provider = session.get("signed_in_with") == "sso"
     if current_user.is_authenticated:
         current_user.end_sessions()
         audit.record("auth.sign_out")
@@ -56,7 +69,9 @@ def logout():
     logout_user()
     forget_sign_in()
     flash(_("Du er logget ud."), "info")
-    return redirect(url_for("auth.login"))
+    # Signed in through the provider: its session ends too, or the next click on its button signs the same
+    # person straight back in (a shared computer).
+    return redirect((through_provider and sso.end_session_url()) or url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -75,3 +90,4 @@ def password():
             flash(_("Din adgangskode er skiftet. Du er logget ud alle andre steder."), "info")
             return redirect(url_for("home.index"))
     return render_template("people/password.html", form=form, min_length=MIN_LENGTH), 422 if form.errors else 200
+
