@@ -1,4 +1,5 @@
-"""Staff sign-in with local accounts: the sign-in page, signing out, changing one's password.
+"""Staff sign-in with local accounts: the sign-in page, signing out, changing one's password, and the page
+where an invited person chooses theirs.
 
 The rules of a session (who it belongs to, when it ends) are in kerne.people.sign_in.
 """
@@ -6,8 +7,8 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from kerne.people import devices, sso
-from kerne.people.forms import LoginForm, PasswordChangeForm
+from kerne.people import devices, invitations, sso
+from kerne.people.forms import LoginForm, NewPasswordForm, PasswordChangeForm
 from kerne.people.passwords import MIN_LENGTH
 from kerne.people.sign_in import authenticate, find_user, forget_sign_in, safe_next, start_session
 from kerne.records import audit
@@ -91,3 +92,21 @@ def password():
             return redirect(url_for("home.index"))
     return render_template("people/password.html", form=form, min_length=MIN_LENGTH), 422 if form.errors else 200
 
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token):
+    """Choose a password with the link of an invitation, and be signed in."""
+    invited = invitations.pending(token)
+    if invited is None:
+        return render_template("people/invitation.html", user=None), 404
+    user = invited.user
+    form = NewPasswordForm(email=user.email, name=user.name)
+    if form.validate_on_submit():
+        if not invitations.use(invited, form.new.data):
+            return render_template("people/invitation.html", user=None), 404
+        start_session(user, "invitation")
+        db.session.commit()
+        flash(_("Velkommen til Kerne. Din adgangskode er gemt."), "info")
+        return redirect(url_for("home.index"))
+    return render_template("people/invitation.html", user=user, form=form, min_length=MIN_LENGTH), \
+        422 if form.errors else 200

@@ -20,13 +20,13 @@ from kerne.web.vocabulary import ORG_KIND_LABELS
 bp = Blueprint("leaders", __name__, url_prefix="/leaders")
 
 
-
 def _leaders() -> list[User]:
     query = select(User).where((" " + User.roles + " ").like("% leader %")).options(selectinload(User.units))
     return list(db.session.scalars(query.order_by(User.name)))
 
 
-def _unit_choices() -> list[SelectChoice]:
+def unit_choices() -> list[SelectChoice]:
+    """Every org unit, indented under its parent: what a leader may be given to follow."""
     rows = db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.parent_id)).all()
     tree = Organisation([Unit(*row) for row in rows])
     return [SelectChoice(unit.id, "\u00a0\u00a0" * depth + f"{unit.name} ({ORG_KIND_LABELS[unit.kind].lower()})")
@@ -46,7 +46,7 @@ def edit(user_id):
     if leader is None or not leader.has_role("leader"):
         abort(404)
     form = LeaderUnitsForm(obj=leader)
-    form.units.choices = _unit_choices()
+    form.units.choices = unit_choices()
     if not form.is_submitted():
         form.units.data = [u.id for u in leader.units]
     if form.validate_on_submit():

@@ -292,6 +292,24 @@ def test_a_second_identity_claiming_a_bound_logins_email_is_refused_and_audited(
     assert fresh(User, world.coordinator.id).sso_subject == "user-1"
 
 
+def test_the_coordinator_unties_a_login_for_a_person_whose_directory_account_was_made_anew(client, app, provider):
+    world = build()
+    _through_the_directory(client)
+    provider.subject = "koordinator-new"
+    person = app.test_client()
+    assert _through_the_directory(person).headers["Location"] == "/login"
+    login(client, world.coordinator.email)
+    assert "knyttet til kommunens login" in client.get("/users").get_data(as_text=True)
+    response = client.post(f"/users/{world.coordinator.id}/single-sign-on")
+    assert response.status_code == 302 and response.headers["Location"] == "/users"
+    unbound = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.sso_unbind")).one()
+    assert unbound.user_id == world.coordinator.id and json.loads(unbound.detail) == {"issuer": provider.issuer}
+    assert _through_the_directory(person).headers["Location"] == "/"
+    assert fresh(User, world.coordinator.id).sso_subject == "koordinator-new"
+    again = client.post(f"/users/{world.leader.id}/single-sign-on")
+    assert again.status_code == 409 and "ikke knyttet til kommunens login" in again.get_data(as_text=True)
+
+
 def test_an_unverified_email_of_an_existing_account_gets_its_own_message_and_audit_detail(client, provider):
     world = build()
     provider.email_verified = False
@@ -428,3 +446,31 @@ def test_each_start_replaces_the_pending_one_so_the_cookie_stays_small(client, p
         assert len([key for key in session if key.startswith("_state_")]) == 1
     assert _through_the_directory(client).headers["Location"] == "/"  # the last one started still works
 
+
+# ---- 2. an invited person may come in through the provider instead ----------------------------------
+
+def _invite(app, world, email: str) -> User:
+    """The coordinator gives a leader's login from /users."""
+    coordinator = app.test_client()
+    login(coordinator, world.coordinator.email)
+    response = coordinator.post("/users/new", data={"name": "Ny Leder", "email": email, "roles": "leader"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalars(select(User).where(User.email == email)).one()
+
+
+def test_an_invited_person_signs_in_through_the_provider_and_the_login_is_bound(client, app, provider):
+    invited = _invite(app, build(), "ny.leder@example.dk")
+    assert invited.invitation is not None
+    provider.email, provider.subject = "ny.leder@example.dk", "ny-1"
+    assert _through_the_directory(client).headers["Location"] == "/"
+    assert _signed_in_as(client) == invited.id
+    user = fresh(User, invited.id)
+    assert user.sso_subject == "ny-1" and user.invitation is None and not user.has_password
+
+
+def test_an_invited_person_with_an_unverified_email_is_refused(client, app, provider):
+    invited = _invite(app, build(), "ny.leder@example.dk")
+    provider.email, provider.email_verified = "ny.leder@example.dk", "true"
+    _through_the_directory(client)
+    assert _signed_in_as(client) is None and _reasons() == ["email unverified"]
+    assert fresh(User, invited.id).invitation is not None
