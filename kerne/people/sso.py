@@ -80,6 +80,7 @@ def _metadata(client) -> dict | None:
         return None
     if not all(metadata.get(name) for name in REQUIRED_METADATA):
         current_app.logger.warning("OpenID Connect discovery document lacks one of %s", REQUIRED_METADATA)
+        metadata.pop("_loaded_at", None)  # Authlib would keep it for good: read it again next time
         return None
     return metadata
 

@@ -417,6 +417,9 @@ def test_a_provider_that_cannot_be_reached_or_read_is_said_plainly(client, app, 
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/ambassadors"
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "Kommunens login svarer ikke lige nu" in page.get_data(as_text=True)
+    # Put right (or back up), the next click goes to the provider: nothing wrong was kept.
+    app.extensions["kerne.oidc"]._server_metadata_url = f"{provider.issuer}/.well-known/openid-configuration"
+    assert client.get("/login/sso").headers["Location"].startswith(f"{provider.issuer}/authorize?")
 
 
 def test_where_the_person_was_going_survives_the_round_trip(client, provider):
