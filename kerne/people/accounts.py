@@ -10,10 +10,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kerne.models import ROLES, OrgUnit, User, utcnow
+from kerne.models import ROLES, User, utcnow
 from kerne.people import binding, invitations
 from kerne.people.forms import NewLoginForm
-from kerne.people.leaders import unit_choices
+from kerne.people.leaders import chosen_units, unit_choices
 from kerne.people.sign_in import find_user, safe_next
 from kerne.records import audit
 from kerne.web.extensions import db
@@ -45,10 +45,7 @@ def new():
         if find_user(form.email.data) is not None:
             form.email.errors.append(_("Der er allerede et login med denne e-mail."))
         else:
-            known = {choice.value for choice in form.units.choices}
-            units = db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_([u for u in form.units.data or ()
-                                                                             if u in known])))
-            user = invitations.create_login(form.email.data, form.name.data, form.roles.data, list(units),
+            user = invitations.create_login(form.email.data, form.name.data, form.roles.data, chosen_units(form),
                                             form.whole_organisation.data)
             db.session.commit()
             flash(_("%(name)s har fået et login. Invitationen er sendt til %(email)s.", name=user.name,

@@ -33,6 +33,13 @@ def unit_choices() -> list[SelectChoice]:
             for unit, depth in tree.walk()]
 
 
+def chosen_units(form: LeaderUnitsForm) -> list[OrgUnit]:
+    """The units ticked in ``form`` among those it offered (an id it did not offer is left out)."""
+    known = {choice.value for choice in form.units.choices}
+    wanted = [u for u in form.units.data or () if u in known]
+    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(wanted))))
+
+
 @bp.get("")
 def index():
     """Every leader and what they see."""
@@ -50,10 +57,8 @@ def edit(user_id):
     if not form.is_submitted():
         form.units.data = [u.id for u in leader.units]
     if form.validate_on_submit():
-        known = {c.value for c in form.units.choices}
-        wanted = [u for u in form.units.data or () if u in known]
         before = sorted(u.name for u in leader.units), leader.sees_whole_organisation
-        leader.units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(wanted))))
+        leader.units = chosen_units(form)
         leader.sees_whole_organisation = form.whole_organisation.data
         audit.record("leader.units", leader, before=before[0], whole_before=before[1],
                      after=sorted(u.name for u in leader.units), whole_after=leader.sees_whole_organisation)
