@@ -84,7 +84,7 @@ def test_the_coordinator_gives_a_login_and_the_person_chooses_a_password_once(cl
 def test_an_invited_login_opens_with_no_password_before_it_is_chosen(client, app):
     world = build()
     login(client, world.coordinator.email)
-    _give(client)
+    assert _give(client).status_code == 302
     for password in ("", "no account has this password"):
         response = app.test_client().post("/login", data={"email": "dorte@example.dk", "password": password})
         assert response.status_code == 422
@@ -118,7 +118,7 @@ def test_sending_again_gives_a_new_link_and_the_old_one_stops(client, app):
     _give(client)
     invited = _invited("dorte@example.dk")
     old = _link(_mails("dorte@example.dk")[0])
-    assert f"Send invitationen til Dorte Fisk igen" in client.get("/users").get_data(as_text=True)
+    assert "Send invitationen til Dorte Fisk igen" in client.get("/users").get_data(as_text=True)
     response = client.post(f"/users/{invited.id}/invitation")
     assert response.status_code == 302 and response.headers["Location"] == "/users"
     first, second = _mails("dorte@example.dk")
