@@ -157,7 +157,10 @@ def give_login(ambassador_id):
         abort(409, _("%(name)s har allerede et login.", name=ambassador.name))
     if not ambassador.active:
         abort(409, _("%(name)s er ikke aktiv. Sæt flueben ved Aktiv først.", name=ambassador.name))
-    if invitations.give_ambassador_login(ambassador):
+    given = invitations.give_ambassador_login(ambassador)
+    if given == "taken":
+        abort(409, _("Loginet med %(email)s hører allerede til en anden ambassadør.", email=ambassador.email))
+    if given == "invited":
         flash(_("%(name)s har fået et login. Invitationen er sendt til %(email)s.", name=ambassador.name,
                 email=ambassador.email), "info")
     else:
@@ -170,7 +173,7 @@ def give_login(ambassador_id):
 @bp.post("/ambassadors/invitations")
 def invite_all():
     """Give every active ambassador without a login one, and invite each by mail."""
-    invited = sum(invitations.give_ambassador_login(a) for a in invitations.ambassadors_without_login())
+    invited = [invitations.give_ambassador_login(a) for a in invitations.ambassadors_without_login()].count("invited")
     db.session.commit()
     flash(ngettext("%(num)s ambassadør er inviteret.", "%(num)s ambassadører er inviteret.", invited), "info")
     return redirect(url_for(".index"))

@@ -64,16 +64,19 @@ def create_login(email: str, name: str, roles: list[str], units: list[OrgUnit], 
     return user
 
 
-def give_ambassador_login(ambassador: Ambassador) -> bool:
-    """A login for an ambassador, invited (True); or, when a login has their address, that one made theirs."""
+def give_ambassador_login(ambassador: Ambassador) -> str:
+    """A login for an ambassador: "invited" (a new one), "linked" (the login with their address made theirs),
+    or "taken" (that login is another registry entry's, one differing only in case)."""
     user = find_user(ambassador.email)
     if user is None:
         create_login(ambassador.email, ambassador.name, ["ambassador"], [], False)
-        return True
+        return "invited"
+    if user.ambassador is not None:
+        return "taken"
     if "ambassador" not in user.roles.split():
         user.roles = f"{user.roles} ambassador".strip()
     ambassador.user = user
-    return False
+    return "linked"
 
 
 def ambassadors_without_login() -> list[Ambassador]:

@@ -189,6 +189,18 @@ def test_an_ambassador_whose_address_has_a_login_is_given_that_login(client):
     assert _mails("dorte.fisk@example.dk") == []
 
 
+def test_a_login_that_is_another_ambassadors_is_not_taken(client):
+    world = build()
+    twin = ambassador("Anna Berg", world.workplace, account=False)
+    twin.email = "Anna.Berg@example.dk"  # the registry tells addresses apart by case; logins do not
+    db.session.commit()
+    login(client, world.coordinator.email)
+    response = client.post(f"/ambassadors/{twin.id}/login")
+    assert response.status_code == 409 and "hører allerede til en anden ambassadør" in response.get_data(as_text=True)
+    assert client.post("/ambassadors/invitations").status_code == 302
+    assert fresh(Ambassador, twin.id).user_id is None and fresh(Ambassador, world.first.id).user_id is not None
+
+
 def test_every_active_ambassador_without_a_login_is_invited_at_once(client):
     world = build()
     ambassador("Dorte Fisk", world.workplace, account=False)
