@@ -30,7 +30,8 @@ def _own_browser() -> bool:
     """This browser signed in to the account typed before (kerne.people.devices): the account limit does not
     hold it, so nobody can lock the owner out by failing on purpose; its own failures are limited instead."""
     if "own_browser" not in g:
-        user = find_user(request.form.get("email", "")[:254])
+        email = request.form.get("email", "")[:254]
+        user = find_user(email) if email else None  # the page itself (a GET) is not limited
         g.own_browser = user is not None and devices.known(user.id)
     return g.own_browser
 
