@@ -40,7 +40,7 @@ class Provider(ThreadingHTTPServer):
         self.email_verified: object = True
         self.email_in_id_token = True  # else in UserInfo only, as a code-flow provider may (OIDC Core §5.4)
         self.userinfo_subject: str | None = None  # UserInfo about someone else
-        self.end_session = False  # advertise RP-initiated logout
+        self.end_session: bool | str = False  # advertise RP-initiated logout (here, or at this address)
         self.userinfo_calls = 0
 
     def email_claims(self) -> dict:
@@ -85,7 +85,8 @@ class ProviderHandler(BaseHTTPRequestHandler):
                 "issuer": issuer, "authorization_endpoint": f"{issuer}/authorize",
                 "token_endpoint": f"{issuer}/token", "jwks_uri": f"{issuer}/jwks",
                 "userinfo_endpoint": f"{issuer}/userinfo",
-                **({"end_session_endpoint": f"{issuer}/logout"} if self.server.end_session else {}),
+                **({"end_session_endpoint": self.server.end_session if isinstance(self.server.end_session, str)
+                    else f"{issuer}/logout"} if self.server.end_session else {}),
                 "response_types_supported": ["code"], "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"], "code_challenge_methods_supported": ["S256"]})
         if url.path == "/jwks":
@@ -391,6 +392,19 @@ def test_signing_out_ends_the_providers_session_too(client, provider):
     assert query["client_id"] == [CLIENT_ID]
     assert query["post_logout_redirect_uri"] == ["https://kerne.example.dk/login"]
     assert client.get("/ambassadors").status_code == 302  # and Kerne's own session has ended
+
+
+def test_the_sign_out_form_may_continue_to_the_provider_and_nowhere_else(client, provider):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert policy.endswith(f"; form-action 'self' {provider.issuer}")
+
+
+def test_an_end_session_endpoint_elsewhere_than_the_provider_is_not_followed(client, provider):
+    """The page's policy would stop the browser there: Kerne signs out of itself alone."""
+    build()
+    provider.end_session = "https://elsewhere.example/logout"
+    _through_the_directory(client)
+    assert client.post("/logout").headers["Location"] == "/login"
 
 
 def test_signing_out_of_a_password_sign_in_stays_at_kerne(client, provider):
