@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run demo-reset test install install-dev translations chromium bench clean
+NODE_PACKAGES := tests/node
+
+.PHONY: run demo-reset test install install-dev translations chromium node bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +42,21 @@ demo-reset: install
 	rm -f instance/kerne.sqlite instance/kerne.sqlite-wal instance/kerne.sqlite-shm
 	$(MAKE) --no-print-directory run
 
-## The whole suite; installs Debian's Chromium for the browser tests when it is missing.
-test: install-dev chromium
+## The whole suite; installs Debian's Chromium for the browser tests, and Node with the packages the
+## tests run on it (a real OpenID Connect provider), when they are missing.
+test: install-dev chromium $(NODE_PACKAGES)/node_modules
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+node:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
+
+# npm ci only when the packages are missing or older than the lock file: offline once installed.
+$(NODE_PACKAGES)/node_modules: $(NODE_PACKAGES)/package-lock.json | node
+	cd $(NODE_PACKAGES) && npm ci --no-audit --no-fund
+	touch $@
 
 ## Benchmarks: print figures, assert nothing (see README).
 bench: install-dev

@@ -72,6 +72,7 @@ def init_app(app) -> None:
         if units or whole_organisation:
             user.units, user.sees_whole_organisation = found, whole_organisation
         user.set_password(password)
+        user.invitation = None  # the password is chosen: an invitation's link must not choose another
         if user.id is not None:
             user.end_sessions()
         db.session.add(user)

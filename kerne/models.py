@@ -90,9 +90,16 @@ class User(UserMixin, db.Model):
     # A leader sees their units and everything below them; the top leadership and
     # the MED committee are given the whole organisation (see kerne.web.scope).
     sees_whole_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The person at the single sign-on provider (its issuer and subject), bound at their first sign-in
+    # there: later sign-ins find the login by these, never by e-mail again (kerne.people.binding).
+    sso_issuer: Mapped[str | None] = mapped_column(String(255))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
 
     ambassador: Mapped["Ambassador | None"] = relationship(back_populates="user")
     units: Mapped[list["OrgUnit"]] = relationship(secondary="leader_unit", order_by="OrgUnit.name")
+    invitation: Mapped["Invitation | None"] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("sso_issuer", "sso_subject"),)
 
     @property
     def is_active(self) -> bool:
@@ -109,6 +116,11 @@ class User(UserMixin, db.Model):
     def role_list(self) -> list[str]:
         return [r for r in ROLES if self.has_role(r)]
 
+    @property
+    def has_password(self) -> bool:
+        """A login the coordinator gave has none until its person chose one (kerne.people.invitations)."""
+        return bool(self.password_hash)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -118,6 +130,20 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """End every session of this person, on every browser (kerne.people.sign_in checks the generation)."""
         self.session_generation = (self.session_generation or 0) + 1
+
+
+class Invitation(db.Model):
+    """A login waiting for its person to choose a password: the mailed link's token works once, until
+    ``expires_at``. Only the token's SHA-256 is kept, so the database cannot open it (kerne.people.invitations)."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(back_populates="invitation")
 
 
 class LeaderUnit(db.Model):

@@ -249,12 +249,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int = 2, threads: int = 4):
-    """The app under gunicorn on loopback, as in production."""
-    port = free_port()
+def running_server(database_url: str, workers: int = 2, threads: int = 4, port: int | None = None,
+                   settings: dict[str, str] | None = None):
+    """The app under gunicorn on loopback, as in production; ``settings``: more of its environment."""
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT),
            "KERNE_MATCH_SECONDS": "3", "KERNE_MAIL_INTERVAL": os.environ.get("KERNE_MAIL_INTERVAL", "0"),
-           "KERNE_RATELIMIT_ENABLED": os.environ.get("KERNE_RATELIMIT_ENABLED", "0")}
+           "KERNE_RATELIMIT_ENABLED": os.environ.get("KERNE_RATELIMIT_ENABLED", "0"), **(settings or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],

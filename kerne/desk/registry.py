@@ -24,6 +24,7 @@ from kerne.desk.imports import (
 )
 from kerne.desk.planning.commitments import all_ambassadors, commitments_of, totals
 from kerne.models import Ambassador, OrgUnit, ProcessRequest
+from kerne.people import invitations
 from kerne.processes import schedule
 from kerne.records import audit
 from kerne.web.extensions import db
@@ -73,6 +74,7 @@ def index():
         "totals": totals(everyone),
         "commitments_of": commitments_of,
         "limit": MAX_SEARCH,
+        "without_login": len(invitations.ambassadors_without_login()),
     }
     return render_template("desk/registry/index.html", **context)
 
@@ -145,6 +147,36 @@ def rotate_calendar_secret(ambassador_id):
     db.session.commit()
     flash(_("%(name)s har fået en ny kalenderadresse. Den gamle virker ikke længere.", name=ambassador.name), "info")
     return redirect(url_for(".edit", ambassador_id=ambassador.id))
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/login")
+def give_login(ambassador_id):
+    """Give the ambassador a login and invite them by mail, in one click (kerne.people.invitations)."""
+    ambassador = db.session.get(Ambassador, ambassador_id) or abort(404)
+    if ambassador.user is not None:
+        abort(409, _("%(name)s har allerede et login.", name=ambassador.name))
+    if not ambassador.active:
+        abort(409, _("%(name)s er ikke aktiv. Sæt flueben ved Aktiv først.", name=ambassador.name))
+    given = invitations.give_ambassador_login(ambassador)
+    if given == "taken":
+        abort(409, _("Loginet med %(email)s hører allerede til en anden ambassadør.", email=ambassador.email))
+    if given == "invited":
+        flash(_("%(name)s har fået et login. Invitationen er sendt til %(email)s.", name=ambassador.name,
+                email=ambassador.email), "info")
+    else:
+        flash(_("Loginet med %(email)s hører nu også til ambassadøren %(name)s.", email=ambassador.email,
+                name=ambassador.name), "info")
+    db.session.commit()
+    return redirect(url_for(".edit", ambassador_id=ambassador.id))
+
+
+@bp.post("/ambassadors/invitations")
+def invite_all():
+    """Give every active ambassador without a login one, and invite each by mail."""
+    invited = [invitations.give_ambassador_login(a) for a in invitations.ambassadors_without_login()].count("invited")
+    db.session.commit()
+    flash(ngettext("%(num)s ambassadør er inviteret.", "%(num)s ambassadører er inviteret.", invited), "info")
+    return redirect(url_for(".index"))
 
 
 @bp.get("/ambassadors.csv")

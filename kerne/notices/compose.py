@@ -7,17 +7,19 @@ looked for. Links are absolute from configuration (kerne.web.links), never from 
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kerne.desk.ics import meeting_calendar, process_calendar
-from kerne.models import Mail, Process, ProcessRequest, Visit, WorkTask
+from kerne.models import Mail, Process, ProcessRequest, User, Visit, WorkTask
 from kerne.notices.outbox import queue
 from kerne.processes import schedule
+from kerne.web.config import single_sign_on
 from kerne.web.extensions import db
 from kerne.web.links import absolute
+from kerne.web.vocabulary import ROLE_LABELS
 
 
 def _paragraphs(parts: list[str]) -> str:
@@ -102,6 +104,21 @@ def visit_scheduled(process: Process, visit: Visit, request: ProcessRequest | No
         queue(f"visit-time:{visit.id}:{visit.sequence}:{email.lower()}", "visit_scheduled", email, name,
               _("Kerne: besøg %(n)s hos %(place)s %(when)s", n=visit.number, place=process.workplace.name, when=when),
               body, ics, process.id)
+
+
+def invitation(user: User, link: str, key: str) -> None:
+    """To a person the coordinator gave a login: the link to choose a password, and what the login is for."""
+    roles = ", ".join(str(ROLE_LABELS[role]).lower() for role in user.roles.split() if role in ROLE_LABELS)
+    body = _paragraphs([
+        _("Hej %(name)s", name=user.name),
+        _("Du har fået et login til Kerne, kommunens værktøj til forløb om kerneopgaven, som %(roles)s.", roles=roles),
+        _("Vælg din adgangskode her. Linket virker én gang, til og med %(when)s:",
+          when=format_datetime(user.invitation.expires_at, "short")) + "\n" + link,
+        _("Du kan også logge ind med kommunens login her: %(link)s", link=absolute("auth.login"))
+        if single_sign_on(current_app.config) else "",
+        _("Du logger ind med din e-mail: %(email)s", email=user.email),
+    ])
+    queue(key, "invitation", user.email, user.name, _("Kerne: du har fået et login"), body)
 
 
 def _requests_of(process_ids) -> dict[int, ProcessRequest]:

@@ -1,12 +1,16 @@
-"""Forms for signing in, changing one's password and the units a leader follows."""
+"""Forms for signing in, choosing and changing one's password, the logins the coordinator gives and the units
+a leader follows."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput
 
+from kerne.models import ROLES
 from kerne.people.passwords import MAX_LENGTH, MIN_LENGTH, weakness
-from kerne.web.forms import at_most, required, strip
+from kerne.web.forms import at_most, email_address, one_line, required, strip
+from kerne.web.vocabulary import ROLE_LABELS
 
 
 class LoginForm(FlaskForm):
@@ -22,10 +26,9 @@ PASSWORD_WEAKNESSES = {
 }
 
 
-class PasswordChangeForm(FlaskForm):
-    """A new password for oneself; ``email`` and ``name`` are the owner's, for the rules."""
+class NewPasswordForm(FlaskForm):
+    """A password a person chooses for themselves; ``email`` and ``name`` are the owner's, for the rules."""
 
-    current = PasswordField(_l("Nuværende adgangskode"), validators=[required(), at_most(MAX_LENGTH)])
     new = PasswordField(_l("Ny adgangskode"), validators=[required()])
     repeat = PasswordField(_l("Gentag den nye adgangskode"), validators=[required()])
 
@@ -43,6 +46,28 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError(_l("De to nye adgangskoder er ikke ens."))
 
 
+class PasswordChangeForm(NewPasswordForm):
+    """A new password for oneself, with the one it replaces."""
+
+    current = PasswordField(_l("Nuværende adgangskode"), validators=[required(), at_most(MAX_LENGTH)])
+
+
 class LeaderUnitsForm(FlaskForm):
     units = SelectMultipleField(_l("Enheder"), coerce=int, validate_choice=False)
     whole_organisation = BooleanField(_l("Hele organisationen (direktion, MED-udvalg)"))
+
+
+class NewLoginForm(LeaderUnitsForm):
+    """A login the coordinator gives: who, what for, and (for a leader) what they see."""
+
+    name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
+    email = StringField(_l("E-mail"), filters=[strip], validators=[required(), at_most(254), email_address])
+    roles = SelectMultipleField(_l("Roller"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
+                                option_widget=CheckboxInput(), validate_choice=False)
+
+    def validate_roles(self, field) -> None:
+        # Not the required() validator: it would mark every box of the group as required.
+        if not field.data:
+            raise ValidationError(_l("Vælg mindst én rolle."))
+        if not set(field.data) <= set(ROLES):
+            raise ValidationError(_l("Vælg roller på listen."))

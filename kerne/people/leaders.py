@@ -20,17 +20,24 @@ from kerne.web.vocabulary import ORG_KIND_LABELS
 bp = Blueprint("leaders", __name__, url_prefix="/leaders")
 
 
-
 def _leaders() -> list[User]:
     query = select(User).where((" " + User.roles + " ").like("% leader %")).options(selectinload(User.units))
     return list(db.session.scalars(query.order_by(User.name)))
 
 
-def _unit_choices() -> list[SelectChoice]:
+def unit_choices() -> list[SelectChoice]:
+    """Every org unit, indented under its parent: what a leader may be given to follow."""
     rows = db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.kind, OrgUnit.parent_id)).all()
     tree = Organisation([Unit(*row) for row in rows])
     return [SelectChoice(unit.id, "\u00a0\u00a0" * depth + f"{unit.name} ({ORG_KIND_LABELS[unit.kind].lower()})")
             for unit, depth in tree.walk()]
+
+
+def chosen_units(form: LeaderUnitsForm) -> list[OrgUnit]:
+    """The units ticked in ``form`` among those it offered (an id it did not offer is left out)."""
+    known = {choice.value for choice in form.units.choices}
+    wanted = [u for u in form.units.data or () if u in known]
+    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(wanted))))
 
 
 @bp.get("")
@@ -46,14 +53,12 @@ def edit(user_id):
     if leader is None or not leader.has_role("leader"):
         abort(404)
     form = LeaderUnitsForm(obj=leader)
-    form.units.choices = _unit_choices()
+    form.units.choices = unit_choices()
     if not form.is_submitted():
         form.units.data = [u.id for u in leader.units]
     if form.validate_on_submit():
-        known = {c.value for c in form.units.choices}
-        wanted = [u for u in form.units.data or () if u in known]
         before = sorted(u.name for u in leader.units), leader.sees_whole_organisation
-        leader.units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(wanted))))
+        leader.units = chosen_units(form)
         leader.sees_whole_organisation = form.whole_organisation.data
         audit.record("leader.units", leader, before=before[0], whole_before=before[1],
                      after=sorted(u.name for u in leader.units), whole_after=leader.sees_whole_organisation)

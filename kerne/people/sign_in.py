@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kerne.models import User
+from kerne.people import devices
 from kerne.records import audit
 from kerne.web.extensions import db, login_manager
 
@@ -25,7 +26,7 @@ login_manager.login_message_category = "info"
 # How often the idle clock in the session cookie is moved on: not a new cookie per request.
 SEEN_RESOLUTION_SECONDS = 60
 # What a sign-in puts in the session (Flask-Login's keys and ours); the CSRF token is left alone.
-SIGN_IN_KEYS = ("_user_id", "_fresh", "_id", "generation", "signed_in_at", "seen_at")
+SIGN_IN_KEYS = ("_user_id", "_fresh", "_id", "generation", "signed_in_at", "seen_at", "signed_in_with")
 
 
 def forget_sign_in() -> None:
@@ -51,13 +52,16 @@ def load_user(user_id: str) -> User | None:
 
 
 def start_session(user: User, method: str) -> None:
-    """Sign ``user`` in on this browser, in their current session generation, and log it."""
+    """Sign ``user`` in on this browser, in their current session generation, and log it; the browser
+    is remembered as theirs (kerne.people.devices)."""
     forget_sign_in()
     # A token seen before sign-in (on a shared computer, say) must not outlive it.
     session.pop("csrf_token", None)
     login_user(user)
     session["generation"] = user.session_generation
     session["signed_in_at"] = session["seen_at"] = int(time.time())
+    session["signed_in_with"] = method  # signing out of single sign-on ends the provider's session too
+    devices.remember(user.id)
     audit.record("auth.sign_in", user, user=user, method=method)
 
 
@@ -73,12 +77,13 @@ def _stand_in_hash() -> str:
 def authenticate(email: str, password: str) -> tuple[User | None, bool]:
     """The account with this e-mail, and whether the password opens it.
 
-    A hash is checked whether or not the e-mail is known, so the answer takes
-    as long either way and does not tell which e-mails have accounts.
+    A hash is checked whether or not the e-mail is known and has a password (an invited login has none
+    yet), so the answer takes as long either way and does not tell which e-mails have accounts.
     """
     user = find_user(email)
-    matches = check_password_hash(user.password_hash if user is not None else _stand_in_hash(), password)
-    return user, matches and user is not None and user.is_active
+    usable = user is not None and user.has_password
+    matches = check_password_hash(user.password_hash if usable else _stand_in_hash(), password)
+    return user, matches and usable and user.is_active
 
 
 def safe_next(target: str | None) -> str | None:

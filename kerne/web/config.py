@@ -3,6 +3,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def database_url(instance_path: str) -> str:
@@ -39,6 +40,20 @@ def secret_key(instance_path: str) -> str:
             return key
         time.sleep(0.01)
     raise RuntimeError(f"{path} is empty")
+
+
+def single_sign_on(config) -> bool:
+    """Whether a provider is configured for single sign-on (kerne.people.sso)."""
+    return bool(config["OIDC_DISCOVERY_URL"] and config["OIDC_CLIENT_ID"])
+
+
+def provider_origin(config) -> str:
+    """The single sign-on provider's origin (its discovery document's), or "" without single sign-on: where
+    signing out may send the browser on (kerne.web.security lets the sign-out form go there, and no further)."""
+    if not single_sign_on(config):
+        return ""
+    parts = urlsplit(config["OIDC_DISCOVERY_URL"])
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Config:
@@ -100,11 +115,18 @@ class Config:
     JOIN_LIMIT = os.environ.get("KERNE_JOIN_NEW_LIMIT", "120 per 10 minutes")
     # A join code stops working when its visit closes, or this many hours after it opened.
     JOIN_CODE_HOURS = int(os.environ.get("KERNE_JOIN_CODE_HOURS", "12"))
-    # Single sign-on by OpenID Connect: on when a discovery URL and a client id are set.
+    # Single sign-on by OpenID Connect: on when a discovery URL and a client id are set (docs/sign-in.md).
     OIDC_DISCOVERY_URL = os.environ.get("KERNE_OIDC_DISCOVERY_URL", "")
     OIDC_CLIENT_ID = os.environ.get("KERNE_OIDC_CLIENT_ID", "")
     OIDC_CLIENT_SECRET = os.environ.get("KERNE_OIDC_CLIENT_SECRET", "")
     OIDC_LABEL = os.environ.get("KERNE_OIDC_LABEL", "")
+    # The issuer (the ID token's iss) of a provider that vouches for every e-mail it sends but never sends
+    # email_verified (AD FS, Entra ID): its e-mail claims count as verified. Empty: none is trusted so.
+    OIDC_EMAIL_TRUSTED_ISSUER = os.environ.get("KERNE_OIDC_EMAIL_TRUSTED_ISSUER", "")
+    # How long the link in an invitation to a new login works.
+    INVITATION_HOURS = int(os.environ.get("KERNE_INVITATION_HOURS", "72"))
+    # How long a browser is remembered as one its person signed in on, so the account limit never holds it.
+    DEVICE_COOKIE_DAYS = int(os.environ.get("KERNE_DEVICE_COOKIE_DAYS", "180"))
     # The accessibility statement's contact (the law asks for a written and a telephone one), and the
     # address of the municipality's official statement in Digitaliseringsstyrelsen's WAS-Tool, if any.
     ACCESSIBILITY_EMAIL = os.environ.get("KERNE_ACCESSIBILITY_EMAIL", "")

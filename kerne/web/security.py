@@ -8,19 +8,22 @@ are built once at start-up: the unchanged poll pays one list extension.
 """
 from flask import current_app, request
 
+from kerne.web.config import provider_origin
 from kerne.web.extensions import csrf
 
-CONTENT_SECURITY_POLICY = (
+CONTENT_SECURITY_POLICY = (  # form-action last: headers_for adds the single sign-on provider to it
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def headers_for(secure: bool) -> dict[str, str]:
-    """The headers every answer carries; HSTS only when Kerne is served over HTTPS."""
+def headers_for(secure: bool, provider: str = "") -> dict[str, str]:
+    """The headers every answer carries; HSTS only when Kerne is served over HTTPS. With single sign-on, the
+    sign-out form may end at the ``provider``'s origin (browsers hold a form's redirects to form-action too)."""
+    policy = CONTENT_SECURITY_POLICY + (f" {provider}" if provider else "")
     headers = {
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Content-Security-Policy": policy,
         "X-Frame-Options": "DENY",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
@@ -70,4 +73,5 @@ def check_csrf() -> None:
 
 def init_app(app) -> None:
     app.before_request(check_csrf)
-    app.wsgi_app = Hardened(app.wsgi_app, headers_for(app.config["SESSION_COOKIE_SECURE"]))
+    app.wsgi_app = Hardened(app.wsgi_app, headers_for(app.config["SESSION_COOKIE_SECURE"],
+                                                      provider_origin(app.config)))

@@ -146,6 +146,11 @@ OTHER_AUDIT_LABELS = {
     "user.activate": _l("Login genåbnet"),
     "user.deactivate": _l("Login lukket"),
     "user.end_sessions": _l("Alle sessioner afsluttet"),
+    "user.invite": _l("Invitation til et login sendt"),
+    "user.revoke_invitation": _l("Invitation tilbagekaldt, login lukket"),
+    "user.accept_invitation": _l("Invitation brugt: adgangskode valgt"),
+    "auth.sso_bound": _l("Login knyttet til kommunens login"),
+    "user.sso_unbind": _l("Login ikke længere knyttet til kommunens login"),
     "ambassador.activate": _l("Ambassadøren er aktiv igen"),
     "ambassador.deactivate": _l("Ambassadøren er ikke længere aktiv"),
     "ambassador.calendar_secret": _l("Ny kalenderadresse"),
@@ -185,6 +190,7 @@ AUDIT_FIELD_LABELS = {
     "decision": _l("Beslutning"), "owner": _l("Ansvarlig"), "deadline": _l("Frist"),
     "follow_up_on": _l("Opfølgningsdato"), "follow_up_mark": _l("Opfølgning"), "follow_up_note": _l("Note"),
     "removed": _l("Fjernet fra listen"), "title": _l("Titel"), "reason": _l("Begrundelse"),
+    "expires_at": _l("Udløber"), "issuer": _l("Kommunens login (udsteder)"), "reopened": _l("Genåbnet"),
 }
 
 

@@ -12,7 +12,7 @@ from world import build, fresh, join, login
 
 from kerne.insight.facts import load
 from kerne.insight.statistics import compute
-from kerne.models import Ambassador, AuditEvent, Mail, Participant, ProcessRequest, User, Visit, utcnow
+from kerne.models import Ambassador, AuditEvent, Invitation, Mail, Participant, ProcessRequest, User, Visit, utcnow
 from kerne.records.privacy import people
 from kerne.records.privacy.people import Person
 from kerne.web.extensions import db
@@ -125,6 +125,20 @@ def test_an_anonymised_person_can_no_longer_sign_in(client, app):
     people.anonymise(Person.of_user(world.leader))
     db.session.commit()
     assert client.post("/login", data={"email": email, "password": "correct horse battery"}).status_code == 422
+
+
+def test_an_anonymised_person_loses_their_single_sign_on_binding_and_invitation(app):
+    world = build(opened=False)
+    world.leader.sso_issuer, world.leader.sso_subject = "https://login.fjordby.dk", "leder-1"
+    world.leader.invitation = Invitation(token_hash="0" * 64, expires_at=utcnow() + timedelta(hours=1))
+    db.session.commit()
+    account = people.export(Person.of_user(world.leader))["account"]
+    assert (account["sso_issuer"], account["sso_subject"]) == ("https://login.fjordby.dk", "leder-1")
+    people.anonymise(Person.of_user(world.leader))
+    db.session.commit()
+    leader = fresh(User, world.leader.id)
+    assert (leader.sso_issuer, leader.sso_subject, leader.invitation) == (None, None, None)
+    assert db.session.scalars(db.select(Invitation)).all() == []
 
 
 def test_only_the_coordinator_reaches_other_peoples_data(client, app):

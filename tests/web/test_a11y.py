@@ -9,6 +9,7 @@ state can run alone with -k) or ``act`` (what a person does on the page first).
 One server, and one browser context per role and size, serve every state.
 """
 from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,10 +23,12 @@ from kerne.models import (
     AuditEvent,
     DotVote,
     Idea,
+    Invitation,
     OrgUnit,
     Participant,
     Revision,
     TaskVote,
+    User,
     Visit,
     WorkTask,
     utcnow,
@@ -196,6 +199,45 @@ def keep_text(page) -> None:
     page.locator("#kept textarea").wait_for()
 
 
+INVITATION_TOKEN = "a11y-invitation-token"
+
+
+def invited(room: Room) -> None:
+    """Two logins waiting for their people: one invitation running, one expired; the running one's link is known."""
+    with writing():
+        for email, token, hours in (("inviteret@example.dk", INVITATION_TOKEN, 72), ("udloebet@example.dk", "x", -1)):
+            person = db.session.scalar(select(User).where(User.email == email))
+            if person is None:
+                person = User(email=email, name=email.split("@")[0].title(), roles="leader", password_hash="")
+                db.session.add(person)
+            person.invitation = person.invitation or Invitation()
+            person.invitation.token_hash = hashlib.sha256(token.encode()).hexdigest()
+            person.invitation.expires_at = utcnow() + timedelta(hours=hours)
+
+
+def without_login(room: Room) -> None:
+    with writing():
+        if db.session.scalar(select(Ambassador).where(Ambassador.email == "uden.login@example.dk")) is None:
+            db.session.add(Ambassador(name="Uden Login", email="uden.login@example.dk", profession="Pædagog",
+                                      workplace_id=room.world.workplace.id))
+
+
+def ambassador_without_login(room: Room) -> str:
+    return f"/ambassadors/{db.session.scalar(select(Ambassador.id).where(Ambassador.email == 'uden.login@example.dk'))}"
+
+
+def give_nothing(page) -> None:
+    page.click("button.primary")
+    page.locator(".error").first.wait_for()
+
+
+def choose_a_short_password(page) -> None:
+    page.fill("#new", "kort")
+    page.fill("#repeat", "kort")
+    page.click("button.primary")
+    page.locator(".error").first.wait_for()
+
+
 PAGE_STATES = [
     # People without an account.
     State("login", "anonymous", lambda r: "/login"),
@@ -263,6 +305,14 @@ PAGE_STATES = [
           act=agreeing_a_visit),
     # Sign-in and logins.
     State("coordinator: logins", "coordinator", lambda r: "/users"),
+    State("coordinator: logins, two invited", "coordinator", lambda r: "/users", invited),
+    State("coordinator: new login", "coordinator", lambda r: "/users/new?role=leader"),
+    State("coordinator: new login, nothing filled in", "coordinator", lambda r: "/users/new", act=give_nothing),
+    State("coordinator: ambassador without a login", "coordinator", ambassador_without_login, without_login),
+    State("invitation: choose a password", "anonymous", lambda r: f"/invitation/{INVITATION_TOKEN}", invited),
+    State("invitation: a short password", "anonymous", lambda r: f"/invitation/{INVITATION_TOKEN}", invited,
+          choose_a_short_password),
+    State("invitation: a link that no longer works", "anonymous", lambda r: "/invitation/brugt"),
     State("ambassador: change password", "ambassador", lambda r: "/password"),
     State("coordinator: weak new password", "coordinator", lambda r: "/password", act=try_a_short_password),
     # Security and privacy: the audit log, personal data, the accessibility statement.

@@ -54,6 +54,49 @@ def test_signing_in_rightly_never_counts(client):
         client.post("/logout")
 
 
+def test_the_owners_own_browser_is_not_locked_out_by_someone_elses_guessing(client, app):
+    """OWASP's device cookies: a browser that signed in to the account before is not held by the account's limit."""
+    world = build()
+    assert _sign_in(client, world.coordinator.email).status_code == 302
+    client.post("/logout")
+    guesser = app.test_client()
+    stranger = {"REMOTE_ADDR": "10.0.0.9"}  # another address: the per-address limit is not what stops the owner
+    for _ in range(3):
+        assert _sign_in(guesser, world.coordinator.email, "forkert", environ_base=stranger).status_code == 422
+    assert _sign_in(guesser, world.coordinator.email, environ_base=stranger).status_code == 429
+    assert _sign_in(app.test_client(), world.coordinator.email).status_code == 429  # a browser never used to sign in
+    assert _sign_in(client, world.coordinator.email).status_code == 302  # the owner, at their own browser
+
+
+def test_the_own_browser_is_limited_by_its_own_failures_and_only_for_its_own_accounts(client, app):
+    world = build()
+    _sign_in(client, world.leader.email)
+    client.post("/logout")
+    guesser = app.test_client()
+    for _ in range(3):
+        _sign_in(guesser, world.coordinator.email, "forkert", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    # The browser knows the leader's account, not the coordinator's: the account limit holds it.
+    assert _sign_in(client, world.coordinator.email).status_code == 429
+    for _ in range(3):
+        assert _sign_in(client, world.leader.email, "forkert", environ_base={"REMOTE_ADDR": "10.0.0.8"}
+                        ).status_code == 422
+    # Its own guessing at the leader's password stops it, from any address; the leader elsewhere is not held.
+    assert _sign_in(client, world.leader.email, environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 429
+    assert _sign_in(app.test_client(), world.leader.email).status_code == 302
+
+
+def test_a_device_cookie_this_app_did_not_sign_is_worth_nothing(client, app):
+    world = build()
+    _sign_in(client, world.coordinator.email)
+    genuine = client.get_cookie("kerne_device", path="/login")
+    assert genuine is not None and genuine.http_only
+    for _ in range(3):
+        _sign_in(app.test_client(), world.coordinator.email, "forkert", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    forger = app.test_client()
+    forger.set_cookie("kerne_device", genuine.value[:-2] + "xx", path="/login")
+    assert _sign_in(forger, world.coordinator.email).status_code == 429
+
+
 def test_the_limit_message_works_for_htmx_too(client):
     build()
     for _ in range(3):

@@ -5,15 +5,17 @@ every form with a field someone can type in, and every live field a phone saves,
 sent markup in each such field. The answer, and the page the form came from read again,
 must hold no live markup and still hold every form it had; no answer may be a 5xx.
 """
+import hashlib
 import io
 import re
 import uuid
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from world import build, join, login
+from world import build, join, login, user
 
-from kerne.models import Visit, WorkTask
+from kerne.models import Invitation, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
 from kerne.workshop.visits import close_visit, go_to_step, open_visit
 
@@ -164,8 +166,16 @@ def test_markup_in_every_form_stays_text(app):
     add_request(world, workplace=world.other_workplace)
     sent: set = set()
 
+    # A login waiting for its person: the invitation's page is reached by the mailed link alone.
+    invited = user("inviteret@example.dk", "leader")
+    invited.password_hash = ""
+    invited.invitation = Invitation(token_hash=hashlib.sha256(b"markup").hexdigest(),
+                                    expires_at=utcnow() + timedelta(hours=1))
+    db.session.commit()
+
     anonymous = app.test_client()
-    send_markup(anonymous, crawl(anonymous, ["/", "/login", "/j", f"/j/{world.visit.join_code}"]), sent)
+    send_markup(anonymous, crawl(anonymous, ["/", "/login", "/j", f"/j/{world.visit.join_code}",
+                                             "/invitation/markup"]), sent)
 
     for email in (world.coordinator.email, world.leader.email, world.first.email):
         staff = app.test_client()
@@ -193,5 +203,5 @@ def test_markup_in_every_form_stays_text(app):
     reached = {path for path, _fields in sent}
     for expected in ("/login", "/j", "/j/N", "/w/N/name", "/w/N/ideas", "/w/N/ideas/N", "/w/N/draft/target_group",
                      "/w/N/tasks", "/w/N/tasks/N/title", "/w/N/tasks/N/owner", "/ambassadors/new", "/me", "/org",
-                     "/requests/new"):
+                     "/requests/new", "/users/new", "/invitation/N"):
         assert any(re.fullmatch(expected.replace("N", r"[^/]+"), path) for path in reached), (expected, reached)

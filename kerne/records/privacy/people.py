@@ -57,7 +57,8 @@ def export(person: Person) -> dict:
     user_id = user.id if user else None
     data: dict = {"exported_at": utcnow().replace(microsecond=0).isoformat() + "Z"}
     data["account"] = None if user is None else {
-        **_row(user, ("email", "name", "roles", "active", "created_at", "sees_whole_organisation")),
+        **_row(user, ("email", "name", "roles", "active", "created_at", "sees_whole_organisation", "sso_issuer",
+                      "sso_subject")),
         "units": [u.name for u in user.units]}
     data["ambassador"] = None if ambassador is None else {
         **_row(ambassador, ("external_id", "name", "email", "phone", "profession", "trained_on", "active",
@@ -148,6 +149,7 @@ def anonymise(person: Person) -> None:
         user.name = f"Anonymiseret bruger {user.id}"
         user.email = ANONYMOUS_EMAIL.format(kind="u", id=user.id)
         user.password_hash = generate_password_hash(secrets.token_urlsafe(32))
+        user.sso_issuer = user.sso_subject = user.invitation = None  # nor through single sign-on, nor an invitation
         user.active = False
     _scrub_audit_log(old_names | old_emails)
 
