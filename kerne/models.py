@@ -204,7 +204,8 @@ class Playbook(db.Model):
 
 
 class PlaybookStep(db.Model):
-    """One step (trin) of one version of the playbook."""
+    """One step (trin) of one version of the playbook, worded in Danish and, where the coordinator
+    gave it, English (kerne.processes.playbook.rules.worded chooses)."""
 
     __tablename__ = "playbook_step"
     __table_args__ = (UniqueConstraint("playbook_id", "visit_number", "position"),)
@@ -217,6 +218,9 @@ class PlaybookStep(db.Model):
     prompt: Mapped[str] = mapped_column(String(500))
     activity: Mapped[str] = mapped_column(String(12))
     minutes: Mapped[int] = mapped_column(Integer)
+    title_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    purpose_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    prompt_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class Process(db.Model):

@@ -78,6 +78,7 @@ def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
 def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
     """Everything the live block needs; ``forms`` carries forms that failed validation
     (and ``unmerged``, a conflict whose author's version could not be merged in)."""
+    board = board.in_language(str(get_locale()))
     context = {
         "board": board,
         "visit": board.visit,

@@ -1,0 +1,84 @@
+"""English all the way through the room: the playbook's own words on the phone, the console and the projector."""
+import pytest
+from world import build, fresh, join, login
+
+from kerne.models import PlaybookStep, Visit
+from kerne.web.extensions import db
+from kerne.workshop.visits import go_to_step, steps_of
+
+FRAME = {"title": "Frame and purpose",
+         "purpose": "We set the frame for the day and remind each other whom we are here for.",
+         "prompt": "What would the citizens miss if our workplace vanished tomorrow?"}
+DANISH_TITLES = ("Ramme og formål", "Perspektiver", "Formulér kerneopgaven")
+ENGLISH_TITLES = ("Frame and purpose", "Perspectives", "Word the core task")
+
+
+@pytest.fixture
+def room(client):
+    """An open visit and one joined phone that chose English."""
+    world = build()
+    base = join(client, world.visit, "Sofie")
+    client.set_cookie("lang", "en")
+    return world, base
+
+
+def english(app):
+    other = app.test_client()
+    other.set_cookie("lang", "en")
+    return other
+
+
+def test_a_phone_that_chose_english_reads_the_steps_title_purpose_and_prompt_in_english(client, room):
+    world, base = room
+    page = client.get(base).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    for text in FRAME.values():
+        assert text in page
+    assert "Ramme og formål" not in page and "Hvad ville borgerne savne" not in page
+    go_to_step(world.visit, 2)
+    db.session.commit()
+    poll = client.get(f"{base}/changes?since={fresh(Visit, world.visit.id).version - 1}").get_data(as_text=True)
+    assert '<h1 class="step-title">Perspectives</h1>' in poll
+    assert "Write an idea and choose what it is about." in poll
+
+
+def test_the_console_and_the_projector_in_english(app, room):
+    world, _base = room
+    laptop = english(app)
+    login(laptop, world.first.email)
+    console = laptop.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    for title in ENGLISH_TITLES:
+        assert title in console
+    assert FRAME["purpose"] in console and FRAME["prompt"] in console
+    assert not any(title in console for title in DANISH_TITLES)
+    projector = laptop.get(f"/visits/{world.visit.id}/projector").get_data(as_text=True)
+    assert f'<h1 class="step-title">{FRAME["title"]}</h1>' in projector and FRAME["prompt"] in projector
+    assert "Ramme og formål" not in projector
+
+
+def test_the_same_room_reads_danish_and_english_side_by_side(app, client, room):
+    """The board is read once per version; each screen words it in its own language."""
+    world, base = room
+    danish = app.test_client()
+    join(danish, world.visit, "Dorte")
+    assert FRAME["title"] in client.get(base).get_data(as_text=True)
+    assert "Ramme og formål" in danish.get(base).get_data(as_text=True)
+    assert FRAME["title"] in client.get(base).get_data(as_text=True)
+
+
+def test_english_left_empty_falls_back_to_the_danish(client, room):
+    world, base = room
+    step = db.session.get(PlaybookStep, steps_of(world.visit)[0].id)
+    step.title_en, step.purpose_en = "", "   "
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert '<h1 class="step-title">Ramme og formål</h1>' in page
+    assert step.purpose in page
+    assert FRAME["prompt"] in page  # written in English, so shown in English
+
+
+def test_danish_stays_the_default(app, room):
+    world, _base = room
+    phone = app.test_client()
+    page = phone.get(join(phone, world.visit)).get_data(as_text=True)
+    assert '<h1 class="step-title">Ramme og formål</h1>' in page and FRAME["title"] not in page
