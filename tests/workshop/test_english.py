@@ -1,4 +1,7 @@
-"""English all the way through the room: the playbook's own words on the phone, the console and the projector."""
+"""English all the way through the room: the playbook's own words on the phone, the console and the projector,
+and the language switch on the phone, which keeps it in the room."""
+import re
+
 import pytest
 from world import build, fresh, join, login
 
@@ -82,3 +85,20 @@ def test_danish_stays_the_default(app, room):
     phone = app.test_client()
     page = phone.get(join(phone, world.visit)).get_data(as_text=True)
     assert '<h1 class="step-title">Ramme og formål</h1>' in page and FRAME["title"] not in page
+
+
+def test_the_language_switch_on_the_phone_keeps_it_in_the_room_on_the_same_page(app, room):
+    world, _base = room
+    phone = app.test_client()
+    base = join(phone, world.visit, "Sofie")
+    page = phone.get(base).get_data(as_text=True)
+    switch = re.search(r'<a class="language-switch" href="([^"]+)" lang="en" hreflang="en">English</a>', page)
+    assert switch, "the phone's page offers English"
+    answer = phone.get(switch.group(1).replace("&amp;", "&"))
+    assert answer.status_code == 302
+    assert answer.headers["Location"].split("?")[0] == base
+    page = phone.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "You take part as Sofie" in page and FRAME["title"] in page
+    assert '<a class="language-switch" href="/language/da?next=' in page  # and back
+    version = fresh(Visit, world.visit.id).version
+    assert phone.get(f"{base}/changes?since={version}").status_code == 204  # still joined: the poll is answered
