@@ -394,6 +394,25 @@ class Participant(db.Model):
     browser_key: Mapped[str | None] = mapped_column(String(32))
 
 
+class EvaluationAnswer(db.Model):
+    """One phone's answer to the two questions at the end of a visit. Anonymous: nothing in it names
+    the phone, not even when it was given (see EvaluationReceipt)."""
+
+    __tablename__ = "evaluation_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    usefulness: Mapped[int | None] = mapped_column(Integer)  # 1-5, or none given
+    change: Mapped[str] = mapped_column(String(1000), default="")  # what we should do differently
+
+
+class EvaluationReceipt(db.Model):
+    """That a participant answered the evaluation, and nothing else: it keeps one answer per phone
+    without any link to which answer was theirs."""
+
+    __tablename__ = "evaluation_receipt"
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True)
+
+
 class Idea(db.Model):
     """A short contribution to an ideas or vote step."""
 

@@ -1,4 +1,4 @@
-"""the playbook's steps in English too
+"""the playbook's steps in English too, and the anonymous evaluation phones give when a visit closes
 
 Every version's steps get English title, purpose and prompt; where a step still has the default
 playbook's Danish wording, its English wording is filled in, so a room that chose English reads
@@ -73,8 +73,30 @@ def upgrade():
             op.execute(sa.text(f"UPDATE playbook_step SET {field}_en = :english WHERE {field} = :danish")
                        .bindparams(english=english, danish=danish))
 
+    op.create_table('evaluation_answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('usefulness', sa.Integer(), nullable=True),
+    sa.Column('change', sa.String(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_evaluation_answer_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluation_answer'))
+    )
+    with op.batch_alter_table('evaluation_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_answer_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('evaluation_receipt',
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_evaluation_receipt_participant_id_participant')),
+    sa.PrimaryKeyConstraint('participant_id', name=op.f('pk_evaluation_receipt'))
+    )
+
 
 def downgrade():
+    op.drop_table('evaluation_receipt')
+    with op.batch_alter_table('evaluation_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_answer_visit_id'))
+    op.drop_table('evaluation_answer')
     with op.batch_alter_table('playbook_step', schema=None) as batch_op:
         batch_op.drop_column('prompt_en')
         batch_op.drop_column('purpose_en')
