@@ -80,13 +80,6 @@ def test_english_left_empty_falls_back_to_the_danish(client, room):
     assert FRAME["prompt"] in page  # written in English, so shown in English
 
 
-def test_danish_stays_the_default(app, room):
-    world, _base = room
-    phone = app.test_client()
-    page = phone.get(join(phone, world.visit)).get_data(as_text=True)
-    assert '<h1 class="step-title">Ramme og formål</h1>' in page and FRAME["title"] not in page
-
-
 def test_the_language_switch_on_the_phone_keeps_it_in_the_room_on_the_same_page(app, room):
     world, _base = room
     phone = app.test_client()
