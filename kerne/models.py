@@ -230,7 +230,8 @@ class Playbook(db.Model):
 
 
 class PlaybookStep(db.Model):
-    """One step (trin) of one version of the playbook."""
+    """One step (trin) of one version of the playbook, worded in Danish and, where the coordinator
+    gave it, English (kerne.processes.playbook.rules.worded chooses)."""
 
     __tablename__ = "playbook_step"
     __table_args__ = (UniqueConstraint("playbook_id", "visit_number", "position"),)
@@ -243,6 +244,9 @@ class PlaybookStep(db.Model):
     prompt: Mapped[str] = mapped_column(String(500))
     activity: Mapped[str] = mapped_column(String(12))
     minutes: Mapped[int] = mapped_column(Integer)
+    title_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    purpose_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    prompt_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class Process(db.Model):
@@ -414,6 +418,25 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # A random key kept in the browser's session: one browser is one participant of a visit.
     browser_key: Mapped[str | None] = mapped_column(String(32))
+
+
+class EvaluationAnswer(db.Model):
+    """One phone's answer to the two questions at the end of a visit. Anonymous: nothing in it names
+    the phone, not even when it was given (see EvaluationReceipt)."""
+
+    __tablename__ = "evaluation_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    usefulness: Mapped[int | None] = mapped_column(Integer)  # 1-5, or none given
+    change: Mapped[str] = mapped_column(String(1000), default="")  # what we should do differently
+
+
+class EvaluationReceipt(db.Model):
+    """That a participant answered the evaluation, and nothing else: it keeps one answer per phone
+    without any link to which answer was theirs."""
+
+    __tablename__ = "evaluation_receipt"
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True)
 
 
 class Idea(db.Model):

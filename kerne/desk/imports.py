@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -80,7 +81,8 @@ def _describe(code: str) -> str:
         return _("Filen mangler kolonnerne: %(columns)s", columns=detail.replace(",", ", "))
     if kind == "field_count":
         expected, got = detail.split(":")
-        return _("Linjen har %(got)s felter, men overskriften har %(expected)s.", got=got, expected=expected)
+        return ngettext("Linjen har %(num)d felt, men overskriften har %(expected)s.",
+                        "Linjen har %(num)d felter, men overskriften har %(expected)s.", int(got), expected=expected)
     return {
         "not_utf8": _("Linjen er ikke gemt som UTF-8 (fx æ, ø eller å fra et andet tegnsæt). Gem filen som "
                       "»CSV UTF-8« og prøv igen."),
@@ -123,7 +125,7 @@ ID_LENGTH = 64
 
 def _id_problems(rows: list[csvfiles.Row]) -> list[Problem]:
     """Ids too long to keep, and ids used twice in the file."""
-    too_long = [(row.line, in_column("id", _("Id må højst være %(n)d tegn.", n=ID_LENGTH))) for row in rows
+    too_long = [(row.line, in_column("id", ngettext("Id må højst være %(num)d tegn.", "Id må højst være %(num)d tegn.", ID_LENGTH))) for row in rows
                 if len(row.values.get("id", "")) > ID_LENGTH]
     return too_long + _duplicates(rows, "id")
 

@@ -8,7 +8,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -54,6 +54,11 @@ def _link(base: str, **args) -> str:
     return f"{base}?{urlencode(args)}" if args else base
 
 
+def _largest(bucket: str) -> int:
+    """The largest count a chart's bucket holds ("0", "1", "1-5", "4+"): the number its label is worded for."""
+    return int(bucket.rstrip("+").rsplit("-", 1)[-1])
+
+
 def _charts(board: Dashboard) -> dict[str, charts.Chart]:
     """Every chart of the dashboard, each bar and number linked to the list behind it."""
     processes = partial(_link, url_for("lists.processes"))
@@ -83,10 +88,11 @@ def _charts(board: Dashboard) -> dict[str, charts.Chart]:
     promised = [charts.Row(label, None, {s: (n, ambassadors(**{which: s})) for s, n in counts.items()})
                 for which, counts, label in (("own", board.own, _("Egen arbejdsplads")),
                                              ("other", board.other, _("Anden arbejdsplads")))]
-    load_rows = [charts.Row(_("%(n)s forløb", n=b), None, {"ambassadors": (n, ambassadors(load=b))})
+    load_rows = [charts.Row(ngettext("%(bucket)s forløb", "%(bucket)s forløb", _largest(b), bucket=b), None,
+                            {"ambassadors": (n, ambassadors(load=b))})
                  for b, n in board.load_buckets.items()]
     first, second = board.participation
-    people = [charts.Row(_("%(n)s deltagere", n=b), None, {
+    people = [charts.Row(ngettext("%(bucket)s deltager", "%(bucket)s deltagere", _largest(b), bucket=b), None, {
         "visit1": (first.buckets[b], processes(visit=1, participants=b)),
         "visit2": (second.buckets[b], processes(visit=2, participants=b))}) for b in first.buckets]
     return {

@@ -2,6 +2,7 @@
 person's own page of what Kerne sent them."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -33,8 +34,8 @@ def send_now():
     db.session.execute(db.update(Mail).where(Mail.status == "queued").values(next_attempt_at=utcnow()))
     db.session.commit()
     sent, waiting = deliver_due()
-    flash(_("%(queued)s nye påmindelser, %(sent)s sendt, %(waiting)s venter stadig.", queued=queued, sent=sent,
-            waiting=waiting), "info")
+    flash(_("%(reminders)s, %(sent)s sendt, %(waiting)s venter stadig.", sent=sent, waiting=waiting,
+            reminders=ngettext("%(num)d ny påmindelse", "%(num)d nye påmindelser", queued)), "info")
     return redirect(url_for(".outbox"))
 
 

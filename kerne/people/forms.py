@@ -2,6 +2,8 @@
 a leader follows."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
@@ -9,7 +11,7 @@ from wtforms.widgets import CheckboxInput
 
 from kerne.models import ROLES
 from kerne.people.passwords import MAX_LENGTH, MIN_LENGTH, weakness
-from kerne.web.forms import at_most, email_address, one_line, required, strip
+from kerne.web.forms import at_most, email_address, one_line, required, strip, too_long
 from kerne.web.vocabulary import ROLE_LABELS
 
 
@@ -19,8 +21,9 @@ class LoginForm(FlaskForm):
 
 
 PASSWORD_WEAKNESSES = {
-    "short": _l("Adgangskoden skal være mindst %(n)d tegn.", n=MIN_LENGTH),
-    "long": _l("Højst %(max)d tegn.", max=MAX_LENGTH),
+    "short": LazyString(lambda: ngettext("Adgangskoden skal være mindst %(num)d tegn.",
+                                         "Adgangskoden skal være mindst %(num)d tegn.", MIN_LENGTH)),
+    "long": too_long(MAX_LENGTH),
     "repetitive": _l("Adgangskoden må ikke være det samme tegn igen og igen."),
     "personal": _l("Adgangskoden må ikke indeholde dit navn eller din e-mail."),
 }

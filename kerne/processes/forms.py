@@ -27,6 +27,13 @@ class StepForm(FlaskForm):
     purpose = TextAreaField(_l("Formål"), filters=[strip], validators=[required(), at_most(500), plain_text])
     prompt = TextAreaField(_l("Spørgsmål til deltagerne"), filters=[strip],
                            validators=[required(), at_most(500), plain_text])
+    # Shown to those who chose English; left empty, they read the Danish.
+    title_en = StringField(_l("Titel på engelsk"), filters=[strip], render_kw={"lang": "en"},
+                           validators=[Optional(), at_most(120), plain_text])
+    purpose_en = TextAreaField(_l("Formål på engelsk"), filters=[strip], render_kw={"lang": "en"},
+                               validators=[Optional(), at_most(500), plain_text])
+    prompt_en = TextAreaField(_l("Spørgsmål til deltagerne på engelsk"), filters=[strip], render_kw={"lang": "en"},
+                              validators=[Optional(), at_most(500), plain_text])
     activity = SelectField(_l("Aktivitet"), choices=[])
     minutes = WholeNumberField(_l("Minutter"), default=15, validators=[
         InputRequired(_l("Skriv et antal minutter.")), NumberRange(min=1, max=240, message=_l("Mellem 1 og 240."))])

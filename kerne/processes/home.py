@@ -1,4 +1,5 @@
-"""The front page: a way in for participants, and each staff role's overview; the accessibility statement."""
+"""The front page: a way in for participants, and each staff role's overview; the coordinator's view of the
+evaluations; the accessibility statement."""
 from collections import Counter
 from datetime import date
 
@@ -9,9 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from kerne.models import Process
 from kerne.people.sign_in import safe_next
+from kerne.processes.evaluation import MIN_ANSWERS
 from kerne.processes.views import show
 from kerne.web.extensions import db
 from kerne.web.scope import unit_filter
+from kerne.workshop import evaluation
 from kerne.workshop.forms import JoinCodeForm
 from kerne.workshop.visits import core_task_of
 
@@ -44,6 +47,12 @@ def index():
         status_counts=Counter(p.status for p in everything),
         core_task_of=core_task_of,
     )
+
+
+@bp.get("/evaluations")
+def evaluations():
+    """What the rooms said when their visits closed, per pair and per visit, as far as anonymity allows."""
+    return render_template("processes/evaluations.html", pairs=evaluation.by_pair(), min_answers=MIN_ANSWERS)
 
 
 @bp.get("/language/<lang>")

@@ -52,6 +52,12 @@ def may_lock(user: User, process: Process) -> bool:
     return user.has_role("coordinator") or process.is_facilitated_by(user)
 
 
+def may_read_evaluations(user: User, process: Process) -> bool:
+    """The pair reads what the rooms said of their visits, the coordinator every pair's; leaders and the
+    workplace do not (kerne.processes.evaluation decides how much of it anyone sees)."""
+    return user.has_role("coordinator") or process.is_facilitated_by(user)
+
+
 def visible_process(process_id: int, check=may_see) -> Process:
     """The process, or 404 when it does not exist and 403 when ``current_user`` may not."""
     process = db.session.get(Process, process_id)

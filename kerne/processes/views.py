@@ -29,12 +29,13 @@ from kerne.models import (
 )
 from kerne.notices import compose
 from kerne.processes import lifecycle, schedule, state
+from kerne.processes.evaluation import MIN_ANSWERS
 from kerne.processes.forms import CoreTaskWordingForm, FollowUpMarkForm, MeetingForm, TaskPlanForm, VisitTimeForm
 from kerne.records import audit
 from kerne.web.extensions import db
 from kerne.web.forms import ReasonForm, ToggleForm, clock
 from kerne.web.vocabulary import AUDIT_LABELS, DECISION_LABELS, FOLLOW_UP_MARK_LABELS
-from kerne.workshop import editing
+from kerne.workshop import editing, evaluation
 from kerne.workshop import visits as workshop_visits
 from kerne.workshop.fields import DRAFT_FIELDS
 from kerne.workshop.live import Actor, lock_visit
@@ -145,7 +146,8 @@ def show(process_id: int, status: int = 200, **forms):
         ReasonForm(formdata=None), activity=_activity(process, tasks, request), sharing=sharing, words=words,
         may_cancel=state.may_cancel(current_user, process), may_lock=state.may_lock(current_user, process),
         mails=mails, wording_form=forms.get("wording") or _wording_form(process), visit_forms=visit_forms,
-        when=schedule.when,
+        when=schedule.when, evaluations=evaluation.summaries_of(process.visits)
+        if state.may_read_evaluations(current_user, process) else None, min_answers=MIN_ANSWERS,
     ), status
 
 

@@ -4,6 +4,8 @@ import re
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, StopValidation, ValidationError
@@ -52,8 +54,13 @@ def required(message=None):
     return DataRequired(message=message or _l("Feltet skal udfyldes."))
 
 
+def too_long(n: int) -> LazyString:
+    """What a text longer than ``n`` characters is told, in the language of whoever reads it."""
+    return LazyString(lambda: ngettext("Højst %(num)d tegn.", "Højst %(num)d tegn.", n))
+
+
 def at_most(n: int):
-    return Length(max=n, message=_l("Højst %(max)d tegn.", max=n))
+    return Length(max=n, message=too_long(n))
 
 
 def email_address(form, field) -> None:

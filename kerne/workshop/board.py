@@ -15,12 +15,13 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
 from kerne.models import utcnow
+from kerne.processes.evaluation import MIN_ANSWERS
 from kerne.web import sqlite
 from kerne.web.extensions import db
 from kerne.web.links import absolute
-from kerne.workshop import visits
+from kerne.workshop import evaluation, visits
 from kerne.workshop.fields import FIELDS
-from kerne.workshop.forms import DotsSettingForm, IdeaForm, TaskForm
+from kerne.workshop.forms import DotsSettingForm, EvaluationForm, IdeaForm, TaskForm
 from kerne.workshop.live import Actor
 from kerne.workshop.snapshot import Board, board_of, recent
 
@@ -50,6 +51,9 @@ def _join_panel(board: Board) -> dict:
 def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
     """What differs from screen to screen in the same room at the same version."""
     step = board.step
+    if board.visit.status == "closed" and audience == "participant":
+        return {"answered": evaluation.has_answered(actor.participant_id), "min_answers": MIN_ANSWERS,
+                "evaluation_form": forms.get("evaluation_form") or EvaluationForm(formdata=None)}
     if board.visit.status == "closed" or step is None:
         return {}
     if step.activity in ("ideas", "vote"):
@@ -78,6 +82,7 @@ def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
 def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
     """Everything the live block needs; ``forms`` carries forms that failed validation
     (and ``unmerged``, a conflict whose author's version could not be merged in)."""
+    board = board.in_language(str(get_locale()))
     context = {
         "board": board,
         "visit": board.visit,

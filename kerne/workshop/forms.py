@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from kerne.models import IDEA_TAGS, VOTE_CHOICES
+from kerne.processes.evaluation import SCALE
 from kerne.web.forms import WholeNumberField, at_most, one_line, plain_text, required, strip
 from kerne.web.vocabulary import IDEA_TAG_LABELS
 
@@ -78,6 +79,24 @@ class DotsSettingForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     into = WholeNumberField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
+
+
+class EvaluationForm(FlaskForm):
+    """The two questions when a visit closes; each may be left out, but not both."""
+
+    scale = SCALE
+    usefulness = WholeNumberField(_l("Hvor brugbar var dagen i dag for dig?"), validators=[
+        Optional(), NumberRange(min=SCALE[0], max=SCALE[-1], message=_l("Vælg et tal fra 1 til 5."))])
+    change = TextAreaField(_l("Hvad skal vi gøre anderledes?"), filters=[strip],
+                           validators=[Optional(), at_most(1000), plain_text])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.usefulness.data is None and not self.change.data:
+            self.usefulness.errors = [_l("Svar på mindst ét af de to spørgsmål.")]
+            return False
+        return True
 
 
 class ConflictForm(FlaskForm):

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from kerne.models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
 from kerne.web.extensions import db
-from kerne.workshop import editing, ideas, identity, tasks
+from kerne.workshop import editing, evaluation, ideas, identity, tasks
 from kerne.workshop.board import answer_change, render_live, render_page
 from kerne.workshop.fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
 from kerne.workshop.forms import (
     ConflictForm,
     DotsForm,
+    EvaluationForm,
     IdeaForm,
     JoinForm,
     PositionForm,
@@ -323,3 +324,22 @@ def save_task(public_id, task_id, field):
     if field not in TASK_FIELDS:
         abort(404)
     return _save_field(public_id, TASK_FIELDS[field], WorkTask, task_id)
+
+
+@bp.post("/evaluation")
+def evaluate(public_id):
+    """Answer the two questions of the closed visit: once per phone, anonymously (kerne.workshop.evaluation)."""
+    visit = _visit(public_id)
+    actor, audience = _actor(public_id, visit.id)
+    participant_id = _participant_only(actor)
+    visit = lock_visit(visit.id)
+    if visit.status != "closed":
+        abort(409, _("Evalueringen kan besvares, når besøget er afsluttet."))
+    form = EvaluationForm()
+    if not form.validate():
+        return render_live(visit.id, actor, audience, 422, evaluation_form=form)
+    try:
+        evaluation.answer(visit, participant_id, form.usefulness.data, form.change.data or "")
+    except evaluation.AlreadyAnswered:
+        abort(409, _("Du har allerede svaret på evalueringen. Tak for det!"))
+    return answer_change(visit.id, actor, audience, True)

@@ -31,6 +31,7 @@ from kerne.models import (
     Visit,
     WorkTask,
 )
+from kerne.processes.playbook.rules import worded
 from kerne.processes.playbook.versions import steps_query
 from kerne.web.extensions import db
 from kerne.workshop.live import Actor
@@ -70,6 +71,13 @@ class StepCard:
     prompt: str
     activity: str
     minutes: int
+    title_en: str
+    purpose_en: str
+    prompt_en: str
+
+    def in_language(self, locale: str) -> "StepCard":
+        """The step with its title, purpose and prompt in ``locale`` (the Danish where no English is written)."""
+        return replace(self, **worded(self, locale))
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,10 @@ class Board:
         if not self.steps:
             return None
         return self.steps[min(max(self.visit.step_position, 1), len(self.steps)) - 1]
+
+    def in_language(self, locale: str) -> "Board":
+        """The board with its steps worded in ``locale``: it is read once per version and shown in either language."""
+        return replace(self, steps=tuple(step.in_language(locale) for step in self.steps))
 
     def conflicts_of(self, actor: Actor) -> dict[tuple[str, int, str], list[ConflictCard]]:
         """The actor's conflicts still waiting for a choice, oldest first, by (subject, id, field).

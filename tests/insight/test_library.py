@@ -86,3 +86,16 @@ def test_who_shares_our_target_group_stays_within_what_a_leader_sees(client, app
     assert "Hjemmeplejen Nord" not in entry
     login(client, world.director.email)
     assert "Hjemmeplejen Nord" in client.get(f"/library/{world.process.id}").get_data(as_text=True)
+
+
+def test_counts_read_right_for_one_and_for_more_in_danish_and_english(client, app):
+    world = two_areas()
+    hold_first_visit(world.process)  # "Skolebørn" in the request and the draft, "forældre" in the request
+    login(client, world.coordinator.email)
+    page = client.get("/target-groups").get_data(as_text=True)
+    assert "(brugt 2 gange)" in page and "(brugt 1 gang)" in page
+    assert "1 af 1 kerneopgave<" in client.get("/library").get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    page = client.get("/target-groups").get_data(as_text=True)
+    assert "(used 2 times)" in page and "(used 1 time)" in page and "1 times" not in page
+    assert "1 of 1 core task<" in client.get("/library").get_data(as_text=True)

@@ -93,6 +93,39 @@ def test_move_add_retire_and_the_rules(coordinator_client):
     assert db.session.query(PlaybookStep).filter_by(playbook_id=1).count() == 6  # version 1 is untouched
 
 
+def test_a_step_is_worded_in_english_where_it_is_written_in_english_else_in_danish():
+    step = rules.StepDraft(1, "Ramme", "Formål", "Spørgsmål?", "ideas", 10, title_en="Frame", purpose_en=" ",
+                           prompt_en="Question?")
+    assert rules.worded(step, "en") == {"title": "Frame", "purpose": "Formål", "prompt": "Question?"}
+    assert rules.worded(step, "da") == {"title": "Ramme", "purpose": "Formål", "prompt": "Spørgsmål?"}
+
+
+def test_the_editor_words_a_step_in_danish_and_english(coordinator_client):
+    client, _world = coordinator_client
+    version, steps = newest()
+    first = steps[0]
+    page = client.get(f"/playbook/steps/{first.id}").get_data(as_text=True)
+    assert 'value="Frame and purpose"' in page and 'lang="en"' in page
+    form = {"visit_number": "1", "title": first.title, "purpose": first.purpose, "prompt": first.prompt,
+            "title_en": "Welcome", "purpose_en": "", "prompt_en": "What would people miss?",
+            "activity": "ideas", "minutes": "15", "base": str(version)}
+    assert client.post(f"/playbook/steps/{first.id}", data=form).status_code == 302
+    _version, steps = newest()
+    assert (steps[0].title_en, steps[0].purpose_en, steps[0].prompt_en) == ("Welcome", "", "What would people miss?")
+    assert steps[1].title_en == "Perspectives"  # the other steps keep their English in the new version
+    overview = client.get("/playbook").get_data(as_text=True)
+    assert "Welcome" in overview and "What would people miss?" in overview
+    too_long = client.post(f"/playbook/steps/{steps[0].id}", data={**form, "title_en": "x" * 121,
+                                                                   "base": str(_version)})
+    assert too_long.status_code == 422 and "Højst 120 tegn." in too_long.get_data(as_text=True)
+    added = {**form, "visit_number": "2", "title": "Check-ud", "title_en": "", "prompt_en": "",
+             "base": str(_version)}
+    assert client.post("/playbook/steps", data=added).status_code == 302
+    _version, steps = newest()
+    assert (steps[-1].title, steps[-1].title_en) == ("Check-ud", "")
+    assert "Ikke skrevet på engelsk" in client.get("/playbook").get_data(as_text=True)
+
+
 def test_only_the_coordinator_edits_the_playbook(client, app):
     world = build(opened=False)
     for email in (world.leader.email, world.first.email):

@@ -8,8 +8,8 @@ needs the room in a certain state, ``prepare`` (set the state outright, so any o
 state can run alone with -k) or ``act`` (what a person does on the page first).
 One server, and one browser context per role and size, serve every state.
 """
-from collections.abc import Callable
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +22,7 @@ from kerne.models import (
     Ambassador,
     AuditEvent,
     DotVote,
+    EvaluationAnswer,
     Idea,
     Invitation,
     OrgUnit,
@@ -34,6 +35,7 @@ from kerne.models import (
     utcnow,
 )
 from kerne.web.extensions import db
+from kerne.workshop import evaluation
 from kerne.workshop.visits import go_to_step, open_visit, steps_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -106,6 +108,35 @@ def audited(room: Room) -> None:
             AuditEvent(action="org.create", subject_type="org_unit", subject_id=room.world.workplace.id,
                        detail='{"name": "Fjordskolen", "kind": "workplace"}'),
         ])
+
+
+def evaluated(room: Room) -> None:
+    """Both visits closed; visit 1 answered by enough phones to be shown, visit 2 by too few."""
+    closed(room)
+    with writing():
+        if db.session.scalar(select(EvaluationAnswer.id).limit(1)) is None:
+            for vid, count in zip(room.visit_ids, (5, 2), strict=True):
+                visit = db.session.get(Visit, vid)
+                for n in range(count):
+                    phone = Participant(visit_id=vid)
+                    db.session.add(phone)
+                    db.session.flush()
+                    evaluation.answer(visit, phone.id, 1 + n % 5, f"Forslag nummer {n + 1}")
+
+
+def evaluate_wrongly(page) -> None:
+    """The phone sends the evaluation with neither question answered: the form says so."""
+    page.click("#evaluation button.primary")
+    page.locator("#usefulness-error").wait_for()
+
+
+def evaluate(page) -> None:
+    """The phone answers the evaluation (once: the laptop shares the phone's join) and is thanked."""
+    if page.locator("#evaluation form").count():
+        page.check("input[name=usefulness][value='4']", force=True)
+        page.fill("#change", "Lidt længere pauser")
+        page.click("#evaluation button.primary")
+    page.locator("#evaluation [role=status]").wait_for()
 
 
 def refuse_anonymising(page) -> None:
@@ -253,6 +284,8 @@ PAGE_STATES = [
     *[State(f"phone: visit 2 step {n}", "participant", phone_page(2), at(2, n)) for n in (1, 2, 3)],
     State("phone: visit closed", "participant", phone_page(2), closed),
     State("phone: visit closed with an open conflict", "participant", phone_page(1), closed),
+    State("phone: evaluation not answered right", "participant", phone_page(2), closed, evaluate_wrongly),
+    State("phone: evaluation answered", "participant", phone_page(2), closed, evaluate),
     # The facilitators' console and the projector at every activity.
     *[State(f"console: visit {v} step {n}", "ambassador", console(v), at(v, n)) for v in (1, 2) for n in (1, 2, 3)],
     State("console: closed", "ambassador", console(2), closed),
@@ -292,6 +325,8 @@ PAGE_STATES = [
     State("coordinator: library entry", "coordinator", lambda r: f"/library/{r.process_id}", locked),
     State("coordinator: poster", "coordinator", lambda r: f"/processes/{r.process_id}/poster", locked),
     State("coordinator: playbook", "coordinator", lambda r: "/playbook"),
+    State("coordinator: evaluations", "coordinator", lambda r: "/evaluations", evaluated),
+    State("ambassador: process with its evaluation", "ambassador", lambda r: f"/processes/{r.process_id}", evaluated),
     State("coordinator: target groups", "coordinator", lambda r: "/target-groups"),
     State("coordinator: leaders", "coordinator", lambda r: "/leaders"),
     State("coordinator: a leader's units", "coordinator", lambda r: f"/leaders/{r.world.leader.id}"),

@@ -20,11 +20,15 @@ def test_migrations_create_exactly_the_models(app):
         assert compare_metadata(context, db.metadata) == []
 
 
-def test_migrations_install_the_default_playbook(app):
+def test_migrations_install_the_default_playbook_in_danish_and_english(app):
     steps = db.session.scalars(select(PlaybookStep).order_by(PlaybookStep.visit_number, PlaybookStep.position)).all()
     assert [(s.visit_number, s.position, s.activity) for s in steps] == [
         (1, 1, "ideas"), (1, 2, "vote"), (1, 3, "draft"), (2, 1, "tasks"), (2, 2, "decide"), (2, 3, "actions"),
     ]
+    assert [s.title_en for s in steps] == ["Frame and purpose", "Perspectives", "Word the core task", "Work tasks",
+                                           "Develop, keep or phase out", "Action plan and follow-up"]
+    assert all(s.purpose_en and s.prompt_en for s in steps)
+    assert steps[0].prompt_en == "What would the citizens miss if our workplace vanished tomorrow?"
 
 
 def count(model) -> int:
@@ -118,3 +122,20 @@ def test_upgrading_gives_existing_requests_a_time_of_day_and_leaves_visits_unagr
         wanted, visit = db.session.get(ProcessRequest, 1), db.session.get(Visit, 1)
         assert (wanted.visit_starts, wanted.visit_ends) == (time(9), time(12))
         assert (visit.starts, visit.ends, visit.sequence) == (None, None, 0)
+
+
+def test_upgrading_gives_the_default_playbooks_words_their_english_and_leaves_reworded_ones_danish(tmp_path):
+    """0014 fills the English of every step, in every version, that still has the default playbook's Danish."""
+    with upgraded_from(
+        tmp_path, "0012", "INSERT INTO playbook (id, created_at, note) VALUES (2, '2026-11-30 10:00:00', '')",
+        "INSERT INTO playbook_step (playbook_id, visit_number, position, title, purpose, prompt, activity, minutes)"
+        " SELECT 2, visit_number, position, CASE position WHEN 1 THEN 'Velkommen' ELSE title END, purpose, prompt,"
+        " activity, minutes FROM playbook_step WHERE playbook_id = 1 AND visit_number = 1",
+    ):
+        rows = db.session.execute(select(PlaybookStep.playbook_id, PlaybookStep.title, PlaybookStep.title_en,
+                                         PlaybookStep.prompt_en).where(PlaybookStep.visit_number == 1)
+                                  .order_by(PlaybookStep.playbook_id, PlaybookStep.position)).all()
+    assert [(r.playbook_id, r.title_en) for r in rows] == [
+        (1, "Frame and purpose"), (1, "Perspectives"), (1, "Word the core task"),
+        (2, ""), (2, "Perspectives"), (2, "Word the core task")]
+    assert rows[3].prompt_en == "What would the citizens miss if our workplace vanished tomorrow?"

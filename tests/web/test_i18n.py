@@ -4,6 +4,7 @@ from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)\w")
@@ -42,3 +43,23 @@ def test_placeholders_survive_translation():
         for message in read_po(f):
             if message.id:
                 assert placeholders(message.id) == placeholders(message.string), message.id
+
+
+# The words that may follow a number in a message that is not ngettext's: they read the same for one and for
+# many. Any other word after a number is a count with a noun, which ngettext must word ("used 1 times").
+SAME_FOR_ONE_AND_MANY = {"min", "min.", "s", "missing", "of", "is", "are", "at", "on", "about", "opened", "closed",
+                         "newest"}
+COUNT = re.compile(r"%\((?:n|num|count|total|s)\)[sd] ([\w.]+)")
+
+
+def test_a_count_with_a_noun_goes_through_ngettext():
+    with CATALOGUE.open("rb") as f:
+        counted = [(str(m.id), word) for m in read_po(f) if m.id and not m.pluralizable
+                   for word in COUNT.findall(m.string) if word not in SAME_FOR_ONE_AND_MANY]
+    assert counted == []
+
+
+def test_one_and_many_in_danish_and_english(app):
+    for lang, words in (("da", ["brugt 1 gang", "brugt 2 gange"]), ("en", ["used 1 time", "used 2 times"])):
+        with force_locale(lang):
+            assert [ngettext("brugt %(num)d gang", "brugt %(num)d gange", n) for n in (1, 2)] == words

@@ -199,9 +199,12 @@ def test_markup_in_every_form_stays_text(app):
         db.session.commit()
         for _round in (1, 2):
             send_markup(phone, crawl(phone, [base]), sent)
+    close_visit(db.session.get(Visit, world.second_visit.id))  # the phone is asked how the day was
+    db.session.commit()
+    send_markup(phone, crawl(phone, [base]), sent)
 
     reached = {path for path, _fields in sent}
     for expected in ("/login", "/j", "/j/N", "/w/N/name", "/w/N/ideas", "/w/N/ideas/N", "/w/N/draft/target_group",
-                     "/w/N/tasks", "/w/N/tasks/N/title", "/w/N/tasks/N/owner", "/ambassadors/new", "/me", "/org",
-                     "/requests/new", "/users/new", "/invitation/N"):
+                     "/w/N/tasks", "/w/N/tasks/N/title", "/w/N/tasks/N/owner", "/w/N/evaluation", "/ambassadors/new",
+                     "/me", "/org", "/requests/new", "/users/new", "/invitation/N"):
         assert any(re.fullmatch(expected.replace("N", r"[^/]+"), path) for path in reached), (expected, reached)

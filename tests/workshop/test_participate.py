@@ -576,7 +576,7 @@ def test_a_phone_votes_but_does_not_decide_for_the_room(client, tasks_room):
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
     assert f'id="f-task-{task.id}-decision"' not in page
-    assert "Din opgave: stem udvikle, fastholde eller afvikle" in page
+    assert "træffes af facilitatorerne efter jeres stemmer" in page  # said beside each task the phone votes on
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
@@ -124,5 +125,6 @@ def confirm(run_id):
         count = runs.confirm(found)
     except runs.CannotConfirm as error:
         abort(409, error.message)
-    flash(_("Planen er bekræftet: %(count)s forløb er oprettet.", count=count), "info")
+    flash(ngettext("Planen er bekræftet: %(num)d forløb er oprettet.", "Planen er bekræftet: %(num)d forløb er oprettet.",
+                   count), "info")
     return redirect(url_for("requests.index"))

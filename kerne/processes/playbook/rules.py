@@ -1,4 +1,4 @@
-"""Editing the playbook as plain data. Pure: no Flask, no database.
+"""Editing the playbook as plain data, and which language a step is read in. Pure: no Flask, no database.
 
 The editor works on the steps of the newest version as a tuple of ``StepDraft``;
 each change returns a new tuple, numbered again, which becomes the next version
@@ -7,6 +7,8 @@ only if ``problems`` finds nothing wrong with it.
 from dataclasses import dataclass, replace
 
 VISITS = (1, 2)
+# What a step says to the room; each is written in Danish (``title``) and may be in English (``title_en``).
+WORDING = ("title", "purpose", "prompt")
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,17 @@ class StepDraft:
     activity: str
     minutes: int
     position: int = 0
+    title_en: str = ""
+    purpose_en: str = ""
+    prompt_en: str = ""
+
+
+def worded(step, locale: str) -> dict[str, str]:
+    """``step``'s title, purpose and prompt in ``locale``: the English ones when English is chosen and written,
+    else the Danish the playbook is written in. ``step`` is anything with the WORDING fields in both."""
+    if locale == "en":
+        return {name: getattr(step, f"{name}_en").strip() or getattr(step, name) for name in WORDING}
+    return {name: getattr(step, name) for name in WORDING}
 
 
 def ordered(steps) -> tuple[StepDraft, ...]:

@@ -1,5 +1,7 @@
 """Playbook versions in the database. Every edit saves a new version; a visit runs with the
 version it was opened with (``Visit.playbook_id``), a visit not opened yet with the newest."""
+from dataclasses import asdict, fields
+
 from sqlalchemy import func, select
 
 from kerne.models import Playbook, PlaybookStep, User
@@ -28,8 +30,7 @@ def newest() -> tuple[int, list[PlaybookStep]]:
 
 
 def as_drafts(steps: list[PlaybookStep]) -> tuple[StepDraft, ...]:
-    return tuple(StepDraft(s.visit_number, s.title, s.purpose, s.prompt, s.activity, s.minutes, s.position)
-                 for s in steps)
+    return tuple(StepDraft(**{f.name: getattr(s, f.name) for f in fields(StepDraft)}) for s in steps)
 
 
 def save(steps: tuple[StepDraft, ...], user: User, note: str) -> Playbook:
@@ -38,8 +39,6 @@ def save(steps: tuple[StepDraft, ...], user: User, note: str) -> Playbook:
     db.session.add(playbook)
     db.session.flush()
     for step in steps:
-        db.session.add(PlaybookStep(playbook_id=playbook.id, visit_number=step.visit_number, position=step.position,
-                                    title=step.title, purpose=step.purpose, prompt=step.prompt,
-                                    activity=step.activity, minutes=step.minutes))
+        db.session.add(PlaybookStep(playbook_id=playbook.id, **asdict(step)))
     audit.record("playbook.edit", playbook, note=note, steps=[f"{s.visit_number}.{s.position} {s.title}" for s in steps])
     return playbook

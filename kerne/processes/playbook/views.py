@@ -19,7 +19,6 @@ from kerne.web.vocabulary import ACTIVITY_LABELS, PLAYBOOK_PROBLEMS
 bp = Blueprint("playbook", __name__, url_prefix="/playbook")
 
 
-
 def _step_form(**kwargs) -> StepForm:
     form = StepForm(**kwargs)
     form.activity.choices = [SelectChoice(a, ACTIVITY_LABELS[a]) for a in ACTIVITIES]
@@ -65,14 +64,20 @@ def index():
     return _page(_step_form(base=str(version)))
 
 
+def _drafted(form: StepForm) -> rules.StepDraft:
+    """The step as the form words it, in Danish and English."""
+    wording = {name: form[name].data or "" for name in (*rules.WORDING, *(f"{n}_en" for n in rules.WORDING))}
+    return rules.StepDraft(visit_number=form.visit_number.data, activity=form.activity.data,
+                           minutes=form.minutes.data, **wording)
+
+
 @bp.post("/steps")
 def add():
     """Add a step at the end of a visit."""
     form = _step_form()
     if not form.validate():
         return _page(form, 422)
-    new = rules.StepDraft(form.visit_number.data, form.title.data, form.purpose.data, form.prompt.data,
-                          form.activity.data, form.minutes.data)
+    new = _drafted(form)
     return _save(form, lambda _steps, drafts: rules.add(drafts, new), _("Trin tilføjet: %(title)s", title=new.title))
 
 
@@ -83,8 +88,7 @@ def edit(step_id):
     step = steps[_index_of(steps, step_id)]
     form = _step_form(obj=step, base=str(version))
     if form.validate_on_submit():
-        changed = rules.StepDraft(form.visit_number.data, form.title.data, form.purpose.data, form.prompt.data,
-                                  form.activity.data, form.minutes.data)
+        changed = _drafted(form)
         return _save(form, lambda now, drafts: rules.edit(drafts, _index_of(now, step_id), changed),
                      _("Trin rettet: %(title)s", title=changed.title))
     return render_template("processes/playbook/edit.html", form=form, step=step), 422 if form.errors else 200
