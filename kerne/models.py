@@ -256,7 +256,9 @@ class Process(db.Model):
         return "planned"
 
     def is_facilitated_by(self, user) -> bool:
-        return any(a.user_id == user.id for a in self.facilitators)
+        """One of the pair, while active: unticking *Aktiv* in the registry ends the facilitator's powers
+        at once, even for a person whose other roles still let them sign in."""
+        return any(a.user_id == user.id and a.active for a in self.facilitators)
 
 
 class ProcessFacilitator(db.Model):

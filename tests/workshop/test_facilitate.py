@@ -293,3 +293,20 @@ def test_only_the_pair_renews_an_open_visits_code_and_with_a_csrf_token(client, 
     db.session.commit()
     assert client.post(f"{base}/join-code").status_code == 410
     assert fresh(Visit, world.visit.id).join_code == old
+
+
+def test_an_ambassador_no_longer_active_who_also_leads_facilitates_nothing(client):
+    """Unticking *Aktiv* ends the powers of the pair even for a leader, whose role still lets her sign in."""
+    world = build()
+    world.first.user.roles = "ambassador leader"
+    world.first.user.units = [world.other_workplace]  # she leads elsewhere: her process is not in her units
+    world.first.active = False
+    db.session.commit()
+    login(client, world.first.email)
+    public_id = world.visit.public_id
+    assert client.get(f"/processes/{world.process.id}").status_code == 403
+    assert client.get(f"/w/{public_id}/changes?since=0").status_code == 403
+    step = steps_of(world.visit)[1]  # Perspektiver: ideas
+    sent = client.post(f"/w/{public_id}/ideas", data={"text": "Stadig med", "step": step.id, "edit_id": "e1"})
+    assert sent.status_code == 403
+    assert db.session.query(Idea).count() == 0
