@@ -50,8 +50,7 @@ def mine():
 def show(mail_id):
     """One mail as it was sent."""
     mail = db.session.get(Mail, mail_id)
-    if mail is None:
-        abort(404)
-    if mail.to_email.lower() != current_user.email.lower() and not current_user.has_role("coordinator"):
-        abort(403)
+    if mail is None or (mail.to_email.lower() != current_user.email.lower()
+                        and not current_user.has_role("coordinator")):
+        abort(404)  # another person's mail is one that does not exist for you: ids cannot be counted
     return render_template("notices/mail.html", mail=mail)

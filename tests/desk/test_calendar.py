@@ -150,7 +150,7 @@ def test_who_may_agree_a_visit(client, app, world):
     assert app.test_client().post(url, data=data, csrf=False).status_code in (302, 400)
     outsider = app.test_client()
     login(outsider, world.outsider.email)
-    assert outsider.post(url, data=data).status_code == 403
+    assert outsider.post(url, data=data).status_code == 404
     coordinator = app.test_client()
     login(coordinator, world.coordinator.email)
     assert coordinator.post(url, data=data).status_code == 302
