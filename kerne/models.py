@@ -4,6 +4,7 @@ Times are stored as naive UTC and shown in Europe/Copenhagen by Flask-Babel.
 Everything that can change during a visit bumps ``Visit.version`` in the same
 transaction (see ``kerne.workshop.live``).
 """
+import re
 import secrets
 from datetime import UTC, date, datetime, time
 
@@ -42,6 +43,11 @@ def utcnow() -> datetime:
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(12)
+
+
+# Every public id new_public_id makes has this shape; any other text names no visit. Asked before a
+# lookup, it spares the database text it may refuse (PostgreSQL's text holds no NUL byte).
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
 def new_feed_secret() -> str:
