@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from kerne.models import Mail, utcnow
 from kerne.notices.compose import queue_reminders
-from kerne.notices.outbox import deliver_due
+from kerne.notices.outbox import deliver_due, troubles
 from kerne.web.extensions import db
+from kerne.web.vocabulary import MAIL_STATUS_LABELS
 
 bp = Blueprint("notices", __name__)
 SHOWN = 200
@@ -16,14 +17,14 @@ SHOWN = 200
 
 @bp.get("/outbox")
 def outbox():
-    """Every notice, newest first, with whether it was sent and why not."""
-    status = request.args.get("status") if request.args.get("status") in ("queued", "sent") else None
+    """Every notice, newest first, with whether it was sent, why not and what to do."""
+    status = request.args.get("status") if request.args.get("status") in MAIL_STATUS_LABELS else None
     query = select(Mail).order_by(Mail.id.desc()).limit(SHOWN)
     if status:
         query = query.where(Mail.status == status)
     counts = dict(db.session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     return render_template("notices/outbox.html", mails=db.session.scalars(query).all(), counts=counts,
-                           status=status, smtp=current_app.config["SMTP_HOST"])
+                           status=status, smtp=current_app.config["SMTP_HOST"], troubles=troubles(utcnow()))
 
 
 @bp.post("/outbox/send")
@@ -32,9 +33,9 @@ def send_now():
     queued = queue_reminders(utcnow().date())
     db.session.execute(db.update(Mail).where(Mail.status == "queued").values(next_attempt_at=utcnow()))
     db.session.commit()
-    sent, waiting = deliver_due()
-    flash(_("%(queued)s nye påmindelser, %(sent)s sendt, %(waiting)s venter stadig.", queued=queued, sent=sent,
-            waiting=waiting), "info")
+    done = deliver_due()
+    flash(_("%(queued)s nye påmindelser, %(sent)s sendt, %(waiting)s venter stadig, %(failed)s kan ikke sendes.",
+            queued=queued, sent=done.sent, waiting=done.waiting, failed=done.failed), "info")
     return redirect(url_for(".outbox"))
 
 

@@ -52,6 +52,35 @@ REVISION_KIND_LABELS = {
 }
 COMMITMENT_LABELS = {"met": _l("Opfyldt"), "planned": _l("Planlagt"), "open": _l("Åben")}
 REQUEST_STATUS_LABELS = {"open": _l("Venter"), "planned": _l("Planlagt"), "cancelled": _l("Trukket tilbage")}
+MAIL_STATUS_LABELS = {"queued": _l("Venter"), "sent": _l("Sendt"), "failed": _l("Kan ikke sendes")}
+# Why a mail is not sent (kerne.notices.outbox), and what to do about it.
+MAIL_PROBLEMS = {
+    "unreachable": _l("Mailserveren kunne ikke nås. Kerne prøver igen af sig selv; bliver det ved, så bed driften "
+                      "se på forbindelsen til mailserveren."),
+    "connect": _l("Mailserveren afviste Kerne (fx et forkert login til serveren). Kerne prøver igen af sig selv; "
+                  "bed driften rette opsætningen af mailserveren."),
+    "send": _l("Mailserveren tog ikke imod beskeden lige nu. Kerne prøver igen af sig selv."),
+    "refused": _l("Mailserveren afviste modtagerens adresse. Ret adressen i registret eller anmodningen, og giv "
+                  "personen besked på anden vis: denne besked sendes ikke igen."),
+    "no_smtputf8": _l("Adressen har bogstaver som æ, ø eller å før @, og mailserveren kan ikke sende til den slags "
+                      "adresser. Ret adressen, hvis personen har en anden, eller bed driften om en mailserver, der "
+                      "kan (SMTPUTF8). Giv personen besked på anden vis: denne besked sendes ikke igen."),
+    "bad_address": _l("Modtagerens adresse er ikke en e-mailadresse. Ret den, og giv personen besked på anden vis: "
+                      "denne besked sendes ikke igen."),
+    "broken": _l("Beskeden kunne ikke laves (en fejl hos os). Bed driften se i loggen: denne besked sendes ikke "
+                 "igen."),
+}
+
+
+def mail_problem(last_error: str) -> tuple[str, str]:
+    """A mail's ``last_error`` (kerne.notices.outbox) as what happened and what to do, and the technical detail
+    for whoever runs the server."""
+    problem, _colon, detail = last_error.partition(": ")
+    if problem in MAIL_PROBLEMS:
+        return str(MAIL_PROBLEMS[problem]), detail
+    return "", last_error
+
+
 RUN_STATUS_LABELS = {"running": _l("Regner …"), "done": _l("Forslag"), "failed": _l("Fejlede"),
                      "confirmed": _l("Bekræftet")}
 
