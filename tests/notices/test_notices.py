@@ -166,18 +166,23 @@ def test_mails_and_follow_up_notes_are_in_the_personal_export_and_anonymised(app
     from kerne.notices import personal
 
     world = build(opened=False)
-    db.session.add(Mail(key="k1", kind="plan_confirmed", to_email="Anna.Berg@example.dk", subject="Planlagt",
-                        body="Hej Anna"))
+    went = Mail(key="k1", kind="plan_confirmed", to_email="Anna.Berg@example.dk", subject="Planlagt",
+                body="Hej Anna", status="sent", sent_at=utcnow())
+    db.session.add(went)
+    db.session.add(Mail(key="k2", kind="visit_reminder", to_email="anna.berg@example.dk", subject="Påmindelse",
+                        body="Snart"))
     task = WorkTask(visit_id=world.second_visit.id, position=1, title="Lektiecafé", follow_up_mark="done",
                     follow_up_note="Aftalt", followed_up_by_id=world.first.user.id, followed_up_at=utcnow())
     db.session.add(task)
     db.session.commit()
     data = personal.export(world.first.email, world.first.user.id)
-    assert [m["body"] for m in data["mails"]] == ["Hej Anna"] and data["follow_ups"][0]["note"] == "Aftalt"
+    assert [m["body"] for m in data["mails"]] == ["Hej Anna", "Snart"] and data["follow_ups"][0]["note"] == "Aftalt"
     personal.anonymise(world.first.email, world.first.user.id)
     db.session.commit()
     assert personal.export(world.first.email, world.first.user.id) == {"mails": [], "follow_ups": []}
-    assert db.session.scalar(select(Mail.body)) == ""
+    # the mail that went keeps that it went, nothing of her; the one still waiting is dropped
+    assert db.session.execute(select(Mail.key, Mail.to_email, Mail.body, Mail.status)).all() == [
+        (f"anonymiseret:{went.id}", "anonymiseret@anonymiseret.invalid", "", "sent")]
 
 
 THOMAS = "thomas.sørensen@fjordby.dk"
