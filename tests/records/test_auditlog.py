@@ -86,9 +86,9 @@ def test_the_csv_export_neutralises_formulas(client, app):
     login(client, world.coordinator.email)
     answer = client.get("/audit.csv")
     text = answer.get_data(as_text=True)
-    assert answer.mimetype == "text/csv" and text.startswith("\ufefftidspunkt;person;e-mail;handling")
-    assert ";'@SUM(1);" in text and ";'=cmd|" in text
-    assert client.get("/audit.csv?format=plain").get_data(as_text=True).startswith("tidspunkt,")
+    assert answer.mimetype == "text/csv" and text.startswith('\ufeff"tidspunkt";"person";"e-mail";"handling"')
+    assert ';"\'@SUM(1)";' in text and ';"\'=cmd|' in text
+    assert client.get("/audit.csv?format=plain").get_data(as_text=True).startswith('"tidspunkt",')
     assert client.get("/audit.csv?format=pdf").status_code == 404
 
 
