@@ -5,7 +5,7 @@ apostrophe (kerne.desk.csvfiles), in .xlsx as text cells (kerne.insight.spreadsh
 """
 from datetime import date
 
-from flask import Response, abort
+from flask import Response, abort, request
 
 from kerne.desk import csvfiles
 from kerne.insight import spreadsheet
@@ -86,6 +86,14 @@ def ambassador_rows(world: World, ambassadors) -> list[dict]:
             "anden_arbejdsplads": str(COMMITMENT_LABELS[state.other]),
         })
     return rows
+
+
+def asked_format() -> str:
+    """The format the request asks for (``?format=``, csv unless said), or 404 for one there is not."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(404)
+    return fmt
 
 
 def answer(fmt: str, name: str, header: tuple[str, ...], rows: list[dict]) -> Response:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from kerne.models import Mail, utcnow
 from kerne.notices.compose import queue_reminders
 from kerne.notices.outbox import deliver_due, troubles
+from kerne.records import audit
 from kerne.web.extensions import db
 from kerne.web.vocabulary import MAIL_STATUS_LABELS
 
@@ -54,4 +55,6 @@ def show(mail_id):
     if mail is None or (mail.to_email.lower() != current_user.email.lower()
                         and not current_user.has_role("coordinator")):
         abort(404)  # another person's mail is one that does not exist for you: ids cannot be counted
+    if mail.to_email.lower() != current_user.email.lower():
+        audit.record_reading("mail.read", mail)
     return render_template("notices/mail.html", mail=mail)

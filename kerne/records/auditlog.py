@@ -11,12 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from kerne.insight import exports
 from kerne.models import AuditEvent, User
+from kerne.records import audit
 from kerne.records.forms import AuditFilterForm
 from kerne.web.extensions import db
 from kerne.web.vocabulary import AUDIT_FIELD_LABELS, audit_label
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 50
+FILTERS = ("action", "person", "since", "until")
 NO_PERSON = "none"  # events no signed-in person caused: commands run on the server
 EXPORT_COLUMNS = ("tidspunkt", "person", "e-mail", "handling", "beskrivelse", "emne", "emne_id", "detaljer")
 
@@ -87,7 +89,7 @@ def _page(form: AuditFilterForm) -> dict:
         abort(404)
     events = db.session.scalars(query.options(selectinload(AuditEvent.user))
                                 .order_by(AuditEvent.id.desc()).limit(PER_PAGE).offset((number - 1) * PER_PAGE))
-    filters = {name: request.args[name] for name in ("action", "person", "since", "until") if request.args.get(name)}
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     return {"events": list(events), "total": total, "page": number, "pages": pages, "filters": filters,
             "details": details, "label": audit_label}
 
@@ -119,11 +121,14 @@ def events():
 def export():
     """Every event the filters leave, as CSV for Excel (``?format=plain`` or ``xlsx`` for others)."""
     form = _valid_form()
+    fmt = exports.asked_format()
+    audit.record_reading("audit.export", format=fmt, **{name: request.args[name] for name in FILTERS
+                                                        if request.args.get(name)})
     query = _query(form).options(selectinload(AuditEvent.user)).order_by(AuditEvent.id)
     rows = [{"tidspunkt": e.created_at.replace(tzinfo=UTC).isoformat(timespec="seconds"),
              "person": e.user.name if e.user else "", "e-mail": e.user.email if e.user else "",
              "handling": e.action, "beskrivelse": audit_label(e.action), "emne": e.subject_type or "",
              "emne_id": e.subject_id if e.subject_id is not None else "", "detaljer": e.detail}
             for e in db.session.scalars(query)]
-    return exports.answer(request.args.get("format", "csv"), "haendelseslog", EXPORT_COLUMNS, rows)
+    return exports.answer(fmt, "haendelseslog", EXPORT_COLUMNS, rows)
 

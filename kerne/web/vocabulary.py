@@ -178,6 +178,10 @@ OTHER_AUDIT_LABELS = {
     "ambassador.activate": _l("Ambassadøren er aktiv igen"),
     "ambassador.deactivate": _l("Ambassadøren er ikke længere aktiv"),
     "ambassador.calendar_secret": _l("Ny kalenderadresse"),
+    "person.export": _l("En persons data er hentet"),
+    "registry.export": _l("Ambassadørregistret er hentet"),
+    "audit.export": _l("Hændelsesloggen er hentet"),
+    "mail.read": _l("En andens besked er læst"),
 }
 # The audit listener's actions are "<subject>.<verb>" (kerne.records.audit.WATCHED); named ones are labelled above.
 AUDIT_SUBJECT_LABELS = {
@@ -214,6 +218,8 @@ AUDIT_FIELD_LABELS = {
     "decision": _l("Beslutning"), "owner": _l("Ansvarlig"), "deadline": _l("Frist"),
     "follow_up_on": _l("Opfølgningsdato"), "follow_up_mark": _l("Opfølgning"), "follow_up_note": _l("Note"),
     "removed": _l("Fjernet fra listen"), "title": _l("Titel"), "reason": _l("Begrundelse"),
+    "format": _l("Format"), "action": _l("Handling"), "person": _l("Person"), "since": _l("Fra dato"),
+    "until": _l("Til og med dato"),
 }
 
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
-from icalendar import Calendar
 from flask_babel import format_date
+from icalendar import Calendar
 from sqlalchemy import select
 from world import build, login
 
