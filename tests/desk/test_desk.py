@@ -558,3 +558,27 @@ def test_swapping_needs_the_coordinator_and_a_csrf_token(client, app, coordinato
     login(other, world.first.email)
     assert other.post(path, data={"ambassador": world.second.id}).status_code == 403
     assert other.get(f"/plan/runs/{run.id}").status_code == 403
+
+
+def test_after_a_swap_the_figures_and_the_proof_are_of_the_plan_as_it_stands(client, coordinator):
+    """The page kept saying the plan was proven the best possible after a swap made it worse, and the
+    confirmed plan showed the engine's figures (2 with both commitments) where the page had just said 1."""
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    run = propose(client)
+    bo_slot = next(c.slot for c in run.choices if c.ambassador_id == world.second.id)  # Bo's own workplace
+    path = f"/plan/runs/{run.id}/requests/{wanted.id}/{bo_slot}"
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "2 ambassadører med begge forpligtelser" in page and "bevist den bedst mulige" in page
+    swapped = client.post(path, data={"ambassador": world.outsider.id})
+    for html in (swapped.get_data(as_text=True), client.get(f"/plan/runs/{run.id}").get_data(as_text=True)):
+        assert "1 ambassadør med begge forpligtelser" in html and "bevist den bedst mulige" not in html
+        assert ("Planen er ændret efter motorens forslag, så motorens bevis gælder ikke for den. Forskel fra "
+                "motorens plan: opfyldte forpligtelser: 1 i stedet for 2, jævn fordeling, nye par.") in html
+    back = client.post(path, data={"ambassador": world.second.id}).get_data(as_text=True)
+    assert "Motorens plan er bevist den bedst mulige på alle niveauer." in back  # the engine's plan again
+    client.post(path, data={"ambassador": world.outsider.id})
+    assert client.post(f"/plan/runs/{run.id}/confirm").status_code == 302
+    confirmed = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "Planen er bekræftet" in confirmed and "1 ambassadør med begge forpligtelser" in confirmed
+    assert "bevist den bedst mulige" not in confirmed
