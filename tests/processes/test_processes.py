@@ -160,10 +160,9 @@ def test_the_follow_up_meeting_goes_out_as_ics_in_danish_time_and_moves_with_a_h
     assert event["SEQUENCE"] == 2 and event["DTSTART"].dt.strftime("%H:%M") == "13:00"
     assert str(event["DTSTART"].dt.tzinfo) == "Europe/Copenhagen" and event["LOCATION"] == "Lærerværelset"
     mails = db.session.scalars(select(Mail).where(Mail.kind == "follow_up_meeting")).all()
-    # pair and contact, for each version of the meeting
-    assert sorted(m.to_email for m in mails) == sorted(["anna.berg@example.dk", "bo.dam@example.dk",
-                                                        "lise@example.dk"] * 2)
-    assert all("VTIMEZONE" in m.ics for m in mails)
+    # pair and contact; the meeting moved before the first mails went, so the new ones replaced them
+    assert sorted(m.to_email for m in mails) == ["anna.berg@example.dk", "bo.dam@example.dk", "lise@example.dk"]
+    assert all("VTIMEZONE" in m.ics and "SEQUENCE:2" in m.ics for m in mails)
 
 
 def test_the_poster_and_who_may_see_a_process(client, app):
