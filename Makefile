@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
+NODE_TOOLS := tests/node/node_modules/.installed
 
 .PHONY: run demo-reset test install install-dev translations chromium bench clean
 
@@ -41,8 +42,14 @@ demo-reset: install
 	$(MAKE) --no-print-directory run
 
 ## The whole suite; installs Debian's Chromium for the browser tests when it is missing.
-test: install-dev chromium
+test: install-dev chromium $(NODE_TOOLS)
 	$(BIN)/python -m pytest -n 2 --dist worksteal
+
+# The Node tools the tests call (html-validate), exactly as tests/node/package-lock.json pins them:
+# installed when node_modules is missing or older than the lock, and not looked up again after that.
+$(NODE_TOOLS): tests/node/package-lock.json
+	cd tests/node && npm ci --no-audit --no-fund
+	touch $@
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)

@@ -267,3 +267,15 @@ def test_an_anonymised_address_is_never_queued(app):
 
     assert queue("k", "notice", "anonymiseret-a7@anonymiseret.invalid", "", "S", "B") is None
     assert queue("k", "notice", "a@example.dk", "", "S", "B") is not None
+
+
+def test_a_mail_page_shows_the_address_as_text(client, app):
+    """_("Til %(name)s <%(email)s>") became a tag <leder@example.dk> that never closed: the address was
+    invisible and the rest of the page sat inside it."""
+    world = build(opened=False)
+    mail = Mail(key="k", kind="notice", to_email=world.leader.email, to_name="Lise <Leder>", subject="S", body="B")
+    db.session.add(mail)
+    db.session.commit()
+    login(client, world.leader.email)
+    page = client.get(f"/me/mail/{mail.id}").get_data(as_text=True)
+    assert "Til Lise &lt;Leder&gt; (leder@example.dk)" in page and "<leder@" not in page

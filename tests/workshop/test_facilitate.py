@@ -1,4 +1,5 @@
 """The facilitators' console and projector: who may use them, and what they change."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -312,3 +313,11 @@ def test_an_ambassador_no_longer_active_who_also_leads_facilitates_nothing(clien
     sent = client.post(f"/w/{public_id}/ideas", data={"text": "Stadig med", "step": step.id, "edit_id": "e1"})
     assert sent.status_code == 403
     assert db.session.query(Idea).count() == 0
+
+
+def test_the_timer_says_when_the_step_ends_in_its_datetime(client, console):
+    """A <time> whose text is not a time needs a datetime; it had none."""
+    world, base = console
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    ends = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" data-ends-at="([^"]+)">', page)
+    assert ends is not None and ends.group(1) == ends.group(2), page[page.find("<time"):][:200]
