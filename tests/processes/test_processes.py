@@ -214,3 +214,15 @@ def test_create_user_ties_a_leader_to_units_or_the_whole_organisation(runner, ap
     result = runner.invoke(args=["create-user", "x@example.dk", "X", "--role", "leader", "--unit", "Månen"],
                            input="hemmelig-kode\nhemmelig-kode\n")
     assert result.exit_code != 0 and "no org unit" in result.output
+
+
+def test_the_poster_button_stays_off_the_printed_result(client, app):
+    """A <form> inside <p class="actions no-print"> closed the paragraph, so "Plakat (A3)" fell outside
+    it and printed on the A4 result."""
+    world = two_areas()
+    hold_first_visit(world.process, locked=False)
+    login(client, world.first.email)
+    page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    actions = re.search(r'<div class="actions no-print">(.*?)</div>', page, re.S)
+    assert actions is not None and "Lås kerneopgaven</button></form>" in actions.group(1)
+    assert "Plakat (A3)</a>" in actions.group(1)
