@@ -201,7 +201,7 @@ def deliver_due(now: datetime | None = None) -> Round:
     try:
         for mail_id in claimed:
             mail = db.session.get(Mail, mail_id)
-            if mail is None or mail.status != "queued":  # replaced by a newer mail since it was claimed
+            if mail is None or mail.status != "queued":  # dropped since it was claimed (its person anonymised)
                 continue
             outcomes[_send_one(server, mail, config["MAIL_FROM"], now)] += 1
             db.session.commit()

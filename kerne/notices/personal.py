@@ -9,6 +9,8 @@ from kerne.web.extensions import db
 # Where anonymised people's addresses point: the reserved .invalid domain receives no mail, and the
 # address still reads as one, so a registry exported after an anonymisation imports again.
 ANONYMOUS_DOMAIN = "anonymiseret.invalid"
+# Where mails to others name a person: a reminder lists the pair with their e-mails and phones.
+MENTIONS = (Mail.subject, Mail.body)
 
 
 def export(email: str, user_id: int | None) -> dict:
@@ -37,11 +39,3 @@ def anonymise(email: str, user_id: int | None) -> None:
         db.session.execute(update(WorkTask).where(WorkTask.followed_up_by_id == user_id)
                            .values(followed_up_by_id=None))
 
-
-def scrub_mentions(words: list[str], replacement: str) -> None:
-    """Mails to others that name the person (a reminder lists the pair with their e-mails and phones)
-    have each of ``words`` replaced, in the order given, whether they went out or still wait."""
-    for column in (Mail.subject, Mail.body):
-        for word in words:
-            db.session.execute(update(Mail).where(column.contains(word, autoescape=True))
-                               .values({column: func.replace(column, word, replacement)}))

@@ -136,8 +136,9 @@ ANONYMISED = "anonymiseret"
 # What the audit log wrote down about the person themselves, in the events about their registry entry or
 # account (``ambassador.create``, ``ambassador.update``): gone as a whole, whatever the words were.
 PERSONAL_DETAILS = ("name", "email", "phone", "profession", "trained_on", "unavailable", "external_id")
-# Text people typed about others, where a name is likely: a task's owner, a note, a request's notes.
-TYPED_ABOUT_PEOPLE = (WorkTask.owner, WorkTask.follow_up_note, ProcessRequest.notes)
+# Text that names people: mails to others, and what people typed about others (a task's owner, a note,
+# a request's notes).
+MENTIONS = (*personal.MENTIONS, WorkTask.owner, WorkTask.follow_up_note, ProcessRequest.notes)
 
 
 def _identifying(person: Person) -> list[str]:
@@ -160,8 +161,7 @@ def anonymise(person: Person) -> None:
     old_emails = person.emails
     for email in old_emails:
         personal.anonymise(email, person.user.id if person.user else None)
-    personal.scrub_mentions(words, ANONYMISED)
-    for column in TYPED_ABOUT_PEOPLE:
+    for column in MENTIONS:
         for word in words:
             db.session.execute(update(column.class_).where(column.contains(word, autoescape=True))
                                .values({column: func.replace(column, word, ANONYMISED)}))
