@@ -43,7 +43,7 @@ demo-reset: install
 	$(MAKE) --no-print-directory run
 
 ## The whole suite; installs Debian's Chromium for the browser tests, and Node with the packages the
-## tests run on it (a real OpenID Connect provider), when they are missing.
+## tests run on it (a real OpenID Connect provider, html-validate), when they are missing.
 test: install-dev chromium $(NODE_PACKAGES)/node_modules
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 

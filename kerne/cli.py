@@ -88,8 +88,9 @@ def init_app(app) -> None:
         """Queue the reminders that are due and send the outbox once (the web workers do it every minute)."""
         queued = queue_reminders(utcnow().date())
         db.session.commit()
-        sent, waiting = deliver_due()
-        click.echo(f"{queued} reminders queued, {sent} mails sent, {waiting} still waiting")
+        done = deliver_due()
+        click.echo(f"{queued} reminders queued, {done.sent} mails sent, {done.waiting} still waiting, "
+                   f"{done.failed} failed for good (see the outbox page)")
 
     def refuse(file, problems) -> None:
         for line, message in problems:

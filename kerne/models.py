@@ -4,6 +4,7 @@ Times are stored as naive UTC and shown in Europe/Copenhagen by Flask-Babel.
 Everything that can change during a visit bumps ``Visit.version`` in the same
 transaction (see ``kerne.workshop.live``).
 """
+import re
 import secrets
 from datetime import UTC, date, datetime, time
 
@@ -42,6 +43,11 @@ def utcnow() -> datetime:
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(12)
+
+
+# Every public id new_public_id makes has this shape; any other text names no visit. Asked before a
+# lookup, it spares the database text it may refuse (PostgreSQL's text holds no NUL byte).
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
 def new_feed_secret() -> str:
@@ -286,7 +292,9 @@ class Process(db.Model):
         return "planned"
 
     def is_facilitated_by(self, user) -> bool:
-        return any(a.user_id == user.id for a in self.facilitators)
+        """One of the pair, while active: unticking *Aktiv* in the registry ends the facilitator's powers
+        at once, even for a person whose other roles still let them sign in."""
+        return any(a.user_id == user.id and a.active for a in self.facilitators)
 
 
 class ProcessFacilitator(db.Model):

@@ -1,13 +1,15 @@
 """Small worlds for tests: an organisation, people, a process and a visit."""
+import io
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kerne.models import Ambassador, OrgUnit, Process, User, Visit
+from kerne.models import Ambassador, MatchRun, OrgUnit, Process, ProcessRequest, User, Visit
 from kerne.web import sqlite
 from kerne.web.extensions import db
 from kerne.web.security import CONTENT_SECURITY_POLICY
@@ -156,3 +158,52 @@ def assert_hardened(response, cache="no-store"):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers.get("Cache-Control") == cache
     assert "Strict-Transport-Security" not in response.headers
+
+
+# The coordinator's desk: requests, uploads, matching runs.
+SOON = date.today() + timedelta(days=30)
+
+
+def add_request(world, workplace=None, start=SOON, **more) -> ProcessRequest:
+    wanted = ProcessRequest(
+        workplace=workplace or world.workplace, contact_name="Leder", contact_email="leder@example.dk",
+        visit1_start=start, visit1_end=start, visit2_start=start + timedelta(days=14),
+        visit2_end=start + timedelta(days=14), **more,
+    )
+    db.session.add(wanted)
+    db.session.commit()
+    return wanted
+
+
+def wait_for(run_id: int) -> MatchRun:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        db.session.commit()  # a fresh read of what the engine's thread wrote
+        run = db.session.get(MatchRun, run_id)
+        if run.status != "running":
+            return run
+        time.sleep(0.1)
+    raise AssertionError("the proposal did not finish")
+
+
+def upload(client, path: str, data: bytes):
+    return client.post(path, data={"file": (io.BytesIO(data), "f.csv")}, content_type="multipart/form-data")
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def confirm_import(client, preview, **more):
+    """Confirm the ambassador file a preview page shows."""
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page
+    return client.post("/ambassadors/import/confirm",
+                       data={"file_data": hidden(page, "file_data"), "digest": hidden(page, "digest"), **more})
+
+
+def request_form(world, **changes) -> dict:
+    data = {"workplace": world.workplace.id, "contact_name": "Lise Leder", "contact_email": "lise@example.dk",
+            "target_groups": "Elever", "visit1_start": SOON.isoformat(), "visit1_end": "",
+            "visit2_start": (SOON + timedelta(days=14)).isoformat(), "visit2_end": "", "notes": ""}
+    return {**data, **changes}

@@ -74,9 +74,13 @@ def read(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = ())
 
 
 def write(header: tuple[str, ...], rows: list[dict], excel: bool = True) -> bytes:
-    """A CSV file: for Excel in Danish (BOM and ``;``) or plain (``,``); formulas neutralised."""
+    """A CSV file: for Excel in Danish (BOM and ``;``) or plain (``,``); formulas neutralised.
+
+    Every field is quoted: a spreadsheet that splits the file on the other separator (a Danish Excel
+    opening the plain file splits on ``;``) then still sees one cell, never a piece that starts a formula.
+    """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(row.get(name, "")) for name in header])

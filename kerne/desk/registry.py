@@ -183,6 +183,7 @@ def invite_all():
 def export():
     """The registry as CSV: for Excel in Danish (default) or plain (``?format=plain``)."""
     excel = request.args.get("format") != "plain"
+    audit.record_reading("registry.export", format="csv" if excel else "plain")
     return Response(export_ambassadors(excel=excel), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=ambassadoerer.csv"})
 

@@ -61,7 +61,7 @@ def cancel(request_id):
     """Withdraw a request that is not planned yet, with a reason."""
     wanted = db.session.get(ProcessRequest, request_id) or abort(404)
     if not (sees_unit(current_user, wanted.workplace_id) or wanted.requested_by_id == current_user.id):
-        abort(403)
+        abort(404)  # outside the person's units: as if it did not exist, so ids cannot be counted
     form = ReasonForm()
     reason = form.reason.data if form.validate() else ""
     code = lifecycle.refusal("cancel_request", lifecycle.ProcessFacts(request_status=wanted.status,

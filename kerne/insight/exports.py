@@ -5,7 +5,7 @@ apostrophe (kerne.desk.csvfiles), in .xlsx as text cells (kerne.insight.spreadsh
 """
 from datetime import date
 
-from flask import Response, abort
+from flask import Response, abort, request
 
 from kerne.desk import csvfiles
 from kerne.insight import spreadsheet
@@ -19,13 +19,14 @@ from kerne.web.vocabulary import (
     STATE_LABELS,
 )
 
-PROCESS_COLUMNS = ("forløb", "arbejdsplads", "afdeling", "område", "status", "anmodet", "ambassadører", "besøg_1",
-                   "besøg_2", "deltagere_besøg_1", "deltagere_besøg_2", "kerneopgave", "målgrupper", "kontaktperson",
-                   "kontakt_email", "besluttede_opgaver", "fulgt_op", "afsluttet", "aflyst_begrundelse")
+PROCESS_COLUMNS = ("forløb", "arbejdsplads", "afdeling", "område", "status", "anmodet", "ambassadører", "besøg 1",
+                   "besøg 2", "deltagere ved besøg 1", "deltagere ved besøg 2", "kerneopgave", "målgrupper",
+                   "kontaktperson", "kontaktpersonens e-mail", "besluttede opgaver", "fulgt op", "afsluttet",
+                   "begrundelse for aflysning")
 TASK_COLUMNS = ("forløb", "arbejdsplads", "afdeling", "område", "opgave", "beslutning", "begrundelse", "ansvarlig",
-                "frist", "opfølgningsdato", "opfølgning", "markering", "note", "fulgt_op")
-AMBASSADOR_LOAD_COLUMNS = ("id", "navn", "arbejdsplads", "afdeling", "område", "aktiv", "forløb_pr_sæson",
-                           "forløb", "holdt", "egen_arbejdsplads", "anden_arbejdsplads")
+                "frist", "opfølgningsdato", "opfølgning", "markering", "note", "fulgt op")
+AMBASSADOR_LOAD_COLUMNS = ("id", "navn", "arbejdsplads", "afdeling", "område", "aktiv", "forløb pr. sæson",
+                           "forløb", "holdt", "egen arbejdsplads", "anden arbejdsplads")
 FORMATS = ("csv", "plain", "xlsx")
 
 
@@ -47,12 +48,12 @@ def process_rows(world: World, cases: list[Case]) -> list[dict]:
             "forløb": case.process_id or "", **_places(world, case.workplace_id),
             "status": str(STATE_LABELS[case.state]), "anmodet": case.requested_on,
             "ambassadører": ", ".join(world.names.get(a, "") for a in case.facilitator_ids),
-            "besøg_1": days.get(1), "besøg_2": days.get(2),
-            "deltagere_besøg_1": people.get(1, ""), "deltagere_besøg_2": people.get(2, ""),
+            "besøg 1": days.get(1), "besøg 2": days.get(2),
+            "deltagere ved besøg 1": people.get(1, ""), "deltagere ved besøg 2": people.get(2, ""),
             "kerneopgave": world.core_tasks.get(case.process_id, ""), "målgrupper": request.get("target_groups", ""),
-            "kontaktperson": request.get("contact_name", ""), "kontakt_email": request.get("contact_email", ""),
-            "besluttede_opgaver": len(decided), "fulgt_op": sum(1 for t in decided if t.mark),
-            "afsluttet": case.completed_on, "aflyst_begrundelse": request.get("cancel_reason", "") or "",
+            "kontaktperson": request.get("contact_name", ""), "kontaktpersonens e-mail": request.get("contact_email", ""),
+            "besluttede opgaver": len(decided), "fulgt op": sum(1 for t in decided if t.mark),
+            "afsluttet": case.completed_on, "begrundelse for aflysning": request.get("cancel_reason", "") or "",
         })
     return rows
 
@@ -68,7 +69,7 @@ def task_rows(world: World, tasks: list[TaskRow], today: date) -> list[dict]:
             "ansvarlig": task.facts.owner, "frist": task.facts.deadline, "opfølgningsdato": task.facts.follow_up_on,
             "opfølgning": str(FOLLOW_UP_LABELS[where]) if where else "",
             "markering": str(FOLLOW_UP_MARK_LABELS[task.facts.mark]) if task.facts.mark else "",
-            "note": task.note, "fulgt_op": task.followed_up_at.date() if task.followed_up_at else None,
+            "note": task.note, "fulgt op": task.followed_up_at.date() if task.followed_up_at else None,
         })
     return rows
 
@@ -80,12 +81,20 @@ def ambassador_rows(world: World, ambassadors) -> list[dict]:
         live = [p for p in ambassador.processes if not p[2]]
         rows.append({
             "id": ambassador.id, "navn": ambassador.name, **_places(world, ambassador.workplace_id),
-            "aktiv": "ja" if ambassador.active else "nej", "forløb_pr_sæson": ambassador.capacity,
+            "aktiv": "ja" if ambassador.active else "nej", "forløb pr. sæson": ambassador.capacity,
             "forløb": len(live), "holdt": sum(1 for p in live if p[1]),
-            "egen_arbejdsplads": str(COMMITMENT_LABELS[state.own]),
-            "anden_arbejdsplads": str(COMMITMENT_LABELS[state.other]),
+            "egen arbejdsplads": str(COMMITMENT_LABELS[state.own]),
+            "anden arbejdsplads": str(COMMITMENT_LABELS[state.other]),
         })
     return rows
+
+
+def asked_format() -> str:
+    """The format the request asks for (``?format=``, csv unless said), or 404 for one there is not."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(404)
+    return fmt
 
 
 def answer(fmt: str, name: str, header: tuple[str, ...], rows: list[dict]) -> Response:

@@ -21,6 +21,7 @@ from kerne.insight.statistics import (
 )
 from kerne.models import Ambassador
 from kerne.processes.lifecycle import STATES
+from kerne.records import audit
 from kerne.web.scope import unit_filter
 
 bp = Blueprint("lists", __name__)
@@ -158,5 +159,7 @@ def export_ambassadors():
 @bp.get("/exports/registry")
 def export_registry():
     """The registry in its import format, for the ambassadors of one's units (all, for the coordinator)."""
-    return exports.answer(request.args.get("format", "csv"), "register", AMBASSADOR_COLUMNS,
+    fmt = exports.asked_format()
+    audit.record_reading("registry.export", format=fmt)
+    return exports.answer(fmt, "register", AMBASSADOR_COLUMNS,
                           registry_rows(unit_filter(current_user, Ambassador.workplace_id)))

@@ -84,12 +84,14 @@ def meeting_planned(process: Process, request: ProcessRequest | None) -> None:
     ])
     for email, name in recipients(process, request):
         queue(f"meeting:{process.id}:{process.meeting_sequence}:{email.lower()}", "follow_up_meeting", email, name,
-              _("Kerne: opfølgningsmøde hos %(place)s", place=process.workplace.name), body, ics, process.id)
+              _("Kerne: opfølgningsmøde hos %(place)s", place=process.workplace.name), body, ics, process.id,
+              replaces=(f"meeting:{process.id}:",))
 
 
 def visit_scheduled(process: Process, visit: Visit, request: ProcessRequest | None) -> None:
     """To the pair and the workplace contact: a visit's agreed day and time, as .ics (moved: same UID, higher
-    SEQUENCE, so the calendar moves it)."""
+    SEQUENCE, so the calendar moves it). It replaces what still waits about the visit's old time: an earlier
+    such mail, and a reminder with the old date."""
     page = absolute("home.process", process_id=process.id)
     when = schedule.when(visit, request)
     body = _paragraphs([
@@ -103,7 +105,7 @@ def visit_scheduled(process: Process, visit: Visit, request: ProcessRequest | No
     for email, name in recipients(process, request):
         queue(f"visit-time:{visit.id}:{visit.sequence}:{email.lower()}", "visit_scheduled", email, name,
               _("Kerne: besøg %(n)s hos %(place)s %(when)s", n=visit.number, place=process.workplace.name, when=when),
-              body, ics, process.id)
+              body, ics, process.id, replaces=(f"visit-time:{visit.id}:", f"visit:{visit.id}:"))
 
 
 def invitation(user: User, link: str, key: str) -> None:
@@ -154,7 +156,8 @@ def queue_reminders(today: date) -> int:
         ])
         for email, name in recipients(process, request):
             key = f"visit:{visit.id}:{visit.scheduled_on.isoformat()}:{email.lower()}"
-            if key not in known and queue(key, "visit_reminder", email, name, subject, body, None, process.id):
+            if key not in known and queue(key, "visit_reminder", email, name, subject, body, None, process.id,
+                                          replaces=(f"visit:{visit.id}:",)):
                 queued += 1
 
     horizon = today + timedelta(days=config["FOLLOW_UP_REMINDER_DAYS"])

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from kerne.models import Mail, utcnow
 from kerne.notices.compose import queue_reminders
-from kerne.notices.outbox import deliver_due
+from kerne.notices.outbox import deliver_due, troubles
+from kerne.records import audit
 from kerne.web.extensions import db
+from kerne.web.vocabulary import MAIL_STATUS_LABELS
 
 bp = Blueprint("notices", __name__)
 SHOWN = 200
@@ -17,14 +19,14 @@ SHOWN = 200
 
 @bp.get("/outbox")
 def outbox():
-    """Every notice, newest first, with whether it was sent and why not."""
-    status = request.args.get("status") if request.args.get("status") in ("queued", "sent") else None
+    """Every notice, newest first, with whether it was sent, why not and what to do."""
+    status = request.args.get("status") if request.args.get("status") in MAIL_STATUS_LABELS else None
     query = select(Mail).order_by(Mail.id.desc()).limit(SHOWN)
     if status:
         query = query.where(Mail.status == status)
     counts = dict(db.session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     return render_template("notices/outbox.html", mails=db.session.scalars(query).all(), counts=counts,
-                           status=status, smtp=current_app.config["SMTP_HOST"])
+                           status=status, smtp=current_app.config["SMTP_HOST"], troubles=troubles(utcnow()))
 
 
 @bp.post("/outbox/send")
@@ -33,9 +35,10 @@ def send_now():
     queued = queue_reminders(utcnow().date())
     db.session.execute(db.update(Mail).where(Mail.status == "queued").values(next_attempt_at=utcnow()))
     db.session.commit()
-    sent, waiting = deliver_due()
-    flash(_("%(reminders)s, %(sent)s sendt, %(waiting)s venter stadig.", sent=sent, waiting=waiting,
-            reminders=ngettext("%(num)d ny påmindelse", "%(num)d nye påmindelser", queued)), "info")
+    done = deliver_due()
+    flash(_("%(reminders)s, %(sent)s sendt, %(waiting)s venter stadig, %(failed)s kan ikke sendes.",
+            reminders=ngettext("%(num)d ny påmindelse", "%(num)d nye påmindelser", queued),
+            sent=done.sent, waiting=done.waiting, failed=done.failed), "info")
     return redirect(url_for(".outbox"))
 
 
@@ -51,8 +54,9 @@ def mine():
 def show(mail_id):
     """One mail as it was sent."""
     mail = db.session.get(Mail, mail_id)
-    if mail is None:
-        abort(404)
-    if mail.to_email.lower() != current_user.email.lower() and not current_user.has_role("coordinator"):
-        abort(403)
+    if mail is None or (mail.to_email.lower() != current_user.email.lower()
+                        and not current_user.has_role("coordinator")):
+        abort(404)  # another person's mail is one that does not exist for you: ids cannot be counted
+    if mail.to_email.lower() != current_user.email.lower():
+        audit.record_reading("mail.read", mail)
     return render_template("notices/mail.html", mail=mail)

@@ -59,9 +59,10 @@ def may_read_evaluations(user: User, process: Process) -> bool:
 
 
 def visible_process(process_id: int, check=may_see) -> Process:
-    """The process, or 404 when it does not exist and 403 when ``current_user`` may not."""
+    """The process, or 404 when it does not exist or is outside what ``current_user`` may see (so ids
+    cannot be counted), and 403 when they see it but ``check`` does not let them do this."""
     process = db.session.get(Process, process_id)
-    if process is None:
+    if process is None or not may_see(current_user, process):
         abort(404)
     if not check(current_user, process):
         abort(403)

@@ -37,6 +37,7 @@ from kerne.models import (
     Visit,
     WorkTask,
 )
+from kerne.web import sqlite
 from kerne.web.extensions import db
 
 SECRET = "***"  # a secret that changed is logged as changed, never with its value
@@ -97,7 +98,7 @@ def _by_a_person() -> bool:
     return click.get_current_context(silent=True) is not None
 
 
-def record(action: str, subject: Any = None, *, user: User | None = None, **detail: Any) -> AuditEvent:
+def record(action: str, subject: Any = None, /, *, user: User | None = None, **detail: Any) -> AuditEvent:
     """Log ``action`` (e.g. ``"ambassador.update"``) on ``subject`` (a model row, or None).
 
     The acting user is the signed-in one unless given; ``detail`` is kept as
@@ -105,6 +106,20 @@ def record(action: str, subject: Any = None, *, user: User | None = None, **deta
     id when it is.
     """
     return _add(db.session(), action, subject, user or _acting_user(), detail)
+
+
+def record_reading(action: str, subject: Any = None, /, **detail: Any) -> None:
+    """Log that the signed-in person read personal data (an export, another person's mail), committed
+    at once: nothing else in the request changes anything, and the trail must not hang on the answer.
+
+    The request's reading transaction ends first; on SQLite the one that writes takes the write lock up
+    front (kerne.web.sqlite), and what is read after it does not.
+    """
+    db.session.commit()
+    sqlite.will_write()
+    record(action, subject, **detail)
+    db.session.commit()
+    sqlite.done_writing()
 
 
 def _add(session: Session, action: str, subject: Any, user: User | None, detail: dict) -> AuditEvent:

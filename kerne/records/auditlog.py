@@ -1,5 +1,4 @@
 """The audit log for the coordinator: filter by action, person and date, page through, export."""
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,14 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from kerne.insight import exports
 from kerne.models import AuditEvent, User
+from kerne.records import audit
 from kerne.records.forms import AuditFilterForm
 from kerne.web.extensions import db
-from kerne.web.vocabulary import AUDIT_FIELD_LABELS, audit_label
+from kerne.web.vocabulary import audit_details, audit_label, audit_subject
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 50
+FILTERS = ("action", "person", "since", "until")
 NO_PERSON = "none"  # events no signed-in person caused: commands run on the server
-EXPORT_COLUMNS = ("tidspunkt", "person", "e-mail", "handling", "beskrivelse", "emne", "emne_id", "detaljer")
+EXPORT_COLUMNS = ("tidspunkt", "person", "e-mail", "handling", "hvad", "detaljer")
 
 
 def _utc_start(day: date) -> datetime:
@@ -54,27 +55,8 @@ def _query(form: AuditFilterForm):
 
 
 def details(event: AuditEvent) -> list[tuple[str, str]]:
-    """The event's detail as (field, what), old → new for a change."""
-    lines = []
-    for key, value in json.loads(event.detail or "{}").items():
-        if isinstance(value, list) and len(value) == 2:
-            value = f"{_shown(value[0])} → {_shown(value[1])}"
-        elif isinstance(value, dict) and set(value) == {"added", "removed"}:
-            value = "; ".join(filter(None, (
-                "+ " + ", ".join(map(_shown, value["added"])) if value["added"] else "",
-                "− " + ", ".join(map(_shown, value["removed"])) if value["removed"] else "")))
-        else:
-            value = _shown(value)
-        lines.append((str(AUDIT_FIELD_LABELS.get(key, key)), value))
-    return lines
-
-
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if value is True or value is False:
-        return _("ja") if value else _("nej")
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    """The event's detail as (field, what) in Danish, old → new for a change."""
+    return audit_details(event.action, event.detail)
 
 
 def _page(form: AuditFilterForm) -> dict:
@@ -87,9 +69,9 @@ def _page(form: AuditFilterForm) -> dict:
         abort(404)
     events = db.session.scalars(query.options(selectinload(AuditEvent.user))
                                 .order_by(AuditEvent.id.desc()).limit(PER_PAGE).offset((number - 1) * PER_PAGE))
-    filters = {name: request.args[name] for name in ("action", "person", "since", "until") if request.args.get(name)}
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     return {"events": list(events), "total": total, "page": number, "pages": pages, "filters": filters,
-            "details": details, "label": audit_label}
+            "details": details, "label": audit_label, "subject": audit_subject}
 
 
 def _valid_form() -> AuditFilterForm:
@@ -119,11 +101,14 @@ def events():
 def export():
     """Every event the filters leave, as CSV for Excel (``?format=plain`` or ``xlsx`` for others)."""
     form = _valid_form()
+    fmt = exports.asked_format()
+    audit.record_reading("audit.export", format=fmt, **{name: request.args[name] for name in FILTERS
+                                                        if request.args.get(name)})
     query = _query(form).options(selectinload(AuditEvent.user)).order_by(AuditEvent.id)
     rows = [{"tidspunkt": e.created_at.replace(tzinfo=UTC).isoformat(timespec="seconds"),
              "person": e.user.name if e.user else "", "e-mail": e.user.email if e.user else "",
-             "handling": e.action, "beskrivelse": audit_label(e.action), "emne": e.subject_type or "",
-             "emne_id": e.subject_id if e.subject_id is not None else "", "detaljer": e.detail}
+             "handling": audit_label(e.action), "hvad": audit_subject(e.subject_type, e.subject_id),
+             "detaljer": "; ".join(f"{name}: {what}" for name, what in details(e))}
             for e in db.session.scalars(query)]
-    return exports.answer(request.args.get("format", "csv"), "haendelseslog", EXPORT_COLUMNS, rows)
+    return exports.answer(fmt, "haendelseslog", EXPORT_COLUMNS, rows)
 

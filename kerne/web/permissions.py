@@ -4,7 +4,9 @@ The gate below lets a request reach its view only when the endpoint's entry
 allows one of the person's roles. An entry narrowed to a scope (a leader's
 units, an ambassador's own processes, a participant's one visit) is narrowed
 further by the view itself, which loads the object and checks it once
-(``kerne.web.scope``, ``Process.is_facilitated_by``, the join cookie). A route
+(``kerne.web.scope``, ``Process.is_facilitated_by``, the join cookie); a numbered object
+outside the person's scope answers 404 like one that does not exist, so ids cannot be
+counted, while 403 is kept for what they see but may not do. A route
 with no entry is refused, and tests/test_permissions.py fails naming it:
 add a line to ``TABLE`` for every new endpoint.
 

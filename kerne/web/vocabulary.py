@@ -1,4 +1,7 @@
 """Danish labels for the domain's codes; the codes themselves stay English."""
+import json
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {"coordinator": _l("Koordinator"), "leader": _l("Leder"), "ambassador": _l("Ambassadør")}
@@ -52,6 +55,35 @@ REVISION_KIND_LABELS = {
 }
 COMMITMENT_LABELS = {"met": _l("Opfyldt"), "planned": _l("Planlagt"), "open": _l("Åben")}
 REQUEST_STATUS_LABELS = {"open": _l("Venter"), "planned": _l("Planlagt"), "cancelled": _l("Trukket tilbage")}
+MAIL_STATUS_LABELS = {"queued": _l("Venter"), "sent": _l("Sendt"), "failed": _l("Kan ikke sendes")}
+# Why a mail is not sent (kerne.notices.outbox), and what to do about it.
+MAIL_PROBLEMS = {
+    "unreachable": _l("Mailserveren kunne ikke nås. Kerne prøver igen af sig selv; bliver det ved, så bed driften "
+                      "se på forbindelsen til mailserveren."),
+    "connect": _l("Mailserveren afviste Kerne (fx et forkert login til serveren). Kerne prøver igen af sig selv; "
+                  "bed driften rette opsætningen af mailserveren."),
+    "send": _l("Mailserveren tog ikke imod beskeden lige nu. Kerne prøver igen af sig selv."),
+    "refused": _l("Mailserveren afviste modtagerens adresse. Ret adressen i registret eller anmodningen, og giv "
+                  "personen besked på anden vis: denne besked sendes ikke igen."),
+    "no_smtputf8": _l("Adressen har bogstaver som æ, ø eller å før @, og mailserveren kan ikke sende til den slags "
+                      "adresser. Ret adressen, hvis personen har en anden, eller bed driften om en mailserver, der "
+                      "kan (SMTPUTF8). Giv personen besked på anden vis: denne besked sendes ikke igen."),
+    "bad_address": _l("Modtagerens adresse er ikke en e-mailadresse. Ret den, og giv personen besked på anden vis: "
+                      "denne besked sendes ikke igen."),
+    "broken": _l("Beskeden kunne ikke laves (en fejl hos os). Bed driften se i loggen: denne besked sendes ikke "
+                 "igen."),
+}
+
+
+def mail_problem(last_error: str) -> tuple[str, str]:
+    """A mail's ``last_error`` (kerne.notices.outbox) as what happened and what to do, and the technical detail
+    for whoever runs the server."""
+    problem, _colon, detail = last_error.partition(": ")
+    if problem in MAIL_PROBLEMS:
+        return str(MAIL_PROBLEMS[problem]), detail
+    return "", last_error
+
+
 RUN_STATUS_LABELS = {"running": _l("Regner …"), "done": _l("Forslag"), "failed": _l("Fejlede"),
                      "confirmed": _l("Bekræftet")}
 
@@ -154,6 +186,10 @@ OTHER_AUDIT_LABELS = {
     "ambassador.activate": _l("Ambassadøren er aktiv igen"),
     "ambassador.deactivate": _l("Ambassadøren er ikke længere aktiv"),
     "ambassador.calendar_secret": _l("Ny kalenderadresse"),
+    "person.export": _l("En persons data er hentet"),
+    "registry.export": _l("Ambassadørregistret er hentet"),
+    "audit.export": _l("Hændelsesloggen er hentet"),
+    "mail.read": _l("En andens besked er læst"),
 }
 # The audit listener's actions are "<subject>.<verb>" (kerne.records.audit.WATCHED); named ones are labelled above.
 AUDIT_SUBJECT_LABELS = {
@@ -191,7 +227,82 @@ AUDIT_FIELD_LABELS = {
     "follow_up_on": _l("Opfølgningsdato"), "follow_up_mark": _l("Opfølgning"), "follow_up_note": _l("Note"),
     "removed": _l("Fjernet fra listen"), "title": _l("Titel"), "reason": _l("Begrundelse"),
     "expires_at": _l("Udløber"), "issuer": _l("Kommunens login (udsteder)"), "reopened": _l("Genåbnet"),
+    "format": _l("Format"), "action": _l("Handling"), "person": _l("Person"), "since": _l("Fra dato"),
+    "until": _l("Til og med dato"), "request": _l("Anmodning"), "workplace": _l("Arbejdsplads"),
+    "pair": _l("Par"), "wording": _l("Formulering"), "mark": _l("Opfølgning"), "note": _l("Note"),
+    "before": _l("Før"), "after": _l("Efter"), "day": _l("Dag"), "starts": _l("Begynder"), "ends": _l("Slutter"),
+    "place": _l("Sted"), "method": _l("Måde"), "known_email": _l("Kendt e-mail"), "steps": _l("Trin"),
+    "old": _l("Før"), "new": _l("Nu"), "merged": _l("Slået sammen"), "into": _l("Ind i"), "texts": _l("Tekster"),
+    "text": _l("Tekst"), "groups": _l("Målgrupper"), "whole_before": _l("Så hele organisationen før"),
+    "participant_names": _l("Deltagernavne"), "mail_texts": _l("Beskedtekster"), "audit_events": _l("Hændelser"),
 }
+
+
+# The rows an event is about (AuditEvent.subject_type, a table's name), as the log names them.
+AUDIT_ROW_LABELS = {
+    "org_unit": _l("enhed"), "user_account": _l("brugerkonto"), "ambassador": _l("ambassadør"),
+    "playbook": _l("drejebog"), "process": _l("forløb"), "process_request": _l("anmodning"),
+    "match_run": _l("planforslag"), "match_choice": _l("valg i planforslag"), "visit": _l("besøg"),
+    "core_task_draft": _l("formulering"), "work_task": _l("arbejdsopgave"), "target_group": _l("målgruppe"),
+    "mail": _l("besked"),
+}
+# Details that hold the id of another row: said as "nr. 7", never as a bare number.
+AUDIT_ID_FIELDS = ("request", "workplace", "process", "visit", "run")
+# Codes kept in the details, in Danish; a status by what it is the status of.
+AUDIT_VALUE_LABELS = {
+    "kind": ORG_KIND_LABELS, "decision": DECISION_LABELS, "follow_up_mark": FOLLOW_UP_MARK_LABELS,
+    "mark": FOLLOW_UP_MARK_LABELS, "roles": ROLE_LABELS,
+    "method": {"password": _l("adgangskode"), "sso": _l("kommunens fælles log-ind")},
+    "format": {"csv": _l("CSV til Excel"), "plain": _l("CSV med kommaer"), "xlsx": _l("Excel-fil"), "json": "JSON"},
+}
+AUDIT_STATUS_LABELS = {"plan": RUN_STATUS_LABELS, "request": REQUEST_STATUS_LABELS, "visit": VISIT_STATUS_LABELS}
+
+
+def audit_subject(subject_type: str | None, subject_id: int | None) -> str:
+    """The row an event is about, in words: "forløb nr. 13" (a row of an unknown kind: "nr. 13")."""
+    if subject_id is None:
+        return ""
+    row = AUDIT_ROW_LABELS.get(subject_type or "")
+    return _("%(row)s nr. %(id)s", row=row, id=subject_id) if row else _("nr. %(id)s", id=subject_id)
+
+
+def audit_details(action: str, detail: str) -> list[tuple[str, str]]:
+    """An event's details as (field, what) in Danish: old → new for a change the listener recorded,
+    codes and ids in words, lists and nested details spelled out."""
+    subject, _dot, verb = action.rpartition(".")
+    lines = []
+    for key, value in json.loads(detail or "{}").items():
+        if verb == "update" and isinstance(value, list) and len(value) == 2:
+            what = f"{_audit_value(subject, key, value[0])} → {_audit_value(subject, key, value[1])}"
+        elif isinstance(value, dict) and set(value) == {"added", "removed"}:
+            what = "; ".join(filter(None, (
+                "+ " + ", ".join(_audit_value(subject, key, v) for v in value["added"]) if value["added"] else "",
+                "− " + ", ".join(_audit_value(subject, key, v) for v in value["removed"]) if value["removed"] else "")))
+        else:
+            what = _audit_value(subject, key, value)
+        lines.append((_audit_field(key), what))
+    return lines
+
+
+def _audit_field(key: str) -> str:
+    return str(AUDIT_FIELD_LABELS.get(key, key))
+
+
+def _audit_value(subject: str, key: str, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if value is True or value is False:
+        return _("ja") if value else _("nej")
+    if isinstance(value, dict):
+        return "; ".join(f"{_audit_field(k)}: {_audit_value(subject, k, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_audit_value(subject, key, v) for v in value)
+    if isinstance(value, int) and (key.endswith("_id") or key in AUDIT_ID_FIELDS):
+        return _("nr. %(id)s", id=value)
+    labels = AUDIT_STATUS_LABELS.get(subject, {}) if key == "status" else AUDIT_VALUE_LABELS.get(key, {})
+    if key == "roles" and isinstance(value, str):
+        return ", ".join(str(labels.get(role, role)) for role in value.split())
+    return str(labels.get(value, value)) if isinstance(value, str) else str(value)
 
 
 def audit_label(action: str) -> str:

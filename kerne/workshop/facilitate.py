@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kerne.models import Idea, Visit, WorkTask
-from kerne.processes.state import facts_of, refuse_unless_allowed
+from kerne.processes.state import facts_of, may_see, refuse_unless_allowed
 from kerne.web.extensions import db
 from kerne.web.forms import ToggleForm
 from kerne.workshop import ideas, visits
@@ -23,8 +23,8 @@ bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
 
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
     visit = db.session.get(Visit, visit_id)
-    if visit is None:
-        abort(404)
+    if visit is None or not may_see(current_user, visit.process):
+        abort(404)  # a visit outside what the person sees is one that does not exist: ids cannot be counted
     if not visit.process.is_facilitated_by(current_user):
         abort(403)
     return lock_visit(visit.id) if for_change else visit

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import select
 
-from kerne.models import User, Visit
+from kerne.models import PUBLIC_ID, User, Visit
 from kerne.web.extensions import db
 
 
@@ -117,6 +117,8 @@ def current_version(public_id: str) -> tuple[int, int] | None:
     several times the read itself. A connection that fails (a database restart) is
     replaced once.
     """
+    if not PUBLIC_ID.fullmatch(public_id):
+        return None
     engine = db.engine
     placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
     for attempt in (1, 2):

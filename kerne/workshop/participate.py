@@ -10,7 +10,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from kerne.models import Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
+from kerne.models import PUBLIC_ID, Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
 from kerne.web.extensions import db
 from kerne.workshop import editing, evaluation, ideas, identity, tasks
 from kerne.workshop.board import answer_change, render_live, render_page
@@ -36,7 +36,8 @@ class NotJoined(Exception):
 
 
 def _visit(public_id: str) -> Visit:
-    visit = db.session.scalar(select(Visit).where(Visit.public_id == public_id))
+    visit = db.session.scalar(select(Visit).where(Visit.public_id == public_id)) \
+        if PUBLIC_ID.fullmatch(public_id) else None
     if visit is None:
         abort(404)
     return visit

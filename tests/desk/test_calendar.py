@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
+from flask_babel import format_date
 from icalendar import Calendar
 from sqlalchemy import select
 from world import build, login
@@ -121,6 +122,27 @@ def test_an_agreed_visit_has_one_day_and_a_time_in_danish_time_and_moves_with_a_
     assert feed(app, world)[0]["sequence"] == 2
 
 
+def test_a_visit_that_moved_again_replaces_the_waiting_mail_and_reminder_with_the_old_date(client, app, world):
+    """Each move queued a mail of its own beside the one still waiting: the pair got both dates."""
+    from kerne.notices.compose import queue_reminders
+
+    app.config["VISIT_REMINDER_DAYS"] = 40  # visit 1 is a month away: its reminder is due now
+    assert queue_reminders(date.today()) == 3
+    db.session.commit()
+    first, second = SOON + timedelta(days=1), SOON + timedelta(days=2)
+    agree(client, world, 1, first)
+    agree(client, world, 1, second, "09:00", "11:00")
+    queue_reminders(date.today())
+    db.session.commit()
+    waiting = db.session.scalars(select(Mail).where(Mail.status == "queued").order_by(Mail.kind, Mail.to_email)).all()
+    assert [(m.kind, m.to_email) for m in waiting] == [
+        (kind, email) for kind in ("visit_reminder", "visit_scheduled")
+        for email in ("anna.berg@example.dk", "bo.dam@example.dk", "lise@example.dk")]
+    old_dates = [format_date(day, "long") for day in (SOON, first)]
+    assert all(format_date(second, "long") in m.body and not any(d in m.body for d in old_dates) for m in waiting)
+    assert all(parsed(m.ics.encode())[0]["sequence"] == 2 for m in waiting if m.ics)
+
+
 def test_a_visit_is_not_agreed_on_a_day_the_pair_cannot(client, world):
     db.session.add(UnavailableDay(ambassador_id=world.second.id, day=SOON + timedelta(days=1)))
     db.session.commit()
@@ -150,7 +172,7 @@ def test_who_may_agree_a_visit(client, app, world):
     assert app.test_client().post(url, data=data, csrf=False).status_code in (302, 400)
     outsider = app.test_client()
     login(outsider, world.outsider.email)
-    assert outsider.post(url, data=data).status_code == 403
+    assert outsider.post(url, data=data).status_code == 404
     coordinator = app.test_client()
     login(coordinator, world.coordinator.email)
     assert coordinator.post(url, data=data).status_code == 302

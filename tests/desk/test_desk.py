@@ -1,46 +1,31 @@
 """The coordinator's desk: organisation, registry, requests, planning, calendar."""
 import io
 import json
-import re
-import time
 from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
-from world import ambassador, build, login, unit
+from world import (
+    SOON,
+    add_request,
+    ambassador,
+    build,
+    confirm_import,
+    login,
+    request_form,
+    unit,
+    upload,
+    wait_for,
+)
 
-from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, ProcessRequest, UnavailableDay, Visit
+from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, UnavailableDay, Visit
 from kerne.web.extensions import db
-
-SOON = date.today() + timedelta(days=30)
 
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def add_request(world, workplace=None, start=SOON, **more) -> ProcessRequest:
-    wanted = ProcessRequest(
-        workplace=workplace or world.workplace, contact_name="Leder", contact_email="leder@example.dk",
-        visit1_start=start, visit1_end=start, visit2_start=start + timedelta(days=14),
-        visit2_end=start + timedelta(days=14), **more,
-    )
-    db.session.add(wanted)
-    db.session.commit()
-    return wanted
-
-
-def wait_for(run_id: int) -> MatchRun:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        db.session.commit()  # a fresh read of what the engine's thread wrote
-        run = db.session.get(MatchRun, run_id)
-        if run.status != "running":
-            return run
-        time.sleep(0.1)
-    raise AssertionError("the proposal did not finish")
 
 
 @pytest.fixture
@@ -168,22 +153,6 @@ def test_bad_ambassador_input_is_refused(client, coordinator, changes, message):
     assert message in response.get_data(as_text=True)
 
 
-def upload(client, path: str, data: bytes):
-    return client.post(path, data={"file": (io.BytesIO(data), "f.csv")}, content_type="multipart/form-data")
-
-
-def hidden(page: str, name: str) -> str:
-    return re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', page).group(1)
-
-
-def confirm_import(client, preview, **more):
-    """Confirm the ambassador file a preview page shows."""
-    page = preview.get_data(as_text=True)
-    assert preview.status_code == 200, page
-    return client.post("/ambassadors/import/confirm",
-                       data={"file_data": hidden(page, "file_data"), "digest": hidden(page, "digest"), **more})
-
-
 def import_ambassadors(client, data: bytes):
     return confirm_import(client, upload(client, "/ambassadors/import", data))
 
@@ -240,12 +209,6 @@ def test_ambassador_corrects_own_profile(client, app):
 
 
 # ---- requests -----------------------------------------------------------------------------
-
-def request_form(world, **changes) -> dict:
-    data = {"workplace": world.workplace.id, "contact_name": "Lise Leder", "contact_email": "lise@example.dk",
-            "target_groups": "Elever", "visit1_start": SOON.isoformat(), "visit1_end": "",
-            "visit2_start": (SOON + timedelta(days=14)).isoformat(), "visit2_end": "", "notes": ""}
-    return {**data, **changes}
 
 
 def test_leader_requests_a_process_and_sees_only_their_units(client, app):
@@ -558,3 +521,27 @@ def test_swapping_needs_the_coordinator_and_a_csrf_token(client, app, coordinato
     login(other, world.first.email)
     assert other.post(path, data={"ambassador": world.second.id}).status_code == 403
     assert other.get(f"/plan/runs/{run.id}").status_code == 403
+
+
+def test_after_a_swap_the_figures_and_the_proof_are_of_the_plan_as_it_stands(client, coordinator):
+    """The page kept saying the plan was proven the best possible after a swap made it worse, and the
+    confirmed plan showed the engine's figures (2 with both commitments) where the page had just said 1."""
+    world = coordinator
+    wanted = add_request(world, workplace=world.other_workplace)
+    run = propose(client)
+    bo_slot = next(c.slot for c in run.choices if c.ambassador_id == world.second.id)  # Bo's own workplace
+    path = f"/plan/runs/{run.id}/requests/{wanted.id}/{bo_slot}"
+    page = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "2 ambassadører med begge forpligtelser" in page and "bevist den bedst mulige" in page
+    swapped = client.post(path, data={"ambassador": world.outsider.id})
+    for html in (swapped.get_data(as_text=True), client.get(f"/plan/runs/{run.id}").get_data(as_text=True)):
+        assert "1 ambassadør med begge forpligtelser" in html and "bevist den bedst mulige" not in html
+        assert ("Planen er ændret efter motorens forslag, så motorens bevis gælder ikke for den. Forskel fra "
+                "motorens plan: opfyldte forpligtelser: 1 i stedet for 2, jævn fordeling, nye par.") in html
+    back = client.post(path, data={"ambassador": world.second.id}).get_data(as_text=True)
+    assert "Motorens plan er bevist den bedst mulige på alle niveauer." in back  # the engine's plan again
+    client.post(path, data={"ambassador": world.outsider.id})
+    assert client.post(f"/plan/runs/{run.id}/confirm").status_code == 302
+    confirmed = client.get(f"/plan/runs/{run.id}").get_data(as_text=True)
+    assert "Planen er bekræftet" in confirmed and "1 ambassadør med begge forpligtelser" in confirmed
+    assert "bevist den bedst mulige" not in confirmed

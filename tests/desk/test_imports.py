@@ -4,8 +4,7 @@ import io
 
 import pytest
 from sqlalchemy import func, select
-from test_desk import confirm_import, hidden, upload
-from world import build, login
+from world import build, confirm_import, hidden, login, upload
 
 from kerne.models import Ambassador
 from kerne.web.extensions import db

@@ -45,7 +45,7 @@ def test_an_area_leader_never_sees_another_areas_processes(client, world):
     assert "Tryghed og mestring" in text_of(client.get("/library?q=tryghed"))
     for path in (f"/processes/{world.process.id}", f"/processes/{world.process.id}/poster",
                  f"/processes/{world.process.id}/meeting.ics"):
-        assert client.get(path).status_code == 403, path
+        assert client.get(path).status_code == 404, path  # outside her units: as if it did not exist
     assert client.get(f"/library/{world.process.id}").status_code == 404
 
 
@@ -159,3 +159,16 @@ def test_the_pair_sees_what_is_due_in_their_own_processes(client, world):
     page = client.get("/follow-up").get_data(as_text=True)
     assert "Lektiecafé" in page and "Hjemmeplejen Nord" not in page
     assert client.get("/dashboard").status_code == 403 and client.get("/exports/tasks").status_code == 403
+
+
+def test_spreadsheet_headers_are_danish_words(client, world):
+    """They read besøg_1, kontakt_email, forløb_pr_sæson: names from the code."""
+    login(client, world.coordinator.email)
+    header, _rows = spreadsheet.read(client.get("/exports/processes?format=xlsx").data)
+    assert header == ["forløb", "arbejdsplads", "afdeling", "område", "status", "anmodet", "ambassadører", "besøg 1",
+                      "besøg 2", "deltagere ved besøg 1", "deltagere ved besøg 2", "kerneopgave", "målgrupper",
+                      "kontaktperson", "kontaktpersonens e-mail", "besluttede opgaver", "fulgt op", "afsluttet",
+                      "begrundelse for aflysning"]
+    for path in ("/exports/tasks", "/exports/ambassadors", "/audit.csv"):
+        header, _rows = spreadsheet.read(client.get(f"{path}?format=xlsx").data)
+        assert [name for name in header if "_" in name] == [], path

@@ -90,7 +90,7 @@ def test_process_page_shows_results_to_the_right_people(client, app):
     url = f"/processes/{world.process.id}"
     assert client.get(url).status_code == 302
     for email, status in [(world.first.email, 200), (world.leader.email, 200), (world.coordinator.email, 200),
-                          (world.outsider.email, 403)]:
+                          (world.outsider.email, 404)]:
         browser = app.test_client()
         login(browser, email)
         assert browser.get(url).status_code == status, email

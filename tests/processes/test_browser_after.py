@@ -126,7 +126,7 @@ def test_a_process_from_request_to_completed(app, database_url, browser, monkeyp
         for path in ("/", "/dashboard", "/processes", "/tasks", "/follow-up", "/library?q=glæde", "/requests"):
             outsider.goto(base + path)
             assert "Børnehuset Mågen" not in outsider.content(), path
-        assert outsider.goto(f"{base}/processes/{process.id}").status == 403
+        assert outsider.goto(f"{base}/processes/{process.id}").status == 404
 
         for context in browser.contexts:
             context.close()

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from world import build, join, login
 
 from kerne.desk.planning.problem import build_problem, open_requests
-from kerne.models import Ambassador, AuditEvent, MatchRun, OrgUnit, ProcessRequest, WorkTask
+from kerne.models import Ambassador, AuditEvent, Mail, MatchRun, OrgUnit, ProcessRequest, WorkTask
 from kerne.records import audit
 from kerne.web.extensions import db
 
@@ -183,3 +183,36 @@ def test_the_process_page_tells_the_story_not_every_column_change(client, app):
     assert events("visit.update")
     page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
     assert "Besøg 1 åbnet" in page and "Besøg ændret" not in page
+
+
+def test_reading_personal_data_leaves_a_trail(client, app):
+    """Exports of people's data, of the registry and of the log, and another person's mail, were read
+    without a trace."""
+    world = build(opened=False)
+    to_leader = Mail(key="k", kind="notice", to_email=world.leader.email, subject="Til lederen", body="Hej")
+    to_me = Mail(key="m", kind="notice", to_email=world.coordinator.email, subject="Til mig", body="Hej")
+    db.session.add_all([to_leader, to_me])
+    db.session.commit()
+    login(client, world.coordinator.email)
+    for path in (f"/people/ambassador/{world.first.id}/data.json", f"/people/user/{world.leader.id}/data.csv",
+                 "/me/data.json", "/ambassadors.csv?format=plain", "/exports/registry?format=xlsx",
+                 f"/audit.csv?action=auth.sign_in&person={world.coordinator.id}", f"/me/mail/{to_leader.id}",
+                 f"/me/mail/{to_me.id}"):
+        assert client.get(path).status_code == 200, path
+    for path in (f"/people/user/{world.leader.id}/data.pdf", "/exports/registry?format=pdf", "/audit.csv?format=x"):
+        assert client.get(path).status_code == 404, path  # nothing was read: nothing is logged
+    trail = [(e.user_id, e.action, e.subject_type, e.subject_id, detail(e)) for e in events()]
+    me = world.coordinator.id
+    assert trail == [
+        (me, "person.export", "ambassador", world.first.id, {"format": "json"}),
+        (me, "person.export", "user_account", world.leader.id, {"format": "csv"}),
+        (me, "person.export", "user_account", me, {"format": "json"}),
+        (me, "registry.export", None, None, {"format": "plain"}),
+        (me, "registry.export", None, None, {"format": "xlsx"}),
+        (me, "audit.export", None, None, {"format": "csv", "action": "auth.sign_in", "person": str(me)}),
+        (me, "mail.read", "mail", to_leader.id, {}),  # her own mail is hers to read
+    ]
+    page = client.get("/audit").get_data(as_text=True)
+    for label in ("En persons data er hentet", "Ambassadørregistret er hentet", "Hændelsesloggen er hentet",
+                  "En andens besked er læst"):
+        assert label in page

@@ -1,4 +1,6 @@
 """The coordinator's audit log page: filters, pages, the fragment and the CSV export."""
+import csv
+import io
 import json
 from datetime import datetime
 
@@ -86,9 +88,9 @@ def test_the_csv_export_neutralises_formulas(client, app):
     login(client, world.coordinator.email)
     answer = client.get("/audit.csv")
     text = answer.get_data(as_text=True)
-    assert answer.mimetype == "text/csv" and text.startswith("\ufefftidspunkt;person;e-mail;handling")
-    assert ";'@SUM(1);" in text and ";'=cmd|" in text
-    assert client.get("/audit.csv?format=plain").get_data(as_text=True).startswith("tidspunkt,")
+    assert answer.mimetype == "text/csv" and text.startswith('\ufeff"tidspunkt";"person";"e-mail";"handling"')
+    assert ';"\'@SUM(1)";' in text and ';"\'=cmd|' in text
+    assert client.get("/audit.csv?format=plain").get_data(as_text=True).startswith('"tidspunkt",')
     assert client.get("/audit.csv?format=pdf").status_code == 404
 
 
@@ -100,3 +102,33 @@ def test_only_the_coordinator_sees_the_log(client, app):
         for url in ("/audit", "/audit/events", "/audit.csv"):
             assert client.get(url).status_code == 403, (email, url)
     assert client.post("/audit").status_code == 405
+
+
+def test_the_log_says_codes_ids_and_rows_in_danish_on_the_page_and_in_the_export(client, app):
+    """It read "Status: done → confirmed", "request: 7" and "#13": words meant for developers."""
+    world = build()
+    for action, subject_type, subject_id, detail in (
+            ("plan.update", "match_run", 4, {"status": ["done", "confirmed"]}),
+            ("process.confirm", "process", 13, {"request": 7, "pair": ["Anna Berg", "Bo Dam"]}),
+            ("work_task.plan", "work_task", 9, {"title": "Lektiecafé", "before": {"decision": "keep", "owner": ""},
+                                                "after": {"decision": "develop", "owner": "Lise"}}),
+            ("user.update", "user_account", 2, {"roles": ["leader", "leader coordinator"]})):
+        db.session.add(AuditEvent(user_id=world.coordinator.id, action=action, subject_type=subject_type,
+                                  subject_id=subject_id, detail=json.dumps(detail)))
+    db.session.commit()
+    login(client, world.coordinator.email)
+    page = client.get("/audit").get_data(as_text=True)
+    for said in ("Status:</span> Forslag → Bekræftet", "Anmodning:</span> nr. 7", "(forløb nr. 13)",
+                 "Par:</span> Anna Berg, Bo Dam", "Før:</span> Beslutning: Fastholde; Ansvarlig: –",
+                 "Efter:</span> Beslutning: Udvikle; Ansvarlig: Lise", "Roller:</span> Leder → Leder, Koordinator",
+                 "(arbejdsopgave nr. 9)", "(planforslag nr. 4)"):
+        assert said in page, said
+    for code in ("done", "confirmed", "request:", "#13", "develop", '"decision"', "match_run"):
+        assert code not in page.split("<main")[1], code
+    rows = list(csv.reader(io.StringIO(client.get("/audit.csv").get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    assert rows[0] == ["tidspunkt", "person", "e-mail", "handling", "hvad", "detaljer"]
+    confirm = next(row for row in rows if row[3] == "Parret er bekræftet, og forløbet er oprettet")
+    assert confirm[4:] == ["forløb nr. 13", "Anmodning: nr. 7; Par: Anna Berg, Bo Dam"]
+    plan = next(row for row in rows if row[3] == "Planforslag ændret")
+    assert plan[4:] == ["planforslag nr. 4", "Status: Forslag → Bekræftet"]

@@ -7,12 +7,25 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from after import TODAY, hold_first_visit, hold_second_visit, two_areas
-from test_desk import upload
-from world import build, fresh, join, login
+from pages import crawl
+from sqlalchemy import MetaData, func, select, update
+from world import ambassador, build, fresh, join, login, unit, upload, user, wait_for
 
 from kerne.insight.facts import load
 from kerne.insight.statistics import compute
-from kerne.models import Ambassador, AuditEvent, Invitation, Mail, Participant, ProcessRequest, User, Visit, utcnow
+from kerne.models import (
+    Ambassador,
+    AuditEvent,
+    Invitation,
+    Mail,
+    Participant,
+    Process,
+    ProcessRequest,
+    User,
+    Visit,
+    utcnow,
+)
+from kerne.notices.compose import queue_reminders
 from kerne.records.privacy import people
 from kerne.records.privacy.people import Person
 from kerne.web.extensions import db
@@ -65,8 +78,9 @@ def test_anonymising_someone_who_left_keeps_every_figure(app):
     hold_second_visit(world.process, [("Lektiecafé", "develop", "Lise", 20)])
     world.coordinator.roles = "coordinator"
     world.first.active = False
-    db.session.add(Mail(key="k2", kind="plan_confirmed", to_email="anna.berg@example.dk", subject="Planlagt",
-                        body="Hej Anna"))
+    sent = Mail(key="k2", kind="plan_confirmed", to_email="anna.berg@example.dk", subject="Planlagt",
+                body="Hej Anna", status="sent", sent_at=utcnow())
+    db.session.add(sent)
     db.session.add(AuditEvent(action="process.confirm", detail=json.dumps({"pair": ["Anna Berg", "Bo Dam"]})))
     db.session.commit()
     before = dashboard(world)
@@ -77,7 +91,7 @@ def test_anonymising_someone_who_left_keeps_every_figure(app):
     assert (anna.name, anna.email, anna.phone, anna.unavailable) == (
         f"Anonymiseret ambassadør {anna.id}", f"anonymiseret-a{anna.id}@anonymiseret.invalid", None, [])
     assert not anna.user.active and anna.user.email.endswith("@anonymiseret.invalid") and "Anna" not in anna.user.name
-    assert db.session.scalar(db.select(Mail.body).where(Mail.key == "k2")) == ""
+    assert db.session.scalar(db.select(Mail.body).where(Mail.id == sent.id)) == ""
     confirmed = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "process.confirm")).one()
     assert json.loads(confirmed.detail) == {"pair": ["anonymiseret", "Bo Dam"]}
 
@@ -233,3 +247,99 @@ def test_the_registry_exported_after_an_anonymisation_imports_again_unchanged(cl
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200, page
     assert "gyldig e-mailadresse" not in page and "<dt>Nye</dt><dd>0</dd>" in page
+
+
+# Planted once, so finding any of them anywhere means anonymisation left it behind.
+NAME, EMAIL = "Zenobia Quistgaard-Wølk", "zenobia.qw@fjordby.dk"
+FIRST_PHONE, PHONE = "+45 2938 4756", "+45 6172 8394"
+TRACES = (NAME.lower(), "zenobia", "quistgaard", EMAIL, FIRST_PHONE, PHONE, PHONE.replace(" ", ""))
+
+
+def _traces(text: str) -> list[str]:
+    return [trace for trace in TRACES if trace in text.lower()]
+
+
+def _everything_stored() -> list[tuple[str, str, str]]:
+    """Every value of every column of every table in the database, as text (read by reflection, so a
+    table or column added later is read too)."""
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    found = []
+    with db.engine.connect() as connection:
+        for table in tables.sorted_tables:
+            for row in connection.execute(table.select()).mappings():
+                found += [(table.name, column, str(value)) for column, value in row.items() if value is not None]
+    return found
+
+
+def test_an_anonymised_ambassador_is_gone_from_every_table_every_page_and_every_export(client, app):
+    """Her details stayed in mails to the partner and the contact, in the audit log's details, and she
+    was still mailed at anonymiseret-…@anonymiseret.invalid."""
+    app.config["VISIT_REMINDER_DAYS"] = 60
+    area = unit("Sundhed", "area")
+    home = unit("Træningscenter Nord", "workplace", unit("Træning", "department", area))
+    other = unit("Plejehjem Syd", "workplace", unit("Pleje", "department", area))
+    partner = ambassador("Palle Partner", other, "Sygeplejerske")
+    coordinator = user("koordinator@example.dk", "coordinator")
+    contact = user("kontakt@example.dk", "leader", "Karen Kontakt")
+    contact.units = [home]
+    user(EMAIL, "ambassador", NAME)
+    db.session.commit()
+    login(client, coordinator.email)
+    form = {"name": NAME, "email": EMAIL, "phone": FIRST_PHONE, "workplace": home.id, "profession": "Fysioterapeut",
+            "trained_on": "15-03-2026", "capacity": "2", "active": "y", "unavailable": "2027-06-01"}
+    assert client.post("/ambassadors/new", data=form).status_code == 302
+    her = db.session.scalar(select(Ambassador).where(Ambassador.email == EMAIL))
+    assert client.post(f"/ambassadors/{her.id}", data={**form, "phone": PHONE}).status_code == 302
+
+    leader = app.test_client()
+    login(leader, contact.email)
+    start = date.today() + timedelta(days=20)
+    wanted = {"workplace": home.id, "contact_name": "Karen Kontakt", "contact_email": contact.email,
+              "target_groups": "Borgere", "visit1_start": start.isoformat(), "visit1_end": "",
+              "visit2_start": (start + timedelta(days=14)).isoformat(), "visit2_end": "",
+              "notes": f"Gerne {NAME} ({PHONE})"}
+    assert leader.post("/requests/new", data=wanted).status_code == 302
+    run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
+    assert wait_for(run_id).status == "done"
+    assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 302
+    process = db.session.scalar(select(Process))
+    assert {a.email for a in process.facilitators} == {EMAIL, partner.email}
+    queue_reminders(date.today())
+    db.session.execute(update(Mail).where(Mail.kind == "plan_confirmed").values(status="sent", sent_at=utcnow()))
+    db.session.commit()
+    assert any(NAME in m.body and PHONE in m.body for m in db.session.scalars(select(Mail).where(
+        Mail.to_email == partner.email)))
+    she = app.test_client()
+    login(she, EMAIL)
+    assert she.get("/me/mail").status_code == 200
+
+    assert client.post(f"/ambassadors/{her.id}", data={**form, "phone": PHONE, "active": ""}).status_code == 302
+    assert NAME in client.get("/people").get_data(as_text=True)  # as a browser follows: the flashes are read
+    assert client.post(f"/people/ambassador/{her.id}/anonymise", data={"confirm": "y"}).status_code == 302
+
+    left = [(table, column) for table, column, value in _everything_stored() if _traces(value)]
+    assert left == [], "anonymisation left her in these columns"
+    assert db.session.scalar(select(func.count()).select_from(Mail).where(
+        Mail.to_email.like("%anonymiseret%"), Mail.status == "queued")) == 0  # nothing more goes to her
+    queue_reminders(date.today())
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Mail).where(Mail.to_email.like("%anonymiseret%"),
+                                                                         Mail.status == "queued")) == 0
+
+    partner_client = app.test_client()
+    login(partner_client, partner.email)
+    mails = db.session.scalars(select(Mail.id)).all()
+    seen = {f"coordinator {path}": page.html for path, page in crawl(client, [
+        "/", "/people", "/audit", "/outbox", "/ambassadors", f"/ambassadors/{her.id}", f"/processes/{process.id}",
+        "/requests", "/plan", f"/plan/runs/{run_id}", "/dashboard", "/processes", "/ambassadors/load"]).items()}
+    seen |= {f"partner {path}": page.html for path, page in crawl(partner_client, ["/", "/me", "/me/mail"]).items()}
+    exports = ["/audit.csv", "/audit.csv?format=plain", "/ambassadors.csv", "/exports/registry",
+               "/exports/processes", "/exports/ambassadors", f"/people/ambassador/{her.id}/data.json",
+               f"/people/ambassador/{her.id}/data.csv", f"/people/ambassador/{partner.id}/data.json",
+               *(f"/me/mail/{mail_id}" for mail_id in mails)]
+    seen |= {f"coordinator {path}": client.get(path).get_data(as_text=True) for path in exports}
+    seen |= {f"partner {path}": partner_client.get(path).get_data(as_text=True)
+             for path in ("/me/data.json", f"/calendar/{partner.calendar_token}.ics")}
+    assert len(seen) > 40
+    assert {where: _traces(text) for where, text in seen.items() if _traces(text)} == {}

@@ -160,7 +160,7 @@ def propose_plan(page) -> None:
 
 def a_request(page) -> None:
     """A new open request at the world's other workplace (each viewport gets its own), then the planning page."""
-    from test_desk import add_request
+    from world import add_request
 
     with writing():
         workplace = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Børnehuset Mågen"))
@@ -390,7 +390,7 @@ def furnish(room: Room, participant_id: int) -> None:
 @pytest.fixture(scope="module")
 def rooms(site, browser):
     """The room, and a browser context per (role, size), signed in or joined once."""
-    from test_desk import add_request
+    from world import add_request
 
     base, world = site
     process = new_process(world)

@@ -166,6 +166,17 @@ def test_ids_beyond_any_column_are_not_found(client):
     assert staff.post("/org", data={"name": "Ny", "kind": "department", "parent": HUGE}).status_code == 400
 
 
+def test_a_visit_address_no_visit_can_have_is_not_found(client):
+    """PostgreSQL refuses text with a NUL byte (psycopg.DataError): the poll's own read answered 500."""
+    world = build()
+    login(client, world.coordinator.email)
+    for public_id in ("%00", "a%00b", "%C3%A6", "x" * 25):
+        assert client.get(f"/w/{public_id}/changes?since=1").status_code == 404, public_id
+        assert client.get(f"/w/{public_id}").status_code == 404, public_id
+        assert client.post(f"/w/{public_id}/ideas", data={"text": "x", "step": 1}).status_code == 404, public_id
+    assert client.get(f"/w/{world.visit.public_id}/changes?since=1").status_code == 403  # a real one: not hers
+
+
 @pytest.mark.parametrize("who", ["coordinator", "leader"])
 def test_a_workplace_select_takes_only_a_workplace_it_offered(client, who):
     world = build()

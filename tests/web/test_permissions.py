@@ -1,5 +1,7 @@
 """Every route in `flask routes`, tried by every role and anonymously, with our ids and another
-process's, answers as kerne/web/permissions.py says; every answer carries the browser headers."""
+process's, answers as kerne/web/permissions.py says (another's numbered object: 404, as if it did not exist);
+every answer carries the browser headers."""
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,10 @@ def test_every_route_has_an_entry_in_the_permission_table():
     assert not stale, f"TABLE in kerne/web/permissions.py names endpoints that no longer exist: {', '.join(stale)}"
 
 
+# Ids nobody can guess (a visit's public id, a calendar key): a refusal for one tells nothing about others.
+SECRET_IDS = ("public_id", "token")
+
+
 def _denied(response) -> bool:
     if response.status_code == 403:
         return True
@@ -28,7 +34,7 @@ def test_each_role_gets_what_the_table_allows(request, signed_in, rule):
     rooms = request.getfixturevalue("rooms") if "POST" in rule.methods else signed_in[1]
     access = TABLE.get(rule.endpoint)
     assert access is not None, f"{rule.endpoint} ({rule.rule}) has no entry in TABLE in kerne/web/permissions.py"
-    scoped = [name for name in rule.arguments if name in SCOPED_IDS]
+    scoped = [name for name in re.findall(r"<(?:[^:>]+:)?([^>]+)>", rule.rule) if name in SCOPED_IDS]  # in order
     for method in sorted(rule.methods & {"GET", "POST"}):
         for role in ROLES:
             level = getattr(access, role)
@@ -46,8 +52,12 @@ def test_each_role_gets_what_the_table_allows(request, signed_in, rule):
                 assert_hardened(response)
                 if level == NO:
                     assert _denied(response), f"{what}: the table says no"
-                elif side == "theirs":
+                elif side == "theirs" and not mixed and scoped[0] in SECRET_IDS:
+                    # An unguessable key that is not theirs: refused or not found, either tells nothing.
                     assert _denied(response) or status == 404, f"{what}: {level} only"
+                elif side == "theirs":
+                    # Another's object is one that does not exist for them: 404, so ids cannot be counted.
+                    assert status == 404, f"{what}: {level} only, and outside it nothing is found"
                 else:
                     assert not _denied(response), f"{what}: the table says {level}"
 

@@ -1,4 +1,5 @@
 """The facilitators' console and projector: who may use them, and what they change."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,9 +30,11 @@ def test_console_is_only_for_the_pair(client, who):
     world = build()
     email = {"leader": world.leader.email, "coordinator": world.coordinator.email, "outsider": world.outsider.email}[who]
     login(client, email)
-    assert client.get(f"/visits/{world.visit.id}/console").status_code == 403
-    assert client.get(f"/visits/{world.visit.id}/projector").status_code == 403
-    assert client.post(f"/visits/{world.visit.id}/step", data={"position": 2}).status_code == 403
+    # the role's gate refuses staff; another ambassador does not find a visit outside what she sees
+    refused = 404 if who == "outsider" else 403
+    assert client.get(f"/visits/{world.visit.id}/console").status_code == refused
+    assert client.get(f"/visits/{world.visit.id}/projector").status_code == refused
+    assert client.post(f"/visits/{world.visit.id}/step", data={"position": 2}).status_code == refused
 
 
 def test_both_facilitators_may_drive(client, app):
@@ -283,13 +286,38 @@ def test_only_the_pair_renews_an_open_visits_code_and_with_a_csrf_token(client, 
     world, base = console
     old = expire_code(app, world)
     assert client.post(f"{base}/join-code", csrf=False).status_code == 400
-    for email in (world.leader.email, world.coordinator.email, world.outsider.email):
+    for email, refused in ((world.leader.email, 403), (world.coordinator.email, 403), (world.outsider.email, 404)):
         other = app.test_client()
         login(other, email)
-        assert other.post(f"{base}/join-code").status_code == 403
+        assert other.post(f"{base}/join-code").status_code == refused
     assert app.test_client().post(f"{base}/join-code").status_code == 302  # not signed in: to the sign-in page
     assert fresh(Visit, world.visit.id).join_code == old
     close_visit(fresh(Visit, world.visit.id))
     db.session.commit()
     assert client.post(f"{base}/join-code").status_code == 410
     assert fresh(Visit, world.visit.id).join_code == old
+
+
+def test_an_ambassador_no_longer_active_who_also_leads_facilitates_nothing(client):
+    """Unticking *Aktiv* ends the powers of the pair even for a leader, whose role still lets her sign in."""
+    world = build()
+    world.first.user.roles = "ambassador leader"
+    world.first.user.units = [world.other_workplace]  # she leads elsewhere: her process is not in her units
+    world.first.active = False
+    db.session.commit()
+    login(client, world.first.email)
+    public_id = world.visit.public_id
+    assert client.get(f"/processes/{world.process.id}").status_code == 404
+    assert client.get(f"/w/{public_id}/changes?since=0").status_code == 403
+    step = steps_of(world.visit)[1]  # Perspektiver: ideas
+    sent = client.post(f"/w/{public_id}/ideas", data={"text": "Stadig med", "step": step.id, "edit_id": "e1"})
+    assert sent.status_code == 403
+    assert db.session.query(Idea).count() == 0
+
+
+def test_the_timer_says_when_the_step_ends_in_its_datetime(client, console):
+    """A <time> whose text is not a time needs a datetime; it had none."""
+    world, base = console
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    ends = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" data-ends-at="([^"]+)">', page)
+    assert ends is not None and ends.group(1) == ends.group(2), page[page.find("<time"):][:200]

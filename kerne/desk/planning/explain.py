@@ -69,10 +69,29 @@ LEVEL_NAMES = {
 }
 
 
-def proof(summary: dict) -> list[str]:
-    """What the engine proved about its plan, level by level, in the coordinator's words."""
+# Levels whose value is a count a coordinator recognises; the others are weighted sums, named only.
+COUNTED_LEVELS = ("staffed", "commitments")
+
+
+def changes(summary: dict, value: dict) -> str:
+    """How the plan as it stands differs from the engine's on each level, or "" when it does not."""
+    engine = summary["objective"]
+    changed = [level for level in LEVEL_NAMES if value.get(level) != engine.get(level)]
+    return ", ".join(_("%(level)s: %(now)s i stedet for %(engine)s", level=LEVEL_NAMES[level](), now=value[level],
+                       engine=engine[level]) if level in COUNTED_LEVELS else str(LEVEL_NAMES[level]())
+                     for level in changed)
+
+
+def proof(summary: dict, value: dict) -> list[str]:
+    """What the engine proved about its plan, level by level, in the coordinator's words, for the plan
+    whose figures are ``value``. A plan the coordinator changed into one with other figures is not the
+    one the engine proved anything about: then what changed is said instead."""
     if "proven" not in summary:  # a proposal from before the levels were reported one by one
         return []
+    changed = changes(summary, value)
+    if changed:
+        return [_("Planen er ændret efter motorens forslag, så motorens bevis gælder ikke for den. "
+                  "Forskel fra motorens plan: %(changes)s.", changes=changed)]
     if summary["optimal"]:
         lines = [_("Motorens plan er bevist den bedst mulige på alle niveauer.")]
     else:

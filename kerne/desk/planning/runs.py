@@ -105,6 +105,11 @@ def _compute(app, run_id: int, locks: list[tuple[int, int]]) -> None:
             db.session.commit()
 
 
+def confirmed_value(summary: dict) -> dict:
+    """The figures of the plan as it was confirmed (the engine's, for a plan confirmed before they were kept)."""
+    return summary.get("confirmed", summary["objective"])
+
+
 def plan_summary(plan: matching.Plan) -> dict:
     return {"objective": plan.objective, "bounds": plan.bounds, "proven": plan.proven, "gaps": plan.gaps,
             "optimal": plan.optimal, "repeatable": plan.repeatable, "seconds": plan.seconds, "method": plan.method}
@@ -260,6 +265,7 @@ def confirm(run: MatchRun) -> int:
         notices.plan_confirmed(process, request)  # to the pair and the workplace contact, with the .ics
         created += 1
     run.status = "confirmed"
+    run.result = json.dumps({**json.loads(run.result), "confirmed": found.value})
     try:
         db.session.commit()
     except IntegrityError:

@@ -40,17 +40,19 @@ def propose():
 
 
 def _context(run: MatchRun) -> dict:
+    """The page's facts, the figures of the plan as it stands now (recomputed after every change) and
+    what the engine's proof says about that plan."""
     summary = json.loads(run.result) if run.result else None
-    context = {"run": run, "summary": summary, "proof": proof(summary) if summary else [],
-               "out_of_date": runs.out_of_date_text()}
+    context = {"run": run, "summary": summary, "out_of_date": runs.out_of_date_text(), "value": {}}
     if run.status == "done":
         found = runs.proposal(run)
         context.update(rows=found.rows, value=found.value, current=found.current)
-    elif run.status == "confirmed":  # the pairs it made, as confirmed
+    elif run.status == "confirmed":  # the pairs it made, with the figures it had when confirmed
         pairs = {}
         for choice in run.choices:
             pairs.setdefault(choice.request, []).append(choice.ambassador)
-        context.update(pairs=pairs, value=summary["objective"])
+        context.update(pairs=pairs, value=runs.confirmed_value(summary))
+    context["proof"] = proof(summary, context["value"]) if summary and context["value"] else []
     return context
 
 

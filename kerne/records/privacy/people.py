@@ -9,7 +9,17 @@ from sqlalchemy import func, or_, select, update
 from werkzeug.security import generate_password_hash
 
 from kerne.desk import csvfiles
-from kerne.models import Ambassador, AuditEvent, Idea, ProcessRequest, Revision, UnavailableDay, User, utcnow
+from kerne.models import (
+    Ambassador,
+    AuditEvent,
+    Idea,
+    ProcessRequest,
+    Revision,
+    UnavailableDay,
+    User,
+    WorkTask,
+    utcnow,
+)
 from kerne.notices import personal
 from kerne.records import audit
 from kerne.web.extensions import db
@@ -123,14 +133,39 @@ def export_csv(person: Person, excel: bool = True) -> bytes:
     return csvfiles.write(CSV_COLUMNS, rows, excel=excel)
 
 
+ANONYMISED = "anonymiseret"
+# What the audit log wrote down about the person themselves, in the events about their registry entry or
+# account (``ambassador.create``, ``ambassador.update``): gone as a whole, whatever the words were.
+PERSONAL_DETAILS = ("name", "email", "phone", "profession", "trained_on", "unavailable", "external_id")
+# Text that names people: mails to others, and what people typed about others (a task's owner, a note,
+# a request's notes).
+MENTIONS = (*personal.MENTIONS, WorkTask.owner, WorkTask.follow_up_note, ProcessRequest.notes)
+
+
+def _identifying(person: Person) -> list[str]:
+    """The words that name the person: their names, e-mail addresses (as typed, and in small letters)
+    and phone number; the longest first, so none is replaced inside another before it."""
+    rows = [row for row in (person.user, person.ambassador) if row is not None]
+    words = {row.name for row in rows} | {row.email for row in rows} | person.emails
+    if person.ambassador is not None and person.ambassador.phone:
+        words.add(person.ambassador.phone)
+    return sorted((word for word in words if word and word.strip()), key=len, reverse=True)
+
+
 def anonymise(person: Person) -> None:
     """The person is gone from Kerne, their work is not: names, addresses, phone, availability and
-    mail texts are removed or replaced, the account can no longer sign in, and every row that counts
-    in the statistics (the ambassador, their workplace, processes, bookings, decisions) stays."""
-    old_names = {person.name} | {row.name for row in (person.user, person.ambassador) if row is not None}
+    mail texts are removed or replaced wherever Kerne wrote them (mails to others and the audit log
+    included), the account can no longer sign in, nothing more is mailed to them, and every row that
+    counts in the statistics (the ambassador, their workplace, processes, bookings, decisions) stays."""
+    words = _identifying(person)
+    subjects = _subjects(person)
     old_emails = person.emails
     for email in old_emails:
         personal.anonymise(email, person.user.id if person.user else None)
+    for column in MENTIONS:
+        for word in words:
+            db.session.execute(update(column.class_).where(column.contains(word, autoescape=True))
+                               .values({column: func.replace(column, word, ANONYMISED)}))
     db.session.execute(update(ProcessRequest).where(func.lower(ProcessRequest.contact_email).in_(old_emails))
                        .values(contact_name="Anonymiseret", contact_email=f"anonymiseret@{personal.ANONYMOUS_DOMAIN}"))
     if person.ambassador is not None:
@@ -151,16 +186,32 @@ def anonymise(person: Person) -> None:
         user.password_hash = generate_password_hash(secrets.token_urlsafe(32))
         user.sso_issuer = user.sso_subject = user.invitation = None  # nor through single sign-on, nor an invitation
         user.active = False
-    _scrub_audit_log(old_names | old_emails)
+    db.session.flush()  # the anonymise events above are scrubbed like the rest
+    _scrub_audit_log(words, subjects)
 
 
-def _scrub_audit_log(words: set[str]) -> None:
-    """Names and addresses the audit log wrote down (what changed, a pair's names) are replaced too."""
-    words = {w for w in words if w}
-    mentions = or_(*(AuditEvent.detail.contains(json.dumps(w, ensure_ascii=False)[1:-1], autoescape=True)
-                     for w in words))
+def _subjects(person: Person):
+    """The audit events about the person's own registry entry or account."""
+    conditions = []
+    if person.user is not None:
+        conditions.append((AuditEvent.subject_type == "user_account") & (AuditEvent.subject_id == person.user.id))
+    if person.ambassador is not None:
+        conditions.append((AuditEvent.subject_type == "ambassador") & (AuditEvent.subject_id == person.ambassador.id))
+    return or_(*conditions)
+
+
+def _scrub_audit_log(words: list[str], subjects) -> None:
+    """What the log wrote about the person goes: in the events about them, every personal value (their
+    phone, profession, dates), and in any event, their names, addresses and phone (a pair's names)."""
+    for event in db.session.scalars(select(AuditEvent).where(subjects)):
+        detail = json.loads(event.detail or "{}")
+        if any(key in detail for key in PERSONAL_DETAILS):
+            event.detail = json.dumps({key: ANONYMISED if key in PERSONAL_DETAILS else value
+                                       for key, value in detail.items()}, ensure_ascii=False, sort_keys=True)
+    escaped = {word: json.dumps(word, ensure_ascii=False)[1:-1] for word in words}
+    mentions = or_(*(AuditEvent.detail.contains(text, autoescape=True) for text in escaped.values()))
     for event in db.session.scalars(select(AuditEvent).where(mentions)):
         detail = event.detail
-        for word in sorted(words, key=len, reverse=True):
-            detail = detail.replace(json.dumps(word, ensure_ascii=False)[1:-1], "anonymiseret")
+        for word in words:
+            detail = detail.replace(escaped[word], ANONYMISED)
         event.detail = detail

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kerne.models import Ambassador, User
+from kerne.records import audit
 from kerne.records.forms import AnonymiseForm
 from kerne.records.privacy import people
 from kerne.records.privacy.people import Person
@@ -34,15 +35,16 @@ def _everyone() -> list[tuple[str, int, Person]]:
 
 
 def _answer(person: Person, fmt: str) -> Response:
+    if fmt not in ("json", "csv"):
+        abort(404)
+    audit.record_reading("person.export", person.ambassador or person.user, format=fmt)
     name = "persondata"
     if fmt == "json":
         body = json.dumps(people.export(person), ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json",
                         headers={"Content-Disposition": f"attachment; filename={name}.json"})
-    if fmt == "csv":
-        return Response(people.export_csv(person), content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-    abort(404)
+    return Response(people.export_csv(person), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
 
 
 @bp.get("/people")

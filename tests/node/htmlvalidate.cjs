@@ -1,0 +1,16 @@
+// The rules tests/web/test_html_valid.py checks every page against: html-validate's recommended set,
+// with two exceptions, each explained.
+module.exports = {
+  extends: ["html-validate:recommended"],
+  rules: {
+    // Jinja's block tags leave their line's indentation behind; trailing spaces are not an error in
+    // HTML, change nothing a person sees and cost a few bytes, so the source's layout is not checked.
+    "no-trailing-whitespace": "off",
+    // ARIA 1.2 lets a list be named (role list is "nameable from author"); our lists of ideas and tasks
+    // carry aria-label so a screen reader announces which list it is in. This is the rule as the
+    // standard preset has it; a name on an element that may not have one is still an error.
+    "aria-label-misuse": ["error", { allowAnyNamable: true }],
+  },
+  // htmx's hx-* attributes need no exception: html-validate has no rule against attributes it does not
+  // know. Should a later version add one, exempt /^hx-/ here, and nothing else.
+};
