@@ -266,7 +266,7 @@ def test_an_undecided_task_saved_untouched_records_no_decision(client, app):
     page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
     action = f"/processes/{world.process.id}/tasks/{task.id}/plan"
     form = FormAsSent(page, action).fields
-    assert form[f"plan-{task.id}-decision"] == "" and f'<option selected value="">Vælg …</option>' in page
+    assert form[f"plan-{task.id}-decision"] == "" and '<option selected value="">Vælg …</option>' in page
     assert client.post(action, data=form).status_code == 302  # owner and dates saved, as they were
     db.session.expire_all()
     assert fresh(WorkTask, task.id).decision == "undecided"
