@@ -45,29 +45,31 @@ def fingerprint(day: date) -> str:
     organisation – or someone signing in – leaves their poll at 204: the processes, the visits' versions
     (bumped by every change in the room and to the tasks after it) and agreed days, the requests, the
     ambassadors and every process they facilitate, the talks across units, the tree, the day and the scope."""
+    visible = visible_unit_ids(current_user)
     processes = unit_filter(current_user, Process.workplace_id)
     ambassadors = unit_filter(current_user, Ambassador.workplace_id)
     talks = or_(unit_filter(current_user, Conversation.from_unit_id), unit_filter(current_user, Conversation.to_unit_id))
-    row = db.session.execute(select(
-        select(func.count(Process.id) + 1000 * func.count(Process.cancelled_at)).where(processes).scalar_subquery(),
-        select(func.coalesce(func.sum(Visit.version * 7 + Visit.sequence), 0) + func.count(Visit.id))
-        .join(Process, Process.id == Visit.process_id).where(processes).scalar_subquery(),
+    visits = select(func.coalesce(func.sum(Visit.version * 7 + Visit.sequence), 0) + func.count(Visit.id))
+    parts = [
+        select(func.count(Process.id) + 1000 * func.count(Process.cancelled_at)).where(processes),
+        visits if visible is None else visits.join(Process, Process.id == Visit.process_id).where(processes),
         select(func.count(ProcessRequest.id) * 100 + func.coalesce(func.sum(func.length(ProcessRequest.status)), 0))
-        .where(unit_filter(current_user, ProcessRequest.workplace_id)).scalar_subquery(),
+        .where(unit_filter(current_user, ProcessRequest.workplace_id)),
         select(func.coalesce(func.sum(Ambassador.workplace_id * 7 + Ambassador.capacity
                                       + case((Ambassador.active, 3), else_=0)), 0) + func.count(Ambassador.id))
-        .where(ambassadors).scalar_subquery(),
-        select(func.coalesce(func.sum(Visit.version), 0) + func.count(Visit.id) + func.count(Process.cancelled_at))
-        .select_from(ProcessFacilitator).join(Ambassador, Ambassador.id == ProcessFacilitator.ambassador_id)
-        .join(Process, Process.id == ProcessFacilitator.process_id)
-        .join(Visit, Visit.process_id == ProcessFacilitator.process_id).where(ambassadors).scalar_subquery(),
+        .where(ambassadors),
         select(func.count(Conversation.id) * 100 + func.coalesce(func.sum(func.length(Conversation.status)), 0))
-        .where(talks).scalar_subquery(),
+        .where(talks),
         select(func.coalesce(func.sum(OrgUnit.id * 3 + func.coalesce(OrgUnit.parent_id, 0)
-                                      + func.length(OrgUnit.name)), 0)).where(unit_filter(current_user, OrgUnit.id))
-        .scalar_subquery(),
-    )).one()
-    visible = visible_unit_ids(current_user)
+                                      + func.length(OrgUnit.name)), 0)).where(unit_filter(current_user, OrgUnit.id)),
+    ]
+    if visible is not None:  # the processes elsewhere that one's ambassadors facilitate (their commitments)
+        parts.append(select(func.coalesce(func.sum(Visit.version), 0) + func.count(Visit.id)
+                            + func.count(Process.cancelled_at))
+                     .select_from(ProcessFacilitator).join(Ambassador, Ambassador.id == ProcessFacilitator.ambassador_id)
+                     .join(Process, Process.id == ProcessFacilitator.process_id)
+                     .join(Visit, Visit.process_id == ProcessFacilitator.process_id).where(ambassadors))
+    row = db.session.execute(select(*(part.scalar_subquery() for part in parts))).one()
     scope = "all" if visible is None else ",".join(map(str, sorted(visible)))
     text = f"{tuple(row)}|{day.isoformat()}|{scope}"
     return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()

@@ -6,7 +6,7 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, select
 
@@ -22,10 +22,10 @@ from kerne.models import (
     User,
     Visit,
 )
-from kerne.processes import state
+from kerne.processes import lifecycle, state
 from kerne.processes.lifecycle import ProcessFacts
 from kerne.processes.state import REQUEST_COLUMNS, TaskRow
-from kerne.web.clock import local_date
+from kerne.web.clock import local_dates
 from kerne.web.extensions import db
 from kerne.web.scope import unit_filter, visible_unit_ids
 
@@ -91,18 +91,17 @@ def load(user: User, today: date, texts: bool = False, own: bool = False, task_r
         return _load(user, today, texts, own, task_rows)
 
 
-def _moments(process: state.ProcessRow, requested_on: date) -> tuple[tuple[str, date], ...]:
-    """The day the data shows each state was entered (kerne.insight.statistics.Case.since)."""
-    visits = {v.number: v for v in process.visits}
-    found = [("requested", requested_on), ("pair_confirmed", local_date(process.created_at)),
-             ("core_task_defined", local_date(process.locked_at))]
-    for number, opened_state in ((1, "visit1"), (2, "visit2")):
-        visit = visits.get(number)
-        if visit is not None:
-            found.append((opened_state, local_date(visit.opened_at)))
-    if 2 in visits:
-        found.append(("tasks_decided", local_date(visits[2].closed_at)))
-    return tuple((name, day) for name, day in found if day is not None)
+def _entered(process: state.ProcessRow, now: str) -> datetime | None:
+    """When the data shows the process entered the state it is in (kerne.insight.statistics.Case.since)."""
+    if now == "pair_confirmed":
+        return process.created_at
+    if now == "core_task_defined":
+        return process.locked_at
+    number = {"visit1": 1, "visit2": 2, "tasks_decided": 2}.get(now)
+    visit = next((v for v in process.visits if v.number == number), None) if number else None
+    if visit is None:
+        return None
+    return visit.closed_at if now == "tasks_decided" else visit.opened_at
 
 
 def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> World:
@@ -139,18 +138,19 @@ def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> W
     waiting = _rows(select(*columns).where(request_scope, ProcessRequest.process_id.is_(None))
                     .order_by(ProcessRequest.id))
 
+    local = local_dates()
     cases, tasks, visit_days, requests, core_tasks = [], [], {}, {}, {}
     for process in processes.values():
         request = process.request
-        requested_on = local_date(request.created_at if request is not None else process.created_at)
         marks = [t.followed_up_at for t in process.tasks if t.facts.mark and t.followed_up_at is not None]
+        now = lifecycle.state(process.facts)
         cases.append(Case(
-            f"p{process.id}", process.workplace_id, requested_on, process.facts, process.id,
-            tuple(facilitators[process.id]),
-            tuple((v.number, people.get(v.id, 0)) for v in process.visits if v.status == "closed"),
-            local_date(process.locked_at), local_date(max(marks)) if marks else None,
-            local_date(process.cancelled_at), _moments(process, requested_on),
-            sum(1 for v in process.visits if v.status == "planned" and not v.agreed),
+            f"p{process.id}", process.workplace_id, local(request.created_at if request else process.created_at),
+            process.facts, process.id, tuple(facilitators[process.id]),
+            tuple([(v.number, people.get(v.id, 0)) for v in process.visits if v.status == "closed"]),
+            local(process.locked_at), local(max(marks)) if marks else None, local(process.cancelled_at),
+            local(_entered(process, now)), sum(1 for v in process.visits if v.status == "planned" and not v.agreed),
+            now,
         ))
         visit_days[process.id] = {v.number: v.day for v in process.visits}
         if task_rows:
@@ -164,7 +164,7 @@ def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> W
                 "target_groups": process.target_groups, "cancel_reason": process.cancel_reason}
     for row in waiting:
         facts = ProcessFacts(request_status=row.status, has_process=False)
-        cases.append(Case(key=f"r{row.id}", workplace_id=row.workplace_id, requested_on=local_date(row.created_at),
+        cases.append(Case(key=f"r{row.id}", workplace_id=row.workplace_id, requested_on=local(row.created_at),
                           facts=facts))
         if texts:
             requests[f"r{row.id}"] = {"contact_name": row.contact_name, "contact_email": row.contact_email,
@@ -201,7 +201,8 @@ def _ambassadors(user: User) -> list[AmbassadorFacts]:
 def _conversations(user: User) -> list[ConversationFacts]:
     """The talks across units that touch a unit ``user`` sees."""
     touching = or_(unit_filter(user, Conversation.from_unit_id), unit_filter(user, Conversation.to_unit_id))
-    return [ConversationFacts(id, from_unit, to_unit, status, local_date(proposed_at))
+    local = local_dates()
+    return [ConversationFacts(id, from_unit, to_unit, status, local(proposed_at))
             for id, from_unit, to_unit, status, proposed_at in _rows(
                 select(Conversation.id, Conversation.from_unit_id, Conversation.to_unit_id, Conversation.status,
                        Conversation.proposed_at).where(touching).order_by(Conversation.id))]

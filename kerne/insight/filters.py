@@ -46,11 +46,14 @@ class FilterForm(FlaskForm):
 
 
 def read(organisation: Organisation, today) -> tuple[FilterForm, Period, int | None]:
-    """The filter form as the address has it, the period and the unit it names (the defaults when it is wrong)."""
+    """The filter form as the address has it, the period and the unit it names (the defaults when it is wrong).
+    The units offered are the areas and departments one sees (a workplace contact's workplace, when that is all)."""
     form = FilterForm(request.args)
+    units = [(unit, depth) for unit, depth in organisation.walk() if unit.kind != "workplace"] \
+        or list(organisation.walk())
+    kinds = {kind: str(label).lower() for kind, label in ORG_KIND_LABELS.items()}
     form.unit.choices = [SelectChoice("", _l("Alle dine enheder"))] + [
-        SelectChoice(str(unit.id), "\u00a0\u00a0" * depth + f"{unit.name} ({ORG_KIND_LABELS[unit.kind].lower()})")
-        for unit, depth in organisation.walk()]
+        SelectChoice(str(unit.id), "\u00a0\u00a0" * depth + f"{unit.name} ({kinds[unit.kind]})") for unit, depth in units]
     if not form.unit.data:
         form.unit.data = ""
     if not form.validate():

@@ -96,13 +96,15 @@ class Case:
     core_task_locked_on: date | None = None
     last_mark_on: date | None = None  # the day the last follow-up was first marked
     cancelled_on: date | None = None
-    # The day the data shows each state was entered: (state, day), e.g. ("visit1", the day visit 1 opened).
-    moments: tuple[tuple[str, date], ...] = ()
+    # The day the data shows the present state was entered, e.g. for "visit1" the day visit 1 opened.
+    entered_on: date | None = None
     undated: int = 0  # visits not begun whose day is not agreed yet
+    # The state, when the reader already derived it from these facts with lifecycle.state (once, not twice).
+    derived: str | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def state(self) -> str:
-        return state(self.facts)
+        return self.derived or state(self.facts)
 
     @property
     def completed_on(self) -> date | None:
@@ -123,7 +125,7 @@ class Case:
     def since(self) -> date | None:
         """Since when it has stood in its state: the day it entered it, and for a process waiting for a
         visit, not before that visit's day."""
-        entered = dict(self.moments).get(self.state)
+        entered = self.entered_on
         awaited = {"pair_confirmed": 1, "core_task_defined": 2}.get(self.state)
         visit = self.facts.visit(awaited) if awaited else None
         if visit is not None and visit.scheduled_on is not None:

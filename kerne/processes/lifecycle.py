@@ -59,7 +59,10 @@ class ProcessFacts:
     tasks: tuple[TaskFacts, ...] = ()  # the decided work tasks still on the list (the others change no state)
 
     def visit(self, number: int) -> VisitFacts | None:
-        return next((v for v in self.visits if v.number == number), None)
+        for visit in self.visits:
+            if visit.number == number:
+                return visit
+        return None
 
     def begun(self, number: int) -> bool:
         visit = self.visit(number)
@@ -87,10 +90,9 @@ def facts_of(request_status: str | None, cancelled: bool, visits, drafts, tasks)
     """A process's facts from what the database holds: ``drafts`` are (wording, locked) of its visits,
     ``tasks`` its work tasks still on the list. Every reader of processes builds its facts here, so no
     page can derive another state than the next."""
-    drafts = [(text, locked) for text, locked in drafts if written(text)]
-    return ProcessFacts(request_status=request_status, has_process=True, cancelled=cancelled, visits=tuple(visits),
-                        core_task_written=bool(drafts), core_task_locked=any(locked for _text, locked in drafts),
-                        tasks=tuple(t for t in tasks if t.decided))
+    drafts = [locked for text, locked in drafts if written(text)]
+    return ProcessFacts(request_status, True, cancelled, tuple(visits), bool(drafts), any(drafts),
+                        tuple([t for t in tasks if t.decision != "undecided"]))
 
 
 def state(facts: ProcessFacts) -> str:

@@ -20,7 +20,7 @@ from kerne.web.scope import sees_unit
 from kerne.web.vocabulary import REFUSALS
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VisitRow:
     id: int
     number: int
@@ -31,7 +31,7 @@ class VisitRow:
     closed_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TaskRow:
     """A decided work task as the lists and exports show it."""
 
@@ -80,7 +80,7 @@ REQUEST_COLUMNS = (ProcessRequest.id, ProcessRequest.workplace_id, ProcessReques
 
 def read(where, texts: bool = False) -> dict[int, ProcessRow]:
     """Every process ``where`` (a clause on Process) holds, by id, in five queries. ``texts`` adds the
-    tasks' titles, reasons and notes."""
+    tasks' titles, reasons and notes, with the tasks in their order (the lists show them)."""
     db.session.flush()  # what this request changed counts
     found = {row[0]: ProcessRow(*row) for row in rows(
         select(Process.id, Process.workplace_id, Process.created_at, Process.cancelled_at, Process.target_groups,
@@ -111,7 +111,7 @@ def read(where, texts: bool = False) -> dict[int, ProcessRow]:
     for task_id, process_id, decision, owner, deadline, follow_up_on, mark, marked_at, *extra in rows(
         select(*columns).join(Visit, Visit.id == WorkTask.visit_id).join(Process, Process.id == Visit.process_id)
         .where(where, WorkTask.removed.is_(False), WorkTask.decision != "undecided")
-        .order_by(Visit.process_id, Visit.number, WorkTask.position, WorkTask.id)
+        .order_by(*((Visit.process_id, Visit.number, WorkTask.position, WorkTask.id) if texts else ()))
     ):
         title, rationale, note = extra or ("", "", "")
         found[process_id].tasks.append(TaskRow(task_id, process_id, TaskFacts(decision, owner, deadline, follow_up_on,

@@ -211,9 +211,9 @@ def test_a_process_is_in_a_period_while_it_is_under_way_in_it():
 def test_key_figures_and_what_needs_action(board):
     assert (board.active, board.cases) == (3, 7)
     assert board.attention == statistics.Attention(overdue=1, stalled=0, undated=0, waiting=1, lacking=1)
-    stalled = replace(CASES[3], moments=(("visit1", TODAY - timedelta(days=61)),))
+    stalled = replace(CASES[3], entered_on=TODAY - timedelta(days=61))
     waiting_for_a_day = replace(CASES[3], facts=replace(CASES[3].facts, visits=(VisitFacts(1, "planned", TODAY),)),
-                                moments=(("pair_confirmed", TODAY - timedelta(days=200)),), undated=2)
+                                entered_on=TODAY - timedelta(days=200), undated=2)
     assert stalled.stalled(TODAY, 60) and not stalled.stalled(TODAY, 61)
     assert waiting_for_a_day.state == "pair_confirmed" and not waiting_for_a_day.stalled(TODAY, 60)  # visit 1 is today
     later = compute(UNITS, [stalled, waiting_for_a_day], [], TODAY, stalled_days=60)
