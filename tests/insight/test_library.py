@@ -62,6 +62,17 @@ def test_the_library_lists_locked_core_tasks_with_search_and_filters(client, app
     assert "0 af 2" in client.get("/library/results?q=zebra").get_data(as_text=True)
 
 
+def test_the_search_stays_in_the_address_and_its_hits_are_marked_as_text(client, app):
+    world = two_areas()
+    hold_first_visit(world.process, core_task="Børn <b>lærer</b> & trives")
+    login(client, world.first.email)
+    answer = client.get("/library/results?q=barn&area=&group=")
+    assert answer.headers["HX-Replace-Url"] == "/library?q=barn" and "HX-Request" in answer.headers["Vary"]
+    page = answer.get_data(as_text=True)
+    assert "<mark>Børn</mark> &lt;b&gt;lærer&lt;/b&gt; &amp; trives" in page and "<b>" not in page
+    assert 'value="barn"' in client.get("/library?q=barn").get_data(as_text=True)
+
+
 def test_target_groups_are_mapped_renamed_and_merged_and_the_library_follows(client, app):
     world = two_areas()
     hold_first_visit(world.process)  # request: "Skolebørn" and "forældre", draft: "Skolebørn"
