@@ -67,7 +67,7 @@ def test_the_search_stays_in_the_address_and_its_hits_are_marked_as_text(client,
     hold_first_visit(world.process, core_task="Børn <b>lærer</b> & trives")
     login(client, world.first.email)
     answer = client.get("/library/results?q=barn&area=&group=")
-    assert answer.headers["HX-Replace-Url"] == "/library?q=barn" and "HX-Request" in answer.headers["Vary"]
+    assert answer.headers["HX-Replace-Url"] == "/library?q=barn"
     page = answer.get_data(as_text=True)
     assert "<mark>Børn</mark> &lt;b&gt;lærer&lt;/b&gt; &amp; trives" in page and "<b>" not in page
     assert 'value="barn"' in client.get("/library?q=barn").get_data(as_text=True)

@@ -60,7 +60,7 @@ def results():
     context = _context()
     kept = {k: v for k, v in context["filters"].items() if v and not (k == "page" and v == 1)}
     return render_block("insight/library/index.html", "results", **context), \
-        {"HX-Replace-Url": url_for(".index", **kept), "Vary": "HX-Request"}
+        {"HX-Replace-Url": url_for(".index", **kept)}
 
 
 def _propose_form(this: library.Entry, words: library.Vocabulary, found: list, posted: bool = False):
