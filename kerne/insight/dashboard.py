@@ -6,8 +6,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from datetime import date
-from functools import partial
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import format_date, get_locale
@@ -75,10 +74,18 @@ def fingerprint(day: date) -> str:
     return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
-def _link(base: str, **args) -> str:
-    """A list's address with a filter: url_for once per list, not once per bar (hundreds of them)."""
-    args = {k: v for k, v in args.items() if v is not None}
-    return f"{base}?{urlencode(args)}" if args else base
+class Links:
+    """The addresses of one list with filters: url_for and the period once per list, not once per bar
+    (there are hundreds of them)."""
+
+    def __init__(self, endpoint: str, **fixed):
+        self.base = url_for(endpoint)
+        self.fixed = [urlencode({k: v for k, v in fixed.items() if v is not None})] if any(fixed.values()) else []
+
+    def __call__(self, **args) -> str:
+        query = "&".join(self.fixed + [f"{k}={v if isinstance(v, int) else quote_plus(str(v))}"
+                                       for k, v in args.items() if v is not None])
+        return f"{self.base}?{query}" if query else self.base
 
 
 def month_label(month: str) -> str:
@@ -89,12 +96,9 @@ def month_label(month: str) -> str:
 
 def _charts(board: Dashboard, unit: int | None) -> dict[str, charts.Chart]:
     """Every chart of the dashboard, each bar and number linked to the list behind it."""
-    now = {"unit": unit}  # the figures that stand now
-    during = {**filters.args(board.period), **now}  # those of the processes under way in the period
-    processes = partial(_link, url_for("lists.processes"))
-    workplaces = partial(_link, url_for("lists.workplaces"))
-    tasks = partial(_link, url_for("lists.tasks"))
-    ambassadors = partial(_link, url_for("lists.ambassadors"))
+    period = filters.args(board.period)  # the lists of the processes under way in the period
+    processes, during = Links("lists.processes"), Links("lists.processes", **period)
+    workplaces, tasks, ambassadors = Links("lists.workplaces"), Links("lists.tasks", **period), Links("lists.ambassadors")
     states = [(s, str(STATE_LABELS[s])) for s in board.by_state]
     decisions = [(d, str(DECISION_LABELS[d])) for d in ("develop", "keep", "phase_out")]
     commitments = [(c, str(COMMITMENT_LABELS[c])) for c in ("met", "planned", "open")]
@@ -102,30 +106,30 @@ def _charts(board: Dashboard, unit: int | None) -> dict[str, charts.Chart]:
     def indent(depth: int, name: str) -> str:
         return "· " * depth + name
 
-    units = [charts.Row(indent(r.depth, r.unit.name), processes(**{**during, "unit": r.unit.id}),
-                        {s: (n, processes(**{**during, "unit": r.unit.id, "state": s})) for s, n in r.states.items()})
+    units = [charts.Row(indent(r.depth, r.unit.name), during(unit=r.unit.id),
+                        {s: (n, during(unit=r.unit.id, state=s)) for s, n in r.states.items()})
              for r in board.by_unit]
-    months = [charts.Row(month_label(m), None, {"requested": (r, processes(requested=m, **now)),
-                                                "completed": (c, processes(completed=m, **now))})
+    months = [charts.Row(month_label(m), None, {"requested": (r, processes(requested=m, unit=unit)),
+                                                "completed": (c, processes(completed=m, unit=unit))})
               for m, r, c in board.months]
     coverage = [charts.Row(indent(c.depth, c.unit.name), workplaces(unit=c.unit.id), {
         "defined": (c.defined, workplaces(unit=c.unit.id, core_task="yes")),
         "missing": (c.workplaces - c.defined, workplaces(unit=c.unit.id, core_task="no"))})
         for c in board.coverage]
-    decided = [charts.Row(_("I alt"), tasks(**during), {d: (n, tasks(decision=d, **during))
-                                                        for d, n in board.decisions.items()})]
-    decided += [charts.Row(unit_.name, tasks(**{**during, "unit": unit_.id}),
-                           {d: (n, tasks(**{**during, "decision": d, "unit": unit_.id})) for d, n in counts.items()})
+    decided = [charts.Row(_("I alt"), tasks(unit=unit), {d: (n, tasks(decision=d, unit=unit))
+                                                         for d, n in board.decisions.items()})]
+    decided += [charts.Row(unit_.name, tasks(unit=unit_.id),
+                           {d: (n, tasks(decision=d, unit=unit_.id)) for d, n in counts.items()})
                 for unit_, counts in board.decisions_by_department]
-    promised = [charts.Row(label, None, {s: (n, ambassadors(**{which: s}, **now)) for s, n in counts.items()})
+    promised = [charts.Row(label, None, {s: (n, ambassadors(**{which: s}, unit=unit)) for s, n in counts.items()})
                 for which, counts, label in (("own", board.own, _("Egen arbejdsplads")),
                                              ("other", board.other, _("Anden arbejdsplads")))]
-    load_rows = [charts.Row(_("%(n)s forløb", n=b), None, {"ambassadors": (n, ambassadors(load=b, **now))})
+    load_rows = [charts.Row(_("%(n)s forløb", n=b), None, {"ambassadors": (n, ambassadors(load=b, unit=unit))})
                  for b, n in board.load_buckets.items()]
     first, second = board.participation
     people = [charts.Row(_("%(n)s deltagere", n=b), None, {
-        "visit1": (first.buckets[b], processes(visit=1, participants=b, **during)),
-        "visit2": (second.buckets[b], processes(visit=2, participants=b, **during))}) for b in first.buckets]
+        "visit1": (first.buckets[b], during(visit=1, participants=b, unit=unit)),
+        "visit2": (second.buckets[b], during(visit=2, participants=b, unit=unit))}) for b in first.buckets]
     return {
         "units": charts.hbars("chart-units", _("Forløb pr. område og afdeling"), units, states, unit_label=_("Enhed")),
         "months": charts.hbars("chart-months", _("Anmodet og afsluttet pr. måned"), months,
