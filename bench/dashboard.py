@@ -171,7 +171,8 @@ def run(processes: int, tasks_per_process: int, rounds: int) -> None:
 
                 pages = [("/dashboard (changed data)", "/dashboard", forget), ("/dashboard (figures kept)", "/dashboard", None),
                          ("/dashboard/changes (204)", f"/dashboard/changes?since={since}", None)]
-                pages += [(p, p, None) for p in ("/library", "/library/results?q=tryghed+borgerne",
+                pages += [(p, p, None) for p in ("/dashboard?period=year", "/dashboard/report", "/library",
+                                                 "/library/results?q=tryghed+borgerne",
                                                  "/library/results?q=ældre&group=1", "/processes?state=follow_up",
                                                  "/tasks?follow_up=overdue")]
                 for label, path, cold in pages:

@@ -1,12 +1,13 @@
 """The domain, as typed SQLAlchemy models.
 
-Times are stored as naive UTC and shown in Europe/Copenhagen by Flask-Babel.
+Times are stored as naive UTC, stamped by the one clock (kerne.web.clock), and bucketed and shown in
+the configured zone (Europe/Copenhagen by default).
 Everything that can change during a visit bumps ``Visit.version`` in the same
 transaction (see ``kerne.workshop.live``).
 """
 import re
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kerne.web.clock import utcnow
 from kerne.web.extensions import db
 
 ROLES = ("coordinator", "leader", "ambassador")
@@ -35,10 +37,6 @@ DECISIONS = ("undecided", "develop", "keep", "phase_out")
 FOLLOW_UP_MARKS = ("done", "changed", "dropped")
 VOTE_CHOICES = ("develop", "keep", "phase_out")
 VISIT_STARTS, VISIT_ENDS = time(9), time(12)  # a visit's time of day until the workplace says otherwise
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_public_id() -> str:
@@ -596,3 +594,26 @@ class Mail(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str] = mapped_column(String(300), default="")
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Conversation(db.Model):
+    """A talk across units proposed from the core-task library ("Foreslå en snak på tværs"): two workplaces
+    that share a target group, the core task that was found, and where it stands: proposed, agreed (for a
+    day), held (on a day, with a short note of what came of it)."""
+
+    __tablename__ = "conversation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    to_process_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
+    target_group: Mapped[str] = mapped_column(String(120))
+    message: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(8), default="proposed", index=True)  # proposed, agreed, held
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    meeting_on: Mapped[date | None] = mapped_column(Date)  # the day agreed, then the day it was held
+    outcome: Mapped[str] = mapped_column(String(1000), default="")
+
+    from_unit: Mapped[OrgUnit] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[OrgUnit] = relationship(foreign_keys=[to_unit_id])
+    proposed_by: Mapped[User | None] = relationship()

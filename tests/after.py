@@ -24,7 +24,7 @@ def two_areas():
     world.director = user("direktoer@example.dk", "leader")
     world.director.sees_whole_organisation = True
     request = ProcessRequest(workplace=world.workplace, contact_name="Lise Leder", contact_email="lise@example.dk",
-                             target_groups="Skolebørn; forældre", visit1_start=TODAY, visit1_end=TODAY,
+                             target_groups="Skolebørn\nforældre", visit1_start=TODAY, visit1_end=TODAY,
                              visit2_start=TODAY + timedelta(days=14), visit2_end=TODAY + timedelta(days=14),
                              status="planned", process=world.process)
     db.session.add(request)

@@ -20,6 +20,7 @@ from world import PASSWORD, build, join, login, unit, user
 from kerne import create_app
 from kerne.models import (
     Ambassador,
+    Conversation,
     Idea,
     Mail,
     Participant,
@@ -49,7 +50,7 @@ def _all_rules():
 RULES = _all_rules()
 # Ids a scoped role may only use for what is theirs; other arguments are the same in both rooms.
 SCOPED_IDS = ("public_id", "visit_id", "process_id", "idea_id", "task_id", "revision_id", "request_id", "mail_id",
-              "token")
+              "token", "conversation_id")
 STEADY = {"lang": "en", "part": "core_task", "field": "title", "direction": "down", "slot": "0",
           "filename": "kerne.css", "kind": "ambassador", "fmt": "json", "number": "1"}
 
@@ -162,6 +163,14 @@ def build_rooms(app) -> Rooms:
     db.session.flush()
     ids["theirs"]["mail_id"] = other.id
     ids["theirs"]["token"] = "x" * 43  # a guessed key
+    # A talk across units from our workplace, and one between two workplaces of theirs.
+    neighbour = unit("Plejecenter Engen", "workplace", their_workplace.parent)
+    for side, (a, b) in (("ours", (world.workplace, their_workplace)), ("theirs", (their_workplace, neighbour))):
+        db.session.flush()
+        talk = Conversation(from_unit_id=a.id, to_unit_id=b.id, target_group="Ældre")
+        db.session.add(talk)
+        db.session.flush()
+        ids[side]["conversation_id"] = talk.id
     steady = {"run_id": 1, "user_id": world.leader.id, "ambassador_id": world.first.id, "person_id": world.first.id,
               "unit_id": world.workplace.id, "step_id": 1,
               "group_id": db.session.scalar(select(TargetGroup.id))}

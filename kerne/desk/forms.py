@@ -128,12 +128,21 @@ def window_order(form, field) -> None:
         raise ValidationError(_l("Besøg 2 skal ligge efter besøg 1."))
 
 
+def each_line(value):
+    """A list typed one item a line: each line stripped, empty ones left out."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+
+
 class RequestForm(FlaskForm):
     workplace = AmbassadorForm.workplace
     contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), one_line])
     contact_email = StringField(_l("Kontaktpersonens e-mail"), filters=[strip],
                                 validators=[required(), at_most(254), email_address])
-    target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[Optional(), at_most(200), plain_text])
+    # A list, one group a line: a comma belongs to a group's name ("Borgere, der søger ydelser" is one group).
+    target_groups = TextAreaField(_l("Målgrupper"), filters=[each_line], render_kw={"rows": 3},
+                                  validators=[Optional(), at_most(200), plain_text])
     visit1_start = FlexibleDateField(_l("Besøg 1: dato (eller første dag)"),
                                      validators=[InputRequired(_l("Vælg en dato for besøg 1."))])
     visit1_end = FlexibleDateField(_l("Besøg 1: sidste dag (valgfri)"))

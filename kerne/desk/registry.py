@@ -23,9 +23,10 @@ from kerne.desk.imports import (
     workplace_choices,
 )
 from kerne.desk.planning.commitments import all_ambassadors, commitments_of, totals
-from kerne.models import Ambassador, OrgUnit, ProcessRequest
+from kerne.models import Ambassador, OrgUnit, Process, ProcessRequest
 from kerne.people import invitations
 from kerne.processes import schedule
+from kerne.processes.state import states_of
 from kerne.records import audit
 from kerne.web.extensions import db
 
@@ -134,7 +135,8 @@ def edit(ambassador_id):
         db.session.commit()
         flash(_("%(name)s er gemt.", name=ambassador.name), "info")
         return redirect(url_for(".index"))
-    return render_template("desk/registry/edit.html", form=form, ambassador=ambassador,
+    states = states_of(Process.id.in_([p.id for p in ambassador.processes])) if ambassador.processes else {}
+    return render_template("desk/registry/edit.html", form=form, ambassador=ambassador, states=states,
                            commitments=commitments_of(ambassador)), 422 if form.errors else 200
 
 

@@ -10,7 +10,8 @@ from flask import Response, abort, request
 from kerne.desk import csvfiles
 from kerne.insight import spreadsheet
 from kerne.insight.facts import TaskRow, World
-from kerne.insight.statistics import Case, commitments, follow_up_of
+from kerne.insight.statistics import Case, Organisation, commitments, counted, follow_up_of
+from kerne.web.clock import local_date
 from kerne.web.vocabulary import (
     COMMITMENT_LABELS,
     DECISION_LABELS,
@@ -69,20 +70,21 @@ def task_rows(world: World, tasks: list[TaskRow], today: date) -> list[dict]:
             "ansvarlig": task.facts.owner, "frist": task.facts.deadline, "opfølgningsdato": task.facts.follow_up_on,
             "opfølgning": str(FOLLOW_UP_LABELS[where]) if where else "",
             "markering": str(FOLLOW_UP_MARK_LABELS[task.facts.mark]) if task.facts.mark else "",
-            "note": task.note, "fulgt op": task.followed_up_at.date() if task.followed_up_at else None,
+            "note": task.note, "fulgt op": local_date(task.followed_up_at),
         })
     return rows
 
 
-def ambassador_rows(world: World, ambassadors) -> list[dict]:
+def ambassador_rows(world: World, ambassadors, organisation: Organisation) -> list[dict]:
+    """Commitments count processes wherever they are; ``forløb`` and ``holdt`` those within ``organisation``."""
     rows = []
     for ambassador in ambassadors:
         state = commitments(ambassador.workplace_id, ambassador.processes)
-        live = [p for p in ambassador.processes if not p[2]]
+        processes, held = counted(ambassador, organisation)
         rows.append({
             "id": ambassador.id, "navn": ambassador.name, **_places(world, ambassador.workplace_id),
             "aktiv": "ja" if ambassador.active else "nej", "forløb pr. sæson": ambassador.capacity,
-            "forløb": len(live), "holdt": sum(1 for p in live if p[1]),
+            "forløb": processes, "holdt": held,
             "egen arbejdsplads": str(COMMITMENT_LABELS[state.own]),
             "anden arbejdsplads": str(COMMITMENT_LABELS[state.other]),
         })

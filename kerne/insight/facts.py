@@ -1,5 +1,7 @@
-"""The facts behind the dashboard, its lists and the exports, read in a fixed number of
-queries (never one per row) and limited to what the person may see (kerne.web.scope)."""
+"""The facts behind the dashboard, its lists and the exports, read in a fixed number of queries
+(never one per row) and limited to what the person may see (kerne.web.scope). Processes come from
+kerne.processes.state.read, the reader every page shares; stored times become the municipality's
+dates here (kerne.web.clock), before anything is counted by day or month."""
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
@@ -8,10 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, select
 
-from kerne.insight.statistics import AmbassadorFacts, Case, Organisation, Unit
+from kerne.insight.statistics import AmbassadorFacts, Case, ConversationFacts, Organisation, Unit
 from kerne.models import (
     Ambassador,
-    CoreTaskDraft,
+    Conversation,
     OrgUnit,
     Participant,
     Process,
@@ -19,24 +21,13 @@ from kerne.models import (
     ProcessRequest,
     User,
     Visit,
-    WorkTask,
 )
-from kerne.processes.lifecycle import ProcessFacts, TaskFacts, VisitFacts
+from kerne.processes import lifecycle, state
+from kerne.processes.lifecycle import ProcessFacts
+from kerne.processes.state import REQUEST_COLUMNS, TaskRow
+from kerne.web.clock import local_dates
 from kerne.web.extensions import db
 from kerne.web.scope import unit_filter, visible_unit_ids
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    """A work task as the lists and exports show it."""
-
-    id: int
-    process_id: int
-    facts: TaskFacts
-    title: str = ""
-    rationale: str = ""
-    note: str = ""
-    followed_up_at: datetime | None = None
 
 
 @dataclass
@@ -54,6 +45,7 @@ class World:
     # case key → the request's contact, target groups and why it was cancelled (see Case.key)
     requests: dict[str, dict] = field(default_factory=dict)
     core_tasks: dict[int, str] = field(default_factory=dict)  # process id → the locked wording, with texts
+    conversations: list[ConversationFacts] = field(default_factory=list)
 
     def case_of(self, process_id: int) -> Case | None:
         return self._by_process().get(process_id)
@@ -68,9 +60,7 @@ class World:
         return unit.name if unit else ""
 
 
-def _rows(statement):
-    """Run a select of plain columns as Core: thousands of rows without the ORM's per-row work."""
-    return db.session.connection().execute(statement).all()
+_rows = state.rows
 
 
 def own_processes(user: User):
@@ -101,6 +91,19 @@ def load(user: User, today: date, texts: bool = False, own: bool = False, task_r
         return _load(user, today, texts, own, task_rows)
 
 
+def _entered(process: state.ProcessRow, now: str) -> datetime | None:
+    """When the data shows the process entered the state it is in (kerne.insight.statistics.Case.since)."""
+    if now == "pair_confirmed":
+        return process.created_at
+    if now == "core_task_defined":
+        return process.locked_at
+    number = {"visit1": 1, "visit2": 2, "tasks_decided": 2}.get(now)
+    visit = next((v for v in process.visits if v.number == number), None) if number else None
+    if visit is None:
+        return None
+    return visit.closed_at if now == "tasks_decided" else visit.opened_at
+
+
 def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> World:
     visible = visible_unit_ids(user)
     in_scope = unit_filter(user, Process.workplace_id)
@@ -118,51 +121,8 @@ def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> W
                 extra_units.add(unit_id)
     units = [Unit(*row) for row in all_units if visible is None or row[0] in visible or row[0] in extra_units]
 
-    visits = defaultdict(list)
-    visit_days = defaultdict(dict)
-    participants = defaultdict(list)
+    processes = state.read(in_scope, texts=texts)
     people = dict(_rows(select(Participant.visit_id, func.count()).group_by(Participant.visit_id)))
-    for visit_id, process_id, number, status, day in _rows(
-        select(Visit.id, Visit.process_id, Visit.number, Visit.status, Visit.scheduled_on)
-        .join(Process, Process.id == Visit.process_id).where(in_scope).order_by(Visit.process_id, Visit.number)
-    ):
-        visits[process_id].append(VisitFacts(number, status, day))
-        visit_days[process_id][number] = day
-        if status == "closed":
-            participants[process_id].append((number, people.get(visit_id, 0)))
-
-    written, locked_on = set(), {}
-    core_tasks = {}
-    draft_columns = [Visit.process_id, func.length(func.trim(CoreTaskDraft.core_task)) > 0, CoreTaskDraft.locked_at]
-    if texts:
-        draft_columns.append(CoreTaskDraft.core_task)
-    for process_id, has_text, locked_at, *text in _rows(
-        select(*draft_columns).join(Visit, Visit.id == CoreTaskDraft.visit_id)
-        .join(Process, Process.id == Visit.process_id).where(in_scope).order_by(Visit.number)
-    ):
-        if has_text:
-            written.add(process_id)
-            if locked_at is not None:
-                locked_on[process_id] = locked_at.date()
-                if text:
-                    core_tasks[process_id] = text[0]
-
-    # Only decided tasks: the undecided ones change no state and no figure.
-    task_columns = [WorkTask.id, Visit.process_id, WorkTask.decision, WorkTask.owner, WorkTask.deadline,
-                    WorkTask.follow_up_on, WorkTask.follow_up_mark, WorkTask.followed_up_at]
-    if texts:
-        task_columns += [WorkTask.title, WorkTask.rationale, WorkTask.follow_up_note]
-    tasks, by_process = [], defaultdict(list)
-    for task_id, process_id, decision, owner, deadline, follow_up_on, mark, marked_at, *extra in _rows(
-        select(*task_columns).join(Visit, Visit.id == WorkTask.visit_id).join(Process, Process.id == Visit.process_id)
-        .where(in_scope, WorkTask.removed.is_(False), WorkTask.decision != "undecided")
-        .order_by(*((Visit.process_id, Visit.number, WorkTask.position, WorkTask.id) if task_rows else ()))
-    ):
-        facts = TaskFacts(decision, owner, deadline, follow_up_on, mark)
-        by_process[process_id].append((facts, marked_at))
-        if task_rows:
-            title, rationale, note = extra or ("", "", "")
-            tasks.append(TaskRow(task_id, process_id, facts, title, rationale, note, marked_at))
 
     facilitators, names = defaultdict(list), {}
     for process_id, ambassador_id, name in () if not task_rows else _rows(
@@ -173,52 +133,47 @@ def _load(user: User, today: date, texts: bool, own: bool, task_rows: bool) -> W
         facilitators[process_id].append(ambassador_id)
         names[ambassador_id] = name
 
-    request_columns = [ProcessRequest.id, ProcessRequest.workplace_id, ProcessRequest.status,
-                       ProcessRequest.created_at, ProcessRequest.process_id, ProcessRequest.contact_name,
-                       ProcessRequest.contact_email, ProcessRequest.target_groups, ProcessRequest.cancel_reason]
-    request_of, waiting, requests = {}, [], {}
     request_scope = unit_filter(user, ProcessRequest.workplace_id)
-    if own and visible is not None:
-        request_scope = or_(request_scope, ProcessRequest.process_id.in_(own_processes(user)))
-    for row in _rows(select(*request_columns[:5 if not texts else None]).where(request_scope)
-                     .order_by(ProcessRequest.id)):
-        process_id = row[4]
-        if process_id is not None:
-            request_of[process_id] = row
-        else:
-            waiting.append(row)
-        if texts:
-            requests[f"p{process_id}" if process_id else f"r{row.id}"] = {
-                "contact_name": row.contact_name, "contact_email": row.contact_email,
-                "target_groups": row.target_groups, "cancel_reason": row.cancel_reason, "request_id": row.id}
+    columns = REQUEST_COLUMNS if texts else REQUEST_COLUMNS[:5]
+    waiting = _rows(select(*columns).where(request_scope, ProcessRequest.process_id.is_(None))
+                    .order_by(ProcessRequest.id))
 
-    cases = []
-    for process_id, workplace_id, created_at, cancelled_at, target_groups, cancel_reason in _rows(
-        select(Process.id, Process.workplace_id, Process.created_at, Process.cancelled_at, Process.target_groups,
-               Process.cancel_reason).where(in_scope).order_by(Process.id)
-    ):
-        request = request_of.get(process_id)
-        own_tasks = by_process.get(process_id, ())
-        facts = ProcessFacts(request.status if request is not None else None, True, cancelled_at is not None,
-                             tuple(visits[process_id]), process_id in written, process_id in locked_on,
-                             tuple([t for t, _at in own_tasks]))
-        marks = [at for t, at in own_tasks if t.mark and at is not None]
+    local = local_dates()
+    cases, tasks, visit_days, requests, core_tasks = [], [], {}, {}, {}
+    for process in processes.values():
+        request = process.request
+        marks = [t.followed_up_at for t in process.tasks if t.facts.mark and t.followed_up_at is not None]
+        now = lifecycle.state(process.facts)
         cases.append(Case(
-            f"p{process_id}", workplace_id, (request.created_at if request is not None else created_at).date(),
-            facts, process_id, tuple(facilitators[process_id]), tuple(participants[process_id]),
-            locked_on.get(process_id), max(marks).date() if marks else None,
+            f"p{process.id}", process.workplace_id, local(request.created_at if request else process.created_at),
+            process.facts, process.id, tuple(facilitators[process.id]),
+            tuple([(v.number, people.get(v.id, 0)) for v in process.visits if v.status == "closed"]),
+            local(process.locked_at), local(max(marks)) if marks else None, local(process.cancelled_at),
+            local(_entered(process, now)), sum(1 for v in process.visits if v.status == "planned" and not v.agreed),
+            now,
         ))
+        visit_days[process.id] = {v.number: v.day for v in process.visits}
+        if task_rows:
+            tasks.extend(process.tasks)
         if texts:
-            entry = requests.setdefault(f"p{process_id}", {"contact_name": "", "contact_email": "", "request_id": None})
-            entry.update(target_groups=target_groups, cancel_reason=cancel_reason)
+            core_tasks[process.id] = process.core_task
+            requests[f"p{process.id}"] = {
+                "contact_name": request.contact_name if request else "",
+                "contact_email": request.contact_email if request else "",
+                "request_id": request.id if request else None,
+                "target_groups": process.target_groups, "cancel_reason": process.cancel_reason}
     for row in waiting:
         facts = ProcessFacts(request_status=row.status, has_process=False)
-        cases.append(Case(key=f"r{row.id}", workplace_id=row.workplace_id, requested_on=row.created_at.date(),
+        cases.append(Case(key=f"r{row.id}", workplace_id=row.workplace_id, requested_on=local(row.created_at),
                           facts=facts))
+        if texts:
+            requests[f"r{row.id}"] = {"contact_name": row.contact_name, "contact_email": row.contact_email,
+                                      "target_groups": row.target_groups, "cancel_reason": row.cancel_reason,
+                                      "request_id": row.id}
 
-    ambassadors = _ambassadors(user)
-    return World(today=today, units=units, organisation=Organisation(units), cases=cases, ambassadors=ambassadors,
-                 tasks=tasks, names=names, visit_days=dict(visit_days), requests=requests, core_tasks=core_tasks)
+    return World(today=today, units=units, organisation=Organisation(units), cases=cases,
+                 ambassadors=_ambassadors(user), tasks=tasks, names=names, visit_days=visit_days, requests=requests,
+                 core_tasks=core_tasks, conversations=_conversations(user))
 
 
 def _ambassadors(user: User) -> list[AmbassadorFacts]:
@@ -241,3 +196,13 @@ def _ambassadors(user: User) -> list[AmbassadorFacts]:
             select(Ambassador.id, Ambassador.name, Ambassador.workplace_id, Ambassador.active, Ambassador.capacity)
             .where(in_scope).order_by(Ambassador.name))
     ]
+
+
+def _conversations(user: User) -> list[ConversationFacts]:
+    """The talks across units that touch a unit ``user`` sees."""
+    touching = or_(unit_filter(user, Conversation.from_unit_id), unit_filter(user, Conversation.to_unit_id))
+    local = local_dates()
+    return [ConversationFacts(id, from_unit, to_unit, status, local(proposed_at))
+            for id, from_unit, to_unit, status, proposed_at in _rows(
+                select(Conversation.id, Conversation.from_unit_id, Conversation.to_unit_id, Conversation.status,
+                       Conversation.proposed_at).where(touching).order_by(Conversation.id))]

@@ -1,13 +1,14 @@
 """The lists behind the dashboard's figures, and their exports: processes, work tasks and
 follow-ups, workplaces, ambassadors. Each filters the same facts with the same predicates
-as the figure that links to it (kerne.insight.statistics), within the person's scope."""
+as the figure that links to it (kerne.insight.statistics), within the person's scope, for the
+period and unit the figure was for (kerne.insight.filters)."""
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from kerne.desk.imports import AMBASSADOR_COLUMNS, registry_rows
-from kerne.insight import exports
+from kerne.insight import exports, filters
 from kerne.insight.facts import load
 from kerne.insight.statistics import (
     COMMITMENT_STATES,
@@ -16,12 +17,14 @@ from kerne.insight.statistics import (
     ambassador_filter,
     case_filter,
     commitments,
+    counted,
     follow_up_of,
     task_filter,
 )
 from kerne.models import Ambassador
 from kerne.processes.lifecycle import STATES
 from kerne.records import audit
+from kerne.web.clock import today as today_
 from kerne.web.scope import unit_filter
 
 bp = Blueprint("lists", __name__)
@@ -38,69 +41,87 @@ def _month(name: str) -> str | None:
     return value if len(value) == 7 and value[4] == "-" and value.replace("-", "").isdigit() else None
 
 
-def _case_filters() -> dict:
+def _flag(name: str) -> bool:
+    return request.args.get(name) == "1"
+
+
+def _case_filters(day: date) -> dict:
     return {
         "state": _one_of("state", STATES), "unit": request.args.get("unit", type=int),
         "requested": _month("requested"), "completed": _month("completed"),
         "ambassador": request.args.get("ambassador", type=int), "visit": request.args.get("visit", type=int),
         "participants": _one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
         "core_task": {"yes": True, "no": False}.get(request.args.get("core_task")),
-        "held": request.args.get("held", type=int),
+        "held": request.args.get("held", type=int), "period": filters.period_in(day), "active": _flag("active"),
+        "stalled": (day, current_app.config["STALLED_DAYS"]) if _flag("stalled") else None,
+        "undated": _flag("undated"),
     }
 
 
 def _cases(texts: bool = False):
-    world = load(current_user, date.today(), texts=texts)
-    filters = _case_filters()
-    cases = [c for c in world.cases if case_filter(c, world.organisation, **filters)]
+    day = today_()
+    world = load(current_user, day, texts=texts)
+    wanted = _case_filters(day)
+    cases = [c for c in world.cases if case_filter(c, world.organisation, **wanted)]
     cases.sort(key=lambda c: (c.requested_on, c.key), reverse=True)
-    return world, filters, cases
+    return world, wanted, cases
 
 
-def _active(filters: dict) -> dict:
-    return {k: ("yes" if v is True else "no" if v is False else v) for k, v in filters.items()
-            if v is not None and v != ""}
+def _active(wanted: dict) -> dict:
+    """The filters in use, as the address names them."""
+    shown = {}
+    for key, value in wanted.items():
+        if key == "period" and value is not None:
+            shown.update(filters.args(value))
+        elif key == "core_task" and value is not None:
+            shown[key] = "yes" if value else "no"
+        elif key == "stalled" and value is not None or value is True:
+            shown[key] = 1
+        elif value not in (None, "", False):
+            shown[key] = value
+    return shown
 
 
 @bp.get("/processes")
 def processes():
     """Processes, filtered as a figure of the dashboard links to them."""
-    world, filters, cases = _cases()
+    world, wanted, cases = _cases()
     return render_template("insight/processes.html", world=world, cases=cases[:SHOWN], count=len(cases),
-                           filters=_active(filters), limit=SHOWN)
+                           filters=_active(wanted), limit=SHOWN)
 
 
 @bp.get("/exports/processes")
 def export_processes():
     """The same list as a file: ``format`` csv (Excel), plain or xlsx."""
-    world, _filters, cases = _cases(texts=True)
+    world, _wanted, cases = _cases(texts=True)
     return exports.answer(request.args.get("format", "csv"), "forloeb", exports.PROCESS_COLUMNS,
                           exports.process_rows(world, cases))
 
 
-def _tasks(own: bool = False):
-    today = date.today()
-    world = load(current_user, today, texts=True, own=own)
-    filters = {"decision": _one_of("decision", ("develop", "keep", "phase_out")),
-               "unit": request.args.get("unit", type=int),
-               "follow_up": _one_of("follow_up", ("overdue", "due", "later", "done"))}
+def _tasks():
+    today = today_()
+    world = load(current_user, today, texts=True)
+    wanted = {"decision": _one_of("decision", ("develop", "keep", "phase_out")),
+              "unit": request.args.get("unit", type=int),
+              "follow_up": _one_of("follow_up", ("overdue", "due", "later", "done")),
+              "period": filters.period_in(today)}
     found = [t for t in world.tasks if t.facts.decided
-             and task_filter(t.facts, world.case_of(t.process_id), world.organisation, today, **filters)]
+             and task_filter(t.facts, world.case_of(t.process_id), world.organisation, today, **wanted)]
     found.sort(key=lambda t: (t.facts.follow_up_on or date.max, t.process_id, t.id))
-    return world, filters, found, today
+    return world, wanted, found, today
 
 
 @bp.get("/tasks")
 def tasks():
     """Decided work tasks with their action plan and follow-up, filtered like the figures."""
-    world, filters, found, today = _tasks()
+    world, wanted, found, today = _tasks()
     return render_template("insight/tasks.html", world=world, tasks=found[:SHOWN], count=len(found), today=today,
-                           filters=_active(filters), follow_up_of=follow_up_of, limit=SHOWN)
+                           filters=_active(wanted), follow_up_of=follow_up_of, limit=SHOWN)
 
 
 @bp.get("/exports/tasks")
 def export_tasks():
-    world, _filters, found, today = _tasks()
+    world, _wanted, found, today = _tasks()
     return exports.answer(request.args.get("format", "csv"), "arbejdsopgaver", exports.TASK_COLUMNS,
                           exports.task_rows(world, found, today))
 
@@ -108,7 +129,7 @@ def export_tasks():
 @bp.get("/follow-up")
 def follow_up():
     """What is overdue and due: for the pair their processes, for leaders their units."""
-    today = date.today()
+    today = today_()
     world = load(current_user, today, texts=True, own=True)
     groups = {"overdue": [], "due": []}
     for task in world.tasks:
@@ -123,7 +144,7 @@ def follow_up():
 @bp.get("/workplaces")
 def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
-    world = load(current_user, date.today())
+    world = load(current_user, today_())
     unit = request.args.get("unit", type=int)
     wanted = {"yes": True, "no": False}.get(request.args.get("core_task"))
     defined = {c.workplace_id: c for c in world.cases if c.facts.core_task_locked and c.state != "cancelled"}
@@ -134,26 +155,30 @@ def workplaces():
 
 
 def _ambassadors():
-    world = load(current_user, date.today())
-    filters = {"own": _one_of("own", COMMITMENT_STATES), "other": _one_of("other", COMMITMENT_STATES),
-               "unit": request.args.get("unit", type=int), "load": _one_of("load", LOAD_BUCKETS)}
-    found = [a for a in world.ambassadors if ambassador_filter(a, world.organisation, **filters)]
-    return world, filters, found
+    world = load(current_user, today_())
+    wanted = {"own": _one_of("own", COMMITMENT_STATES), "other": _one_of("other", COMMITMENT_STATES),
+              "unit": request.args.get("unit", type=int), "load": _one_of("load", LOAD_BUCKETS),
+              "lacking": _flag("lacking")}
+    # Within a unit, the load counts the processes there (as the dashboard's chart for that unit does).
+    organisation = world.organisation.below(wanted["unit"]) if wanted["unit"] in world.organisation.units \
+        else world.organisation
+    found = [a for a in world.ambassadors if ambassador_filter(a, organisation, **wanted)]
+    return world, organisation, wanted, found
 
 
 @bp.get("/dashboard/ambassadors")
 def ambassadors():
-    """The ambassadors of one's units: commitments and load."""
-    world, filters, found = _ambassadors()
-    return render_template("insight/ambassadors.html", world=world, ambassadors=found, filters=_active(filters),
-                           commitments=commitments)
+    """The ambassadors of one's units: commitments, and the processes they facilitate there."""
+    world, organisation, wanted, found = _ambassadors()
+    return render_template("insight/ambassadors.html", world=world, ambassadors=found, filters=_active(wanted),
+                           commitments=commitments, counted=lambda a: counted(a, organisation))
 
 
 @bp.get("/exports/ambassadors")
 def export_ambassadors():
-    world, _filters, found = _ambassadors()
+    world, organisation, _wanted, found = _ambassadors()
     return exports.answer(request.args.get("format", "csv"), "ambassadoerer", exports.AMBASSADOR_LOAD_COLUMNS,
-                          exports.ambassador_rows(world, found))
+                          exports.ambassador_rows(world, found, organisation))
 
 
 @bp.get("/exports/registry")

@@ -193,3 +193,16 @@ def queue_reminders(today: date) -> int:
                                           body, None, process.id):
                 queued += 1
     return queued
+
+
+def conversation_proposed(talk, from_name: str, to_name: str, proposer: str, people: list[tuple[str, str]]) -> None:
+    """To both workplaces' contacts: a talk across units about a target group they share is proposed."""
+    body = _paragraphs([
+        _("%(person)s fra %(origin)s foreslår en snak på tværs med %(to)s om jeres fælles målgruppe: %(group)s.",
+          person=proposer, origin=from_name, to=to_name, group=talk.target_group),
+        _("Besked: %(message)s", message=talk.message) if talk.message else "",
+        _("Aftal et møde, og skriv i Kerne, når det er aftalt og holdt: %(link)s", link=absolute("library.conversations_page")),
+    ])
+    for email, name in people:
+        queue(f"conversation:{talk.id}:{email.lower()}", "conversation", email, name,
+              _("Kerne: en snak på tværs om %(group)s", group=talk.target_group), body)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from kerne.models import Process
 from kerne.people.sign_in import safe_next
 from kerne.processes.evaluation import MIN_ANSWERS
+from kerne.processes.state import states_of
 from kerne.processes.views import show
 from kerne.web.extensions import db
 from kerne.web.scope import unit_filter
@@ -40,11 +41,14 @@ def index():
     if current_user.ambassador is not None:
         mine = sorted(current_user.ambassador.processes, key=lambda p: p.id, reverse=True)
     everything = _visible_processes() if current_user.has_role("coordinator") or current_user.has_role("leader") else []
+    shown = {p.id for p in mine} | {p.id for p in everything}
+    states = states_of(Process.id.in_(shown)) if shown else {}  # the states every other page shows
     return render_template(
         "processes/home.html",
         mine=mine,
         processes=everything,
-        status_counts=Counter(p.status for p in everything),
+        states=states,
+        state_counts=Counter(states[p.id] for p in everything),
         core_task_of=core_task_of,
     )
 

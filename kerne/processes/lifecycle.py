@@ -56,10 +56,13 @@ class ProcessFacts:
     visits: tuple[VisitFacts, ...] = ()
     core_task_written: bool = False
     core_task_locked: bool = False
-    tasks: tuple[TaskFacts, ...] = ()  # the work tasks still on the list (not removed)
+    tasks: tuple[TaskFacts, ...] = ()  # the decided work tasks still on the list (the others change no state)
 
     def visit(self, number: int) -> VisitFacts | None:
-        return next((v for v in self.visits if v.number == number), None)
+        for visit in self.visits:
+            if visit.number == number:
+                return visit
+        return None
 
     def begun(self, number: int) -> bool:
         visit = self.visit(number)
@@ -78,8 +81,22 @@ class ProcessFacts:
         return any(v.status == "open" for v in self.visits)
 
 
+def written(core_task: str | None) -> bool:
+    """A core-task wording counts once it holds more than white space."""
+    return bool((core_task or "").strip())
+
+
+def facts_of(request_status: str | None, cancelled: bool, visits, drafts, tasks) -> ProcessFacts:
+    """A process's facts from what the database holds: ``drafts`` are (wording, locked) of its visits,
+    ``tasks`` its work tasks still on the list. Every reader of processes builds its facts here, so no
+    page can derive another state than the next."""
+    drafts = [locked for text, locked in drafts if written(text)]
+    return ProcessFacts(request_status, True, cancelled, tuple(visits), bool(drafts), any(drafts),
+                        tuple([t for t in tasks if t.decision != "undecided"]))
+
+
 def state(facts: ProcessFacts) -> str:
-    """The state the data shows."""
+    """The state the data shows: the one function every page, list and export reads a state from."""
     if facts.cancelled or facts.request_status == "cancelled":
         return "cancelled"
     if not facts.has_process:

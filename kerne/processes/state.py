@@ -1,14 +1,122 @@
-"""One process's facts, who may do what with it, and its moves checked by kerne.processes.lifecycle."""
+"""Processes as the database holds them, read in a fixed number of queries whatever their number; their
+facts (kerne.processes.lifecycle); who may do what with one, and its moves checked by the lifecycle.
+
+``read`` is the one reader of processes: the process page, the front page, the dashboard, the lists and
+the exports all take a process's facts from it, and its state from ``lifecycle.state``, so no two pages
+can show one process in two states."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from kerne.models import Process, ProcessRequest, User, WorkTask
+from kerne.models import CoreTaskDraft, Process, ProcessRequest, User, Visit, WorkTask
 from kerne.processes import lifecycle
 from kerne.processes.lifecycle import ProcessFacts, TaskFacts, VisitFacts
 from kerne.web.extensions import db
 from kerne.web.scope import sees_unit
 from kerne.web.vocabulary import REFUSALS
+
+
+@dataclass(slots=True)
+class VisitRow:
+    id: int
+    number: int
+    status: str
+    day: date | None
+    agreed: bool  # the pair and the workplace agreed its day and time (else it has the request's window)
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """A decided work task as the lists and exports show it."""
+
+    id: int
+    process_id: int
+    facts: TaskFacts
+    title: str = ""
+    rationale: str = ""
+    note: str = ""
+    followed_up_at: datetime | None = None  # when it was first marked: a corrected note does not move it
+
+
+@dataclass
+class ProcessRow:
+    """One process as plain data: its columns, request, visits, locked wording and decided tasks, and its facts."""
+
+    id: int
+    workplace_id: int
+    created_at: datetime
+    cancelled_at: datetime | None
+    target_groups: str
+    cancel_reason: str
+    request: object | None = None  # the request's row (id, status, created_at, contact, target groups, reason)
+    visits: list[VisitRow] = field(default_factory=list)
+    drafts: list[tuple[str, bool]] = field(default_factory=list)  # (wording, locked) of its visits
+    core_task: str = ""  # the locked wording
+    locked_at: datetime | None = None
+    tasks: list[TaskRow] = field(default_factory=list)
+
+    @cached_property
+    def facts(self) -> ProcessFacts:
+        return lifecycle.facts_of(
+            self.request.status if self.request is not None else None, self.cancelled_at is not None,
+            [VisitFacts(v.number, v.status, v.day) for v in self.visits], self.drafts, [t.facts for t in self.tasks])
+
+
+def rows(statement):
+    """Run a select of plain columns as Core: thousands of rows without the ORM's per-row work."""
+    return db.session.connection().execute(statement).all()
+
+
+REQUEST_COLUMNS = (ProcessRequest.id, ProcessRequest.workplace_id, ProcessRequest.status, ProcessRequest.created_at,
+                   ProcessRequest.process_id, ProcessRequest.contact_name, ProcessRequest.contact_email,
+                   ProcessRequest.target_groups, ProcessRequest.cancel_reason)
+
+
+def read(where, texts: bool = False) -> dict[int, ProcessRow]:
+    """Every process ``where`` (a clause on Process) holds, by id, in five queries. ``texts`` adds the
+    tasks' titles, reasons and notes, with the tasks in their order (the lists show them)."""
+    db.session.flush()  # what this request changed counts
+    found = {row[0]: ProcessRow(*row) for row in rows(
+        select(Process.id, Process.workplace_id, Process.created_at, Process.cancelled_at, Process.target_groups,
+               Process.cancel_reason).where(where).order_by(Process.id))}
+    for row in rows(select(*REQUEST_COLUMNS).join(Process, Process.id == ProcessRequest.process_id).where(where)
+                     .order_by(ProcessRequest.id)):
+        found[row.process_id].request = row
+    for visit_id, process_id, number, status, day, agreed, opened, closed in rows(
+        select(Visit.id, Visit.process_id, Visit.number, Visit.status, Visit.scheduled_on, Visit.starts.is_not(None),
+               Visit.opened_at, Visit.closed_at)
+        .join(Process, Process.id == Visit.process_id).where(where).order_by(Visit.process_id, Visit.number)
+    ):
+        found[process_id].visits.append(VisitRow(visit_id, number, status, day, agreed, opened, closed))
+    for process_id, text, locked_at in rows(
+        select(Visit.process_id, CoreTaskDraft.core_task, CoreTaskDraft.locked_at)
+        .join(Visit, Visit.id == CoreTaskDraft.visit_id).join(Process, Process.id == Visit.process_id)
+        .where(where).order_by(Visit.number)
+    ):
+        process = found[process_id]
+        process.drafts.append((text, locked_at is not None))
+        if locked_at is not None and lifecycle.written(text):
+            process.core_task, process.locked_at = text, locked_at
+    columns = [WorkTask.id, Visit.process_id, WorkTask.decision, WorkTask.owner, WorkTask.deadline,
+               WorkTask.follow_up_on, WorkTask.follow_up_mark, WorkTask.followed_up_at]
+    if texts:
+        columns += [WorkTask.title, WorkTask.rationale, WorkTask.follow_up_note]
+    # Only decided tasks: the undecided ones change no state and no figure.
+    for task_id, process_id, decision, owner, deadline, follow_up_on, mark, marked_at, *extra in rows(
+        select(*columns).join(Visit, Visit.id == WorkTask.visit_id).join(Process, Process.id == Visit.process_id)
+        .where(where, WorkTask.removed.is_(False), WorkTask.decision != "undecided")
+        .order_by(*((Visit.process_id, Visit.number, WorkTask.position, WorkTask.id) if texts else ()))
+    ):
+        title, rationale, note = extra or ("", "", "")
+        found[process_id].tasks.append(TaskRow(task_id, process_id, TaskFacts(decision, owner, deadline, follow_up_on,
+                                                                                mark), title, rationale, note, marked_at))
+    return found
 
 
 def request_of(process: Process) -> ProcessRequest | None:
@@ -26,16 +134,14 @@ def task_facts(task: WorkTask) -> TaskFacts:
     return TaskFacts(task.decision, task.owner, task.deadline, task.follow_up_on, task.follow_up_mark)
 
 
-def facts_of(process: Process, tasks: list[WorkTask] | None = None) -> ProcessFacts:
-    request = request_of(process)
-    drafts = [v.draft for v in process.visits if v.draft is not None and v.draft.core_task.strip()]
-    return ProcessFacts(
-        request_status=request.status if request is not None else None, has_process=True,
-        cancelled=process.cancelled_at is not None,
-        visits=tuple(VisitFacts(v.number, v.status, v.scheduled_on) for v in process.visits),
-        core_task_written=bool(drafts), core_task_locked=any(d.locked_at is not None for d in drafts),
-        tasks=tuple(task_facts(t) for t in (tasks if tasks is not None else tasks_of(process))),
-    )
+def facts_of(process: Process) -> ProcessFacts:
+    """The facts of one process, read as every other page reads them."""
+    return read(Process.id == process.id)[process.id].facts
+
+
+def states_of(where) -> dict[int, str]:
+    """The state of every process ``where`` holds, by id."""
+    return {process_id: lifecycle.state(row.facts) for process_id, row in read(where).items()}
 
 
 def may_see(user: User, process: Process) -> bool:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from kerne.desk import ics
+from kerne.insight.library import conversations, terms
 from kerne.insight.library import entries as library
-from kerne.insight.library import terms
 from kerne.models import (
     DECISIONS,
     VISIT_ENDS,
@@ -38,7 +38,7 @@ from kerne.web.vocabulary import AUDIT_LABELS, DECISION_LABELS, FOLLOW_UP_MARK_L
 from kerne.workshop import editing, evaluation
 from kerne.workshop import visits as workshop_visits
 from kerne.workshop.fields import DRAFT_FIELDS
-from kerne.workshop.live import Actor, lock_visit
+from kerne.workshop.live import Actor, bump, lock_visit
 from kerne.workshop.visits import core_task_of
 
 bp = Blueprint("processes", __name__, url_prefix="/processes/<int:process_id>")
@@ -57,8 +57,12 @@ def _mark_form(task: WorkTask, posted: bool = False) -> FollowUpMarkForm:
 
 
 def _plan_form(task: WorkTask, posted: bool = False) -> TaskPlanForm:
+    """An undecided task's select starts at "Vælg …": a decision is only recorded when someone makes it."""
     form = TaskPlanForm(obj=task, prefix=f"plan-{task.id}", **_posted(posted))
-    form.decision.choices = [SelectChoice(d, DECISION_LABELS[d]) for d in DECISIONS if d != "undecided"]
+    form.decision.choices = [SelectChoice("", _("Vælg …"))] + [
+        SelectChoice(d, DECISION_LABELS[d]) for d in DECISIONS if d != "undecided"]
+    if not posted and task.decision == "undecided":
+        form.decision.data = ""
     return form
 
 
@@ -112,6 +116,7 @@ def _activity(process: Process, tasks: list[WorkTask], request) -> list[tuple]:
 
 
 def _sharing(process: Process, request) -> tuple[list, object]:
+    """Who shares the process's target groups, anywhere in the organisation."""
     found, words = library.entries(current_user)
     own = next((e for e in found if e.process_id == process.id), None)
     if own is None:
@@ -126,9 +131,10 @@ def show(process_id: int, status: int = 200, **forms):
     """The process page: timeline, pair, visits, core task, ideas, decisions, follow-up, activity."""
     process = state.visible_process(process_id)
     tasks = state.tasks_of(process)
-    facts = state.facts_of(process, tasks)
+    facts = state.facts_of(process)
     request = state.request_of(process)
     sharing, words = _sharing(process, request)
+    speak_for = process.workplace_id if conversations.speaks_for(current_user, process.workplace_id) else None
     plan_forms = {t.id: forms.get(f"plan-{t.id}") or _plan_form(t) for t in tasks}
     mark_forms = {t.id: forms.get(f"mark-{t.id}") or _mark_form(t) for t in tasks}
     visit_forms = {v.number: forms.get(f"visit{v.number}") or _visit_time_form(v, request) for v in process.visits}
@@ -144,6 +150,7 @@ def show(process_id: int, status: int = 200, **forms):
         tasks=tasks, task_facts={t.id: state.task_facts(t) for t in tasks}, refusal=lifecycle.refusal,
         plan_forms=plan_forms, mark_forms=mark_forms, meeting_form=meeting, cancel_form=forms.get("cancel") or
         ReasonForm(formdata=None), activity=_activity(process, tasks, request), sharing=sharing, words=words,
+        speak_for=speak_for, target_groups=terms.labels(process.target_groups),
         may_cancel=state.may_cancel(current_user, process), may_lock=state.may_lock(current_user, process),
         mails=mails, wording_form=forms.get("wording") or _wording_form(process), visit_forms=visit_forms,
         when=schedule.when, evaluations=evaluation.summaries_of(process.visits)
@@ -181,6 +188,12 @@ def _task_form(process_id: int, task_id: int, make_form, prefix: str):
     if not form.validate():
         abort(make_response(show(process_id, 422, **{f"{prefix}-{task.id}": form})))
     return process, task, form
+
+
+def _visit_of(process: Process, task: WorkTask):
+    """The visit a task was listed on: its version counts changes to its tasks after the visit too, so the
+    dashboards polling their figures see them (kerne.insight.dashboard.fingerprint)."""
+    return next(v for v in process.visits if v.id == task.visit_id)
 
 
 def _back(process: Process, anchor: str = ""):
@@ -250,10 +263,11 @@ def plan_task(process_id, task_id):
     process, task, form = _task_form(process_id, task_id, _plan_form, "plan")
     state.refuse_unless_allowed("plan_task", state.facts_of(process), state.task_facts(task))
     before = {k: getattr(task, k) for k in ("decision", "owner", "deadline", "follow_up_on")}
-    task.decision, task.owner = form.decision.data, form.owner.data
-    task.deadline, task.follow_up_on = form.deadline.data, form.follow_up_on.data
+    task.decision = form.decision.data or task.decision  # "Vælg …" leaves the decision as it was
+    task.owner, task.deadline, task.follow_up_on = form.owner.data, form.deadline.data, form.follow_up_on.data
     after = {k: getattr(task, k) for k in before}
     audit.record("work_task.plan", task, title=task.title, before=before, after=after)
+    bump(_visit_of(process, task))
     db.session.commit()
     flash(_("Handleplanen for »%(title)s« er gemt.", title=task.title), "info")
     return _back(process, f"#task-{task.id}")
@@ -264,8 +278,10 @@ def mark_task(process_id, task_id):
     """Mark a decided task done, changed or dropped, with a note."""
     process, task, form = _task_form(process_id, task_id, _mark_form, "mark")
     state.refuse_unless_allowed("mark_task", state.facts_of(process), state.task_facts(task))
+    if task.follow_up_mark is None:  # followed up now; a later correction does not move when that was
+        task.followed_up_at, task.followed_up_by_id = utcnow(), current_user.id
     task.follow_up_mark, task.follow_up_note = form.mark.data, form.note.data or ""
-    task.followed_up_at, task.followed_up_by_id = utcnow(), current_user.id
+    bump(_visit_of(process, task))
     audit.record("work_task.follow_up", task, title=task.title, mark=task.follow_up_mark, note=task.follow_up_note)
     db.session.commit()
     done = lifecycle.state(state.facts_of(process)) == "completed"

@@ -60,7 +60,9 @@ class Config:
     """Settings every deployment shares; the factory fills in the rest."""
 
     BABEL_DEFAULT_LOCALE = "da"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    # The municipality's time zone: "today", months, due and overdue, and every date and time shown
+    # (kerne.web.clock; the factory hands it to Flask-Babel). Times are stored in UTC whatever it is.
+    TIME_ZONE = os.environ.get("KERNE_TIME_ZONE", "Europe/Copenhagen")
     LANGUAGES = ("da", "en")
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     # A workshop runs for hours on one page: tokens live as long as the session.
@@ -97,6 +99,9 @@ class Config:
     FOLLOW_UP_REMINDER_DAYS = 7
     # How often the leaders' dashboard asks whether its figures changed, in milliseconds.
     DASHBOARD_POLL_MS = int(os.environ.get("KERNE_DASHBOARD_POLL_MS", "30000"))
+    # A process that has stood this many days in one state (past the day of the visit it waits for)
+    # is listed under "Kræver handling" on the dashboard.
+    STALLED_DAYS = int(os.environ.get("KERNE_STALLED_DAYS", "60"))
     # Sessions: signed out after this long without a request, and this long after signing in.
     SESSION_IDLE_MINUTES = int(os.environ.get("KERNE_SESSION_IDLE_MINUTES", "60"))
     SESSION_MAX_HOURS = int(os.environ.get("KERNE_SESSION_MAX_HOURS", "12"))

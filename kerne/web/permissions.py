@@ -66,6 +66,8 @@ CONSOLE = Access(ambassador=OWN)
 PROCESS = Access(coordinator=YES, leader=UNITS, contact=WORKPLACE, ambassador=OWN)
 PROCESS_PAIR = Access(coordinator=YES, ambassador=OWN)
 STAFF_SELF = Access(coordinator=YES, leader=SELF, contact=SELF, ambassador=SELF)
+# Locked core tasks are shared across the whole organisation (the people behind them stay scoped in the view).
+STAFF = Access(coordinator=YES, leader=YES, contact=YES, ambassador=YES)
 
 TABLE: dict[str, Access] = {
     "static": PUBLIC,
@@ -122,6 +124,7 @@ TABLE: dict[str, Access] = {
     "processes.poster": PROCESS,
     "reports.dashboard": DESK,
     "reports.changes": DESK,
+    "reports.report": DESK,
     "lists.processes": DESK,
     "lists.export_processes": DESK,
     "lists.tasks": DESK,
@@ -131,9 +134,12 @@ TABLE: dict[str, Access] = {
     "lists.ambassadors": DESK,
     "lists.export_ambassadors": DESK,
     "lists.export_registry": DESK,
-    "library.index": DESK,
-    "library.results": DESK,
-    "library.entry": DESK,
+    "library.index": STAFF,
+    "library.results": STAFF,
+    "library.entry": STAFF,
+    "library.propose": DESK,
+    "library.conversations_page": DESK,
+    "library.update_conversation": DESK,
     "library.target_groups": COORDINATOR,
     "library.rename": COORDINATOR,
     "library.merge": COORDINATOR,

@@ -36,7 +36,6 @@ DECISION_LABELS = {
 }
 VOTE_LABELS = {c: DECISION_LABELS[c] for c in ("develop", "keep", "phase_out")}
 VISIT_STATUS_LABELS = {"planned": _l("Planlagt"), "open": _l("I gang"), "closed": _l("Afsluttet")}
-PROCESS_STATUS_LABELS = {"planned": _l("Planlagt"), "running": _l("I gang"), "done": _l("Afsluttet")}
 TASK_FIELD_LABELS = {
     "title": _l("Opgave"),
     "decision": _l("Beslutning"),
@@ -144,6 +143,8 @@ REFUSALS = {
 }
 FOLLOW_UP_MARK_LABELS = {"done": _l("Gennemført"), "changed": _l("Ændret"), "dropped": _l("Droppet")}
 FOLLOW_UP_LABELS = {"overdue": _l("Overskredet"), "due": _l("Snart"), "later": _l("Senere"), "done": _l("Fulgt op")}
+# Talks across units proposed from the core-task library (kerne.insight.library.conversations).
+CONVERSATION_LABELS = {"proposed": _l("Foreslået"), "agreed": _l("Aftalt"), "held": _l("Holdt")}
 PLAYBOOK_PROBLEMS = {
     "visit1_empty": _l("Besøg 1 skal have mindst ét trin."),
     "visit2_empty": _l("Besøg 2 skal have mindst ét trin."),
@@ -169,6 +170,8 @@ OTHER_AUDIT_LABELS = {
     "target_group.rename": _l("Målgruppe omdøbt"),
     "target_group.merge": _l("Målgrupper slået sammen"),
     "target_group.map": _l("Tekst knyttet til målgrupper"),
+    "conversation.propose": _l("En snak på tværs er foreslået"),
+    "conversation.update": _l("En snak på tværs er opdateret"),
     "playbook.edit": _l("Drejebogen er rettet"),
     "retention.run": _l("Gamle oplysninger er slettet eller anonymiseret"),
     "auth.sign_in": _l("Logget ind"),

@@ -1,5 +1,6 @@
 """The leaders' dashboard, the lists behind it and the exports: scoped to a leader's units in
-pages, fragments, exports and search; refreshed by polling; .xlsx and CSV with the same rows."""
+pages, fragments and exports (the core-task library is the whole organisation's, its people scoped);
+refreshed by polling; .xlsx and CSV with the same rows."""
 import re
 
 import pytest
@@ -7,21 +8,22 @@ from after import TODAY, hold_first_visit, hold_second_visit, two_areas
 from world import login
 
 from kerne.desk import csvfiles
-from kerne.insight import spreadsheet
+from kerne.insight import exports, spreadsheet
 from kerne.models import ProcessRequest, WorkTask
 from kerne.web.extensions import db
 
-PAGES = ["/", "/dashboard", "/dashboard/changes?since=x", "/processes", "/tasks", "/follow-up", "/workplaces",
-         "/dashboard/ambassadors", "/library", "/library/results?q=", "/requests", "/exports/processes",
+PAGES = ["/", "/dashboard", "/dashboard/changes?since=x", "/dashboard/report", "/processes", "/tasks", "/follow-up",
+         "/workplaces", "/dashboard/ambassadors", "/conversations", "/requests", "/exports/processes",
          "/exports/processes?format=xlsx", "/exports/tasks", "/exports/tasks?format=plain", "/exports/ambassadors",
          "/exports/registry?format=xlsx"]
 
 
 def text_of(response) -> str:
+    """The answer's text, a spreadsheet's cells, with the library's marks of what a search found taken out."""
     if response.mimetype.endswith("sheet"):
         header, rows = spreadsheet.read(response.data)
         return " ".join(str(v) for row in [header, *rows] for v in row)
-    return response.get_data(as_text=True)
+    return re.sub(r"</?mark>", "", response.get_data(as_text=True))
 
 
 @pytest.fixture
@@ -46,7 +48,12 @@ def test_an_area_leader_never_sees_another_areas_processes(client, world):
     for path in (f"/processes/{world.process.id}", f"/processes/{world.process.id}/poster",
                  f"/processes/{world.process.id}/meeting.ics"):
         assert client.get(path).status_code == 404, path  # outside her units: as if it did not exist
-    assert client.get(f"/library/{world.process.id}").status_code == 404
+    # the library is the whole organisation's: the other area's core task, never its people or its process
+    library = text_of(client.get("/library/results?q=læring"))
+    assert "Vi skaber læring" in library and "Fjordskolen" in library
+    entry = text_of(client.get(f"/library/{world.process.id}"))
+    assert "Vi skaber læring" in entry and "lise@example.dk" not in entry and "Anna Berg" not in entry
+    assert f'href="/processes/{world.process.id}"' not in entry
 
 
 def test_the_first_area_leader_sees_only_the_first_area(client, world):
@@ -56,6 +63,7 @@ def test_the_first_area_leader_sees_only_the_first_area(client, world):
         assert "Hjemmeplejen Nord" not in text and "Tryghed og mestring" not in text, path
     assert "Lektiecafé" in text_of(client.get("/tasks"))
     assert "Vi skaber læring" in text_of(client.get("/library/results?q=læring"))
+    assert "Tryghed og mestring" in text_of(client.get("/library/results?q=tryghed"))
 
 
 @pytest.mark.parametrize("who", ["director", "coordinator"])
@@ -66,18 +74,27 @@ def test_the_whole_organisation_sees_both_areas(client, world, who):
 
 
 def figures(html: str) -> dict[str, int]:
-    """The tiles of the dashboard: label → number."""
-    return {label: int(n) for n, label in re.findall(
-        r'<span class="tile-number">(\d+)</span> <span class="tile-label">([^<]+)</span>', html)}
+    """The key figures and "Kræver handling" of the dashboard: name → number."""
+    return {name: int(n) for name, n in re.findall(r'data-figure="([\w-]+)">(\d+)', html)}
+
+
+def states(html: str) -> dict[str, int]:
+    """The first row of the chart of processes by unit, as its table says: state → number."""
+    table = html.split('id="chart-units"')[1].split("</table>")[0]
+    header = re.findall(r'<th scope="col" class="number">([^<]+)</th>', table)
+    first = re.findall(r"<td class=\"number\">(?:<a[^>]*>)?(\d+)", table)[:len(header)]
+    return dict(zip(header, map(int, first)))
 
 
 def test_the_dashboards_figures_and_their_lists_agree(client, world):
     login(client, world.director.email)
     page = client.get("/dashboard").get_data(as_text=True)
-    tiles = figures(page)
-    assert tiles["Opgaver besluttet"] == 1 and tiles["Kerneopgave defineret"] == 1  # Frikvarter lacks a date
-    assert tiles["Overskredet"] == 1 and tiles["Snart"] == 0
-    assert re.search(r">2</a>\s*af 3 arbejdspladser", page)
+    shown = figures(page)
+    by_state = states(page)  # the first row: Børn og Unge (Sundhed og Omsorg's process is under Hjemmepleje)
+    assert by_state["Opgaver besluttet"] == 1  # Frikvarter lacks a date
+    assert shown["overdue"] == 1 and shown["active"] == 2 and shown["defined"] == 2
+    assert (shown["develop"], shown["keep"], shown["phase_out"]) == (1, 0, 1)
+    assert re.search(r'data-figure="defined">2</span>\s*af 3 arbejdspladser', page)
     processes = client.get("/processes?state=tasks_decided").get_data(as_text=True)
     assert processes.count('class="process"') == 1 and "Fjordskolen" in processes
     overdue = client.get("/tasks?follow_up=overdue").get_data(as_text=True)
@@ -102,7 +119,7 @@ def test_the_dashboard_answers_204_until_something_changes(client, world):
     login(client, world.leader.email)
     page = client.get("/dashboard").get_data(as_text=True)
     version = re.search(r'data-version="([0-9a-f]+)"', page).group(1)
-    assert f'hx-get="/dashboard/changes?since={version}"' in page
+    assert f'hx-get="/dashboard/changes?since={version}&amp;period=12m"' in page
     unchanged = client.get(f"/dashboard/changes?since={version}")
     assert unchanged.status_code == 204 and unchanged.data == b""
     task = db.session.query(WorkTask).filter_by(title="Lektiecafé").one()
@@ -111,7 +128,7 @@ def test_the_dashboard_answers_204_until_something_changes(client, world):
     changed = client.get(f"/dashboard/changes?since={version}")
     fragment = changed.get_data(as_text=True)
     assert changed.status_code == 200 and 'id="figures"' in fragment
-    assert "<html" not in fragment and figures(fragment)["Overskredet"] == 0
+    assert "<html" not in fragment and figures(fragment)["overdue"] == 0
     # the fragment carries the new version: asked with it, the answer is 204 again
     newer = re.search(r'data-version="([0-9a-f]+)"', fragment).group(1)
     assert newer != version and client.get(f"/dashboard/changes?since={newer}").status_code == 204
@@ -149,7 +166,7 @@ def test_a_leader_without_units_sees_nothing_and_an_unknown_filter_is_ignored(cl
                                   visit1_start=TODAY, visit1_end=TODAY, visit2_start=TODAY, visit2_end=TODAY))
     db.session.commit()
     login(client, world.leader.email)
-    assert figures(client.get("/dashboard").get_data(as_text=True))["Anmodet"] == 0
+    assert figures(client.get("/dashboard").get_data(as_text=True))["waiting"] == 0
     assert client.get("/processes?state=nonsense&requested=20x").status_code == 200
     assert client.get("/exports/processes?format=pdf").status_code == 404
 
@@ -172,3 +189,40 @@ def test_spreadsheet_headers_are_danish_words(client, world):
     for path in ("/exports/tasks", "/exports/ambassadors", "/audit.csv"):
         header, _rows = spreadsheet.read(client.get(f"{path}?format=xlsx").data)
         assert [name for name in header if "_" in name] == [], path
+
+
+def test_every_count_an_area_leader_sees_is_within_her_scope(client, world):
+    """Bo Dam works in Børn og Unge and facilitates a process there and one in Sundhed og Omsorg: the first
+    area's leader counts one of them, in the list, the export and the load chart, as the list behind it shows."""
+    login(client, world.leader.email)
+    page = client.get("/dashboard/ambassadors").get_data(as_text=True)
+    bo = page.split("Bo Dam</a>")[1].split("</tr>")[0]
+    assert '<td class="number">1 / 3</td>' in bo
+    assert client.get(f"/processes?ambassador={world.second.id}").get_data(as_text=True).count('class="process"') == 1
+    rows = csvfiles.read(client.get("/exports/ambassadors?format=plain").data, exports.AMBASSADOR_LOAD_COLUMNS)
+    assert {r.values["navn"]: r.values["forløb"] for r in rows} == {"Anna Berg": "1", "Bo Dam": "1", "Carl Eg": "0"}
+    load = client.get("/dashboard").get_data(as_text=True).split('id="chart-load"')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="number">(?:<a[^>]*>)?(\d+)', load)[:3] == [
+        ("0 forløb", "1"), ("1 forløb", "2"), ("2 forløb", "0")]
+    # his commitment to facilitate at another workplace counts his processes wherever they are
+    assert '<span class="badge commitment-met">' in bo
+
+
+def test_the_change_check_is_per_scope(client, world, app):
+    other = app.test_client()
+    login(client, world.other_leader.email)  # Sundhed og Omsorg
+    page = client.get("/dashboard").get_data(as_text=True)
+    version = re.search(r'data-version="([0-9a-f]+)"', page).group(1)
+    poll = f"/dashboard/changes?since={version}&period=12m"
+    login(other, world.coordinator.email)  # someone signs in: nothing in her figures changed
+    assert client.get(poll).status_code == 204
+    task = db.session.query(WorkTask).filter_by(title="Lektiecafé").one()  # Børn og Unge's follow-up
+    assert other.post(f"/processes/{world.process.id}/tasks/{task.id}/follow-up",
+                      data={f"mark-{task.id}-mark": "done"}).status_code == 302
+    assert client.get(poll).status_code == 204
+    login(other, world.leader.email)
+    assert other.get(f"/dashboard/changes?since={version}&period=12m").status_code == 200  # another scope
+    login(other, world.coordinator.email)
+    assert other.post(f"/processes/{world.elsewhere.id}/cancel", data={"reason": "Lukker"}).status_code == 302
+    changed = client.get(poll)
+    assert changed.status_code == 200 and 'id="figures"' in changed.get_data(as_text=True)

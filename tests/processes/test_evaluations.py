@@ -105,7 +105,7 @@ def test_the_pair_reads_only_their_own_visits(client, rooms):
     answered(world.visit, *texts(5, "Fjordskolen"))
     login(client, world.first.email)
     assert "Solhøj" not in client.get(f"/processes/{world.process.id}").get_data(as_text=True)
-    assert client.get(f"/processes/{theirs.id}").status_code == 403
+    assert client.get(f"/processes/{theirs.id}").status_code == 404  # outside her processes: as if it did not exist
     assert client.get("/evaluations").status_code == 403
 
 

@@ -2,6 +2,7 @@
 open visit 2 only after it, complete the action plan, mark follow-ups, plan the meeting."""
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from after import TODAY, hold_first_visit, hold_second_visit, two_areas
 from icalendar import Calendar
@@ -226,3 +227,69 @@ def test_the_poster_button_stays_off_the_printed_result(client, app):
     actions = re.search(r'<div class="actions no-print">(.*?)</div>', page, re.S)
     assert actions is not None and "Lås kerneopgaven</button></form>" in actions.group(1)
     assert "Plakat (A3)</a>" in actions.group(1)
+
+
+class FormAsSent(HTMLParser):
+    """The fields a browser sends when a form is submitted untouched: each input's value, each select's
+    selected option (the first when none is), each textarea's text."""
+
+    def __init__(self, html: str, action: str):
+        super().__init__(convert_charrefs=True)
+        self.action, self.inside, self.fields, self.select, self.first, self.area = action, False, {}, None, {}, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        elif not self.inside:
+            return
+        elif tag == "input" and a.get("name"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self.select = a["name"]
+        elif tag == "option" and self.select:
+            self.first.setdefault(self.select, a.get("value", ""))
+            if "selected" in a:
+                self.fields[self.select] = a.get("value", "")
+        elif tag == "textarea":
+            self.area = a["name"]
+            self.fields[self.area] = ""
+
+    def handle_data(self, data):
+        if self.area:
+            self.fields[self.area] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.fields.setdefault(self.select, self.first.get(self.select, ""))
+            self.select = None
+        elif tag == "textarea":
+            self.area = None
+
+
+def test_an_undecided_task_saved_untouched_records_no_decision(client, app):
+    world = two_areas()
+    hold_first_visit(world.process)
+    # Owner and dates agreed in the room, the decision not made: shown as "Ikke besluttet".
+    task, = hold_second_visit(world.process, [("Kaffeordning", "undecided", "Lise", 30)])
+    login(client, world.leader.email)
+    page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    action = f"/processes/{world.process.id}/tasks/{task.id}/plan"
+    form = FormAsSent(page, action).fields
+    assert form[f"plan-{task.id}-decision"] == "" and '<option selected value="">Vælg …</option>' in page
+    assert client.post(action, data=form).status_code == 302  # owner and dates saved, as they were
+    db.session.expire_all()
+    assert fresh(WorkTask, task.id).decision == "undecided"
+    assert state_of(world.process) == "visit2"  # nothing decided: the decisions chart has nothing new either
+    other_owner = {**form, f"plan-{task.id}-owner": "Bo Skoleleder"}
+    assert client.post(action, data=other_owner).status_code == 302
+    saved = fresh(WorkTask, task.id)
+    assert (saved.decision, saved.owner) == ("undecided", "Bo Skoleleder")
+    decided = {**form, f"plan-{task.id}-decision": "phase_out"}
+    assert client.post(action, data=decided).status_code == 302
+    assert fresh(WorkTask, task.id).decision == "phase_out"
+    page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    assert '<span class="badge decision-phase_out">Afvikle</span>' in page

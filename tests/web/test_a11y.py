@@ -145,6 +145,15 @@ def refuse_anonymising(page) -> None:
     page.locator(".error").first.wait_for()
 
 
+def propose_a_talk(page) -> None:
+    """From the list of talks to the library, a core task's page and its proposal (the coordinator speaks for
+    every workplace): the list again, with the talk and the form to follow it up."""
+    page.click("text=← Kerneopgaver på tværs")
+    page.locator(".library-entry .core-task a").first.click()
+    page.locator("#snak button.primary").click()
+    page.locator(".conversation details summary").first.click()
+
+
 def phone_page(number: int):
     return lambda room: f"/w/{room.public_ids[number - 1]}"
 
@@ -323,6 +332,13 @@ PAGE_STATES = [
                          ("workplaces", "/workplaces"), ("ambassadors' load", "/dashboard/ambassadors"),
                          ("library", "/library"), ("library search", "/library?q=tryghed"), ("follow-up", "/follow-up"))],
     State("coordinator: library entry", "coordinator", lambda r: f"/library/{r.process_id}", locked),
+    State("leader: library entry, proposing a talk across units", "leader", lambda r: f"/library/{r.process_id}",
+          locked),
+    State("ambassador: library search", "ambassador", lambda r: "/library?q=boern", locked),
+    State("leader: dashboard, a range the wrong way round", "leader",
+          lambda r: "/dashboard?period=range&start=2026-06-01&end=2026-01-01", locked),
+    State("leader: MED report", "leader", lambda r: "/dashboard/report?period=year", locked),
+    State("coordinator: talks across units", "coordinator", lambda r: "/conversations", locked, propose_a_talk),
     State("coordinator: poster", "coordinator", lambda r: f"/processes/{r.process_id}/poster", locked),
     State("coordinator: playbook", "coordinator", lambda r: "/playbook"),
     State("coordinator: evaluations", "coordinator", lambda r: "/evaluations", evaluated),

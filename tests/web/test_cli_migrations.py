@@ -139,3 +139,19 @@ def test_upgrading_gives_the_default_playbooks_words_their_english_and_leaves_re
         (1, "Frame and purpose"), (1, "Perspectives"), (1, "Word the core task"),
         (2, ""), (2, "Perspectives"), (2, "Word the core task")]
     assert rows[3].prompt_en == "What would the citizens miss if our workplace vanished tomorrow?"
+
+
+def test_upgrading_makes_target_groups_a_list_split_only_where_people_split_them(tmp_path):
+    """0015: the semicolons that separated target groups become lines; a comma stays in a group's name."""
+    with upgraded_from(
+        tmp_path, "0012", "INSERT INTO org_unit (id, name, kind) VALUES (1, 'W', 'workplace')",
+        "INSERT INTO process (id, workplace_id, target_groups, cancel_reason, meeting_place, meeting_sequence,"
+        " created_at) VALUES (1, 1, 'Skolebørn; forældre', '', '', 0, '2026-11-01 10:00:00')",
+        "INSERT INTO process_request (id, workplace_id, contact_name, contact_email, target_groups, visit1_start,"
+        " visit1_end, visit2_start, visit2_end, notes, status, cancel_reason, created_at, visit_starts, visit_ends)"
+        " VALUES (1, 1, 'L', 'l@x.dk', 'Borgere, der søger ydelser;Ældre', '2027-01-04', '2027-01-06', '2027-01-18',"
+        " '2027-01-18', '', 'open', '', '2026-11-01 10:00:00', '09:00:00', '12:00:00')",
+    ):
+        assert db.session.scalar(text("SELECT target_groups FROM process")) == "Skolebørn\nforældre"
+        assert db.session.get(ProcessRequest, 1).target_groups == "Borgere, der søger ydelser\nÆldre"
+        assert db.session.scalar(text("SELECT COUNT(*) FROM conversation")) == 0

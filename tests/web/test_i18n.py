@@ -51,7 +51,7 @@ def test_placeholders_survive_translation():
 # The words that may follow a number in a message that is not ngettext's: they read the same for one and for
 # many. Any other word after a number is a count with a noun, which ngettext must word ("used 1 times").
 SAME_FOR_ONE_AND_MANY = {"min", "min.", "s", "missing", "of", "is", "are", "at", "on", "about", "opened", "closed",
-                         "newest"}
+                         "newest", "due", "more."}
 COUNT = re.compile(r"%\((?:n|num|count|total|s)\)[sd] ([\w.]+)")
 
 

@@ -1,13 +1,13 @@
 """Each ambassador's two commitments: a process at their own workplace and one
 at another workplace, each met (the process is done), planned, or open."""
 from collections import Counter
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kerne.insight.statistics import Commitments, commitments
 from kerne.models import Ambassador, Process
+from kerne.web.clock import today
 from kerne.web.extensions import db
 
 
@@ -19,7 +19,7 @@ def commitments_of(ambassador: Ambassador) -> Commitments:
 
 def season_load(ambassador: Ambassador, year: int | None = None) -> int:
     """Processes this season (the calendar year): those not done, and those done this year."""
-    year = year or date.today().year
+    year = year or today().year
     count = 0
     for process in ambassador.processes:
         first = min((v.scheduled_on for v in process.visits if v.scheduled_on), default=None)

@@ -1,9 +1,13 @@
-"""The library's entries read from the database, limited to what the person may see, in a
-fixed number of queries; and the target-group vocabulary they are filed under."""
+"""The library's entries read from the database in a fixed number of queries, and the target-group
+vocabulary they are filed under.
+
+Locked core tasks are not personal data and are there to be shared: every staff account sees every
+entry, across the whole organisation. The people behind one – the workplace contact and the pair –
+stay within what the person may see (``Entry.visible``)."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from kerne.insight.library import terms
 from kerne.models import (
@@ -18,8 +22,9 @@ from kerne.models import (
     User,
     Visit,
 )
+from kerne.web.clock import local_date
 from kerne.web.extensions import db
-from kerne.web.scope import unit_filter
+from kerne.web.scope import unit_filter, visible_unit_ids
 
 
 @dataclass
@@ -41,6 +46,16 @@ class Entry:
     pair: list[tuple[str, str]] = field(default_factory=list)  # (name, e-mail) of the ambassadors
     stems: set[str] = field(default_factory=set)
     text: str = ""
+    visible: bool = False  # the person may see the process, and so who is behind it
+
+    @property
+    def contact(self) -> tuple[str, str] | None:
+        """(name, e-mail) of whom to write to, for a person who may see them."""
+        if not self.visible:
+            return None
+        if self.contact_email:
+            return self.contact_name or self.contact_email, self.contact_email
+        return self.pair[0] if self.pair else None
 
     @property
     def core_task(self) -> str:
@@ -64,8 +79,8 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(groups, aliases)
 
 
-def entries(user: User, words: Vocabulary | None = None, process_id: int | None = None) -> tuple[list[Entry], Vocabulary]:
-    """Every locked core task ``user`` may see (of processes not cancelled), newest first."""
+def entries(user: User, words: Vocabulary | None = None) -> tuple[list[Entry], Vocabulary]:
+    """Every locked core task of the organisation (of processes not cancelled), newest first."""
     words = words or vocabulary()
     units = {u.id: u for u in db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id))}
     query = (
@@ -75,12 +90,12 @@ def entries(user: User, words: Vocabulary | None = None, process_id: int | None 
                ProcessRequest.target_groups.label("requested_groups"))
         .join(Visit, Visit.id == CoreTaskDraft.visit_id).join(Process, Process.id == Visit.process_id)
         .outerjoin(ProcessRequest, ProcessRequest.process_id == Process.id)
-        .where(CoreTaskDraft.locked_at.is_not(None), CoreTaskDraft.core_task != "", Process.cancelled_at.is_(None),
-               unit_filter(user, Process.workplace_id))
+        .where(CoreTaskDraft.locked_at.is_not(None), CoreTaskDraft.core_task != "", Process.cancelled_at.is_(None))
         .order_by(CoreTaskDraft.locked_at.desc(), Process.id.desc())
     )
-    if process_id is not None:
-        query = query.where(Process.id == process_id)
+    visible = visible_unit_ids(user)
+    own = set(db.session.scalars(select(ProcessFacilitator.process_id).join(Ambassador)
+                                 .where(Ambassador.user_id == user.id)))
     found, seen = [], set()
     for row in db.session.execute(query):
         if row.id in seen:  # a process's newest locked wording only
@@ -98,16 +113,18 @@ def entries(user: User, words: Vocabulary | None = None, process_id: int | None 
         found.append(Entry(
             process_id=row.id, workplace_id=row.workplace_id, workplace=workplace.name,
             department=department.name if department else "", area_id=area.id if area else None,
-            area=area.name if area else "", locked_on=row.locked_at.date(), parts=parts, groups=groups,
+            area=area.name if area else "", locked_on=local_date(row.locked_at), parts=parts, groups=groups,
             unmapped=unmapped, contact_name=row.contact_name or "", contact_email=row.contact_email or "",
             stems=set(terms.words(text)), text=terms.folded(text),
+            visible=visible is None or row.workplace_id in visible or row.id in own,
         ))
     pairs: dict[int, list[tuple[str, str]]] = {}
     for process, name, email in db.session.execute(
         select(ProcessFacilitator.process_id, Ambassador.name, Ambassador.email)
         .join(Ambassador, Ambassador.id == ProcessFacilitator.ambassador_id)
         .join(Process, Process.id == ProcessFacilitator.process_id)
-        .where(unit_filter(user, Process.workplace_id), Process.cancelled_at.is_(None)).order_by(Ambassador.name)
+        .where(Process.cancelled_at.is_(None), or_(unit_filter(user, Process.workplace_id), Process.id.in_(own)))
+        .order_by(Ambassador.name)
     ):
         pairs.setdefault(process, []).append((name, email))
     for entry in found:
@@ -115,15 +132,15 @@ def entries(user: User, words: Vocabulary | None = None, process_id: int | None 
     return found, words
 
 
-def search(found: list[Entry], query: str = "", area: int | None = None, group: int | None = None) -> list[Entry]:
+def search(found: list[Entry], query: terms.Query, area: int | None = None, group: int | None = None) -> list[Entry]:
     """The entries that match every word of ``query``, in ``area``, filed under ``group``."""
-    wanted = terms.query_words(query)
     return [e for e in found
             if (not area or e.area_id == area) and (not group or group in e.groups)
-            and (not wanted or terms.found(wanted, e.stems, e.text))]
+            and (not query or query.found(e.stems, e.text))]
 
 
 def sharing(found: list[Entry], entry: Entry) -> list[tuple[Entry, set[int]]]:
-    """The other workplaces whose core tasks serve one of ``entry``'s target groups, with the groups shared."""
+    """The other workplaces, anywhere in the organisation, whose core tasks serve one of ``entry``'s target
+    groups, with the groups shared."""
     return [(other, other.groups & entry.groups) for other in found
             if other.workplace_id != entry.workplace_id and other.groups & entry.groups]

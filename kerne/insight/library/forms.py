@@ -1,11 +1,12 @@
-"""Forms of the target-group vocabulary that the core-task library is searched by."""
+"""Forms of the core-task library: the target-group vocabulary it is searched by, and talks across units."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Optional
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from kerne.web.forms import at_most, one_line, plain_text, required, strip
+from kerne.desk.forms import OfferedChoice
+from kerne.web.forms import FlexibleDateField, at_most, one_line, plain_text, required, strip
 
 
 class TargetGroupForm(FlaskForm):
@@ -24,3 +25,30 @@ class AliasForm(FlaskForm):
     groups = SelectMultipleField(_l("Målgrupper"), coerce=int, validate_choice=False)
     new_group = StringField(_l("Eller en ny målgruppe"), filters=[strip], validators=[Optional(), at_most(120),
                                                                                      plain_text])
+
+
+class ProposeForm(FlaskForm):
+    """Propose a talk across units: from one of one's own workplaces, about a target group shared with a core task
+    found in the library (``to_process``)."""
+
+    to_process = HiddenField(validators=[required()])
+    from_unit = OfferedChoice(_l("Fra arbejdspladsen"), _l("Vælg en af jeres arbejdspladser."))
+    target_group = SelectField(_l("Om målgruppen"), validate_choice=False)
+    message = TextAreaField(_l("Besked (valgfri)"), filters=[strip], validators=[Optional(), at_most(500), plain_text])
+
+    def validate_target_group(self, field):
+        if field.data not in {value for value, *_rest in field.iter_choices()}:
+            raise ValidationError(_l("Vælg en målgruppe, I deler."))
+
+
+class ConversationForm(FlaskForm):
+    """Where a talk across units stands: agreed for a day, or held on a day with what came of it."""
+
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    meeting_on = FlexibleDateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
+    outcome = TextAreaField(_l("Hvad kom der ud af det? (kort)"), filters=[strip],
+                            validators=[Optional(), at_most(1000), plain_text])
+
+    def validate_status(self, field):
+        if field.data not in {value for value, *_rest in field.iter_choices()}:
+            raise ValidationError(_l("Vælg, om samtalen er aftalt eller holdt."))

@@ -1,5 +1,6 @@
-"""The library pages: search the locked core tasks, see who shares a target group; and the
-coordinator's target-group vocabulary (rename, merge, map free text onto it)."""
+"""The library pages: search the locked core tasks of the whole organisation, see who shares a target
+group and propose a talk across units, follow the talks; and the coordinator's target-group
+vocabulary (rename, merge, map free text onto it)."""
 from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,15 +8,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import delete, select
+from wtforms import SelectChoice
 
 from kerne.insight.facts import gc_paused
+from kerne.insight.library import conversations, terms
 from kerne.insight.library import entries as library
-from kerne.insight.library import terms
-from kerne.insight.library.forms import AliasForm, TargetGroupForm, TargetGroupMergeForm
-from kerne.models import CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
+from kerne.insight.library.forms import (
+    AliasForm,
+    ConversationForm,
+    ProposeForm,
+    TargetGroupForm,
+    TargetGroupMergeForm,
+)
+from kerne.models import Conversation, CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
 from kerne.records import audit
 from kerne.web.extensions import db
-from kerne.web.scope import visible_unit_ids
+from kerne.web.vocabulary import CONVERSATION_LABELS
 
 bp = Blueprint("library", __name__)
 PAGE_SIZE = 50
@@ -28,37 +36,124 @@ def _filters() -> dict:
 
 def _context() -> dict:
     filters = _filters()
+    query = terms.Query(filters["q"])
     with gc_paused():  # one pause for reading and searching: the collector runs once, not between them
         found, words = library.entries(current_user)
-        hits = library.search(found, filters["q"], filters["area"], filters["group"])
-    visible = visible_unit_ids(current_user)
-    areas = [a for a in db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.kind == "area")
-                                           .order_by(OrgUnit.name)) if visible is None or a.id in visible]
+        hits = library.search(found, query, filters["area"], filters["group"])
+    areas = db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.kind == "area").order_by(OrgUnit.name))
     start = (filters["page"] - 1) * PAGE_SIZE
     return {"hits": hits[start:start + PAGE_SIZE], "count": len(hits), "total": len(found), "filters": filters,
-            "words": words, "areas": areas, "more": len(hits) > start + PAGE_SIZE}
+            "words": words, "areas": areas.all(), "more": len(hits) > start + PAGE_SIZE, "query": query}
 
 
 @bp.get("/library")
 def index():
-    """Kerneopgaver på tværs: every locked core task, with search and filters."""
+    """Kerneopgaver på tværs: every locked core task of the organisation, with search and filters."""
     return render_template("insight/library/index.html", **_context())
 
 
 @bp.get("/library/results")
 def results():
-    """The results of the active search (a fragment, never in the history)."""
-    return render_block("insight/library/index.html", "results", **_context())
+    """The results of the active search (a fragment, never in the history); the address bar gets the
+    page's own address with the search, so it can be reloaded, shared and found again."""
+    context = _context()
+    kept = {k: v for k, v in context["filters"].items() if v and not (k == "page" and v == 1)}
+    return render_block("insight/library/index.html", "results", **context), \
+        {"HX-Replace-Url": url_for(".index", **kept)}
 
 
-@bp.get("/library/<int:process_id>")
-def entry(process_id):
-    """One core task, and who shares its target groups, with a way to contact them."""
+def _propose_form(this: library.Entry, words: library.Vocabulary, found: list, posted: bool = False):
+    """The form to propose a talk with ``this`` entry's workplace, or None for someone who speaks for no other."""
+    mine = [w for w in conversations.own_workplaces(current_user) if w.id != this.workplace_id]
+    if not mine:
+        return None
+    form = ProposeForm(to_process=this.process_id, **({} if posted else {"formdata": None}))
+    form.from_unit.choices = [SelectChoice(w.id, w.name) for w in mine]
+    form.target_group.choices = [SelectChoice(g, g) for g in [*words.names(this.groups), *this.unmapped]]
+    if not posted:
+        wanted = request.args.get("from", type=int)
+        sharing = {e.workplace_id: e.groups & this.groups for e in found if e.groups & this.groups}
+        first = next((w.id for w in mine if w.id == wanted), None) or next((w.id for w in mine if w.id in sharing),
+                                                                           mine[0].id)
+        form.from_unit.data = first
+        shared = words.names(sharing.get(first, ()))
+        form.target_group.data = shared[0] if shared else None
+    return form
+
+
+def _entry_page(process_id: int, form=None, status: int = 200):
     found, words = library.entries(current_user)
     this = next((e for e in found if e.process_id == process_id), None)
     if this is None:
         abort(404)
-    return render_template("insight/library/entry.html", entry=this, words=words, sharing=library.sharing(found, this))
+    return render_template("insight/library/entry.html", entry=this, words=words, sharing=library.sharing(found, this),
+                           speak_for=this.workplace_id if conversations.speaks_for(current_user, this.workplace_id)
+                           else None,
+                           propose_form=form or _propose_form(this, words, found)), status
+
+
+@bp.get("/library/<int:process_id>")
+def entry(process_id):
+    """One core task, who shares its target groups across the organisation, and a talk to propose."""
+    return _entry_page(process_id)
+
+
+@bp.post("/conversations")
+def propose():
+    """Propose a talk across units about a target group shared with a core task of the library."""
+    found, words = library.entries(current_user)
+    wanted = request.form.get("to_process", "")
+    this = next((e for e in found if wanted.isdigit() and e.process_id == int(wanted)), None)
+    if this is None:
+        abort(404)
+    form = _propose_form(this, words, found, posted=True)
+    if form is None:
+        abort(403)
+    if not form.validate():
+        return _entry_page(this.process_id, form, 422)
+    talk = conversations.propose(current_user, db.session.get(OrgUnit, form.from_unit.data), this,
+                                 form.target_group.data, form.message.data or "")
+    db.session.commit()
+    flash(_("Forslaget om en snak på tværs er sendt til kontakterne hos %(to)s og hos jer.", to=this.workplace), "info")
+    return redirect(url_for(".conversations_page", _anchor=f"samtale-{talk.id}"))
+
+
+def _conversation_form(talk: Conversation, posted: bool = False) -> ConversationForm:
+    form = ConversationForm(prefix=f"talk-{talk.id}", meeting_on=talk.meeting_on, outcome=talk.outcome,
+                            status="held" if talk.status == "agreed" else "agreed", **({} if posted else {"formdata": None}))
+    form.status.choices = [SelectChoice(s, CONVERSATION_LABELS[s]) for s in conversations.STEPS]
+    return form
+
+
+def _conversations_page(status: int = 200, forms: dict | None = None):
+    wanted = request.args.get("status") if request.args.get("status") in CONVERSATION_LABELS else None
+    query = conversations.visible(current_user)
+    if wanted:
+        query = query.where(Conversation.status == wanted)
+    talks = db.session.scalars(query).all()
+    return render_template("insight/library/conversations.html", talks=talks, wanted=wanted,
+                           forms={t.id: (forms or {}).get(t.id) or _conversation_form(t) for t in talks}), status
+
+
+@bp.get("/conversations")
+def conversations_page():
+    """Samtaler på tværs: the talks touching one's units, where each stands, and the next step."""
+    return _conversations_page()
+
+
+@bp.post("/conversations/<int:conversation_id>")
+def update_conversation(conversation_id):
+    """Mark a talk agreed (for a day) or held (on a day, with what came of it)."""
+    talk = db.session.get(Conversation, conversation_id)
+    if talk is None or not conversations.may_follow(current_user, talk):
+        abort(404)  # outside the person's units: as if it did not exist
+    form = _conversation_form(talk, posted=True)
+    if not form.validate():
+        return _conversations_page(422, {talk.id: form})
+    conversations.advance(talk, form.status.data, form.meeting_on.data, form.outcome.data or "")
+    db.session.commit()
+    flash(_("Samtalen er opdateret."), "info")
+    return redirect(url_for(".conversations_page", _anchor=f"samtale-{talk.id}"))
 
 
 # ---- the target-group vocabulary ----------------------------------------------------

@@ -1,0 +1,107 @@
+"""Kerneopgaver på tværs: a workplace contact finds another area's core task by a target-group word, proposes a
+talk across units, both workplaces' contacts get the notice, the talk is followed to held, and the dashboard
+counts it."""
+import re
+
+import pytest
+from after import hold_first_visit, two_areas
+from world import login, user
+
+from kerne.models import AuditEvent, Conversation, Mail, TargetGroup, TargetGroupAlias
+from kerne.web.extensions import db
+
+
+@pytest.fixture
+def world(app):
+    world = two_areas()
+    db.session.add(TargetGroup(id=7, name="Forældre og familier"))
+    db.session.add_all([TargetGroupAlias(text="forældre", target_group_id=7),
+                        TargetGroupAlias(text="pårørende til ældre", target_group_id=7)])
+    world.elsewhere.target_groups = "Ældre borgere\nPårørende til ældre"
+    hold_first_visit(world.process)  # Fjordskolen: "Skolebørn" and "forældre"
+    hold_first_visit(world.elsewhere, core_task="Tryghed i eget hjem for ældre borgere og deres pårørende")
+    world.contact = user("kontakt@fjordskolen.dk", "leader", "Karin Kontakt")
+    world.contact.units = [world.workplace]
+    world.their_contact = user("leder@hjemmeplejen.dk", "leader", "Hanne Hjemmepleje")
+    world.their_contact.units = [world.care_home]
+    db.session.commit()
+    return world
+
+
+def figures(html: str) -> dict[str, int]:
+    return {name: int(n) for name, n in re.findall(r'data-figure="([\w-]+)">(\d+)', html)}
+
+
+def propose_form(page: str) -> dict:
+    form = page.split('action="/conversations"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(csrf_token|to_process)" type="hidden" value="([^"]*)"', form))
+    for name in ("from_unit", "target_group"):
+        select = form.split(f'name="{name}"')[1].split("</select>")[0]
+        fields[name] = re.search(r'<option selected value="([^"]*)"', select).group(1)
+    return fields
+
+
+def test_a_workplace_contact_finds_another_area_and_proposes_a_talk(client, world):
+    login(client, world.contact.email)
+    found = client.get("/library?q=pårørende").get_data(as_text=True)
+    assert "Hjemmeplejen Nord" in found and "<mark>pårørende</mark>" in found and "Fjordskolen" not in found
+    assert client.get("/library?q=paaroerende").get_data(as_text=True).count('class="library-entry card"') == 1
+    page = client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True)
+    assert "Dorte Fisk" not in page and "Foreslå en snak på tværs" in page  # people stay scoped
+    form = propose_form(page)
+    assert form == {**form, "to_process": str(world.elsewhere.id), "from_unit": str(world.workplace.id),
+                    "target_group": "Forældre og familier"}
+    answer = client.post("/conversations", data={**form, "message": "Skal vi mødes om <forældrene>?"})
+    assert answer.status_code == 302
+    talk = db.session.scalars(db.select(Conversation)).one()
+    assert (talk.from_unit_id, talk.to_unit_id, talk.status, talk.target_group) == (
+        world.workplace.id, world.care_home.id, "proposed", "Forældre og familier")
+    mails = {m.to_email: m for m in db.session.scalars(db.select(Mail).where(Mail.kind == "conversation"))}
+    assert set(mails) == {"kontakt@fjordskolen.dk", "lise@example.dk", "leder@hjemmeplejen.dk"}
+    assert "Karin Kontakt fra Fjordskolen foreslår en snak på tværs med Hjemmeplejen Nord" in mails[
+        "leder@hjemmeplejen.dk"].body
+    assert db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("conversation.%"))).all() \
+        == ["conversation.propose"]
+
+    login(client, world.their_contact.email)  # the other unit's contact has the notice, and follows the talk up
+    assert "Kerne: en snak på tværs om Forældre og familier" in client.get("/me/mail").get_data(as_text=True)
+    listed = client.get("/conversations").get_data(as_text=True)
+    assert "Fjordskolen ↔ Hjemmeplejen Nord" in listed and "Skal vi mødes om &lt;forældrene&gt;?" in listed
+    prefix = f"talk-{talk.id}"
+    bad = client.post(f"/conversations/{talk.id}", data={f"{prefix}-status": "agreed", f"{prefix}-meeting_on": ""})
+    assert bad.status_code == 422 and "Vælg en dato." in bad.get_data(as_text=True)
+    assert client.post(f"/conversations/{talk.id}", data={f"{prefix}-status": "agreed",
+                                                         f"{prefix}-meeting_on": "2027-01-12"}).status_code == 302
+    for who in (world.coordinator, world.leader, world.other_leader):
+        login(client, who.email)
+        shown = figures(client.get("/dashboard").get_data(as_text=True))
+        assert (shown["talks-proposed"], shown["talks-agreed"], shown["talks-held"]) == (0, 1, 0), who.email
+    assert client.post(f"/conversations/{talk.id}", data={
+        f"{prefix}-status": "held", f"{prefix}-meeting_on": "2027-01-12",
+        f"{prefix}-outcome": "Fælles forældremøde om ældre bedsteforældre"}).status_code == 302
+    db.session.expire_all()
+    assert (talk.status, talk.outcome) == ("held", "Fælles forældremøde om ældre bedsteforældre")
+    report = client.get("/dashboard/report").get_data(as_text=True)
+    assert "Fjordskolen ↔ Hjemmeplejen Nord" in report and "Fælles forældremøde" in report
+
+
+def test_a_proposal_is_checked_and_a_talk_followed_only_by_those_who_see_it(client, world):
+    login(client, world.contact.email)
+    form = propose_form(client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True))
+    for wrong in ({"target_group": "Unge"}, {"from_unit": str(world.care_home.id)}, {"message": "x" * 501}):
+        assert client.post("/conversations", data={**form, **wrong}).status_code == 422, wrong
+    assert client.post("/conversations", data={**form, "to_process": "99999"}).status_code == 404
+    assert db.session.scalars(db.select(Conversation)).all() == []
+    assert client.post("/conversations", data=form).status_code == 302
+    talk = db.session.scalars(db.select(Conversation)).one()
+    stranger = user("fremmed@example.dk", "leader")
+    stranger.units = []
+    db.session.commit()
+    login(client, stranger.email)
+    # not hers: as if it did not exist
+    assert client.post(f"/conversations/{talk.id}", data={f"talk-{talk.id}-status": "agreed",
+                                                         f"talk-{talk.id}-meeting_on": "2027-01-12"}).status_code == 404
+    assert "Fjordskolen ↔" not in client.get("/conversations").get_data(as_text=True)
+    login(client, world.first.email)  # an ambassador reads the library but speaks for no workplace
+    assert "Foreslå en snak på tværs" not in client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True)
+    assert client.post("/conversations", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 403
