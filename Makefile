@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run demo-reset test install install-dev translations chromium bench clean
+.PHONY: run demo-reset test install install-dev translations chromium bench screens clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install-dev
 	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/dashboard.py
+
+## The projector (1920 x 1080) and the console (1280 x 800) as pictures in docs/screens/, taken afresh.
+screens: install-dev chromium
+	$(BIN)/python bench/screens.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
