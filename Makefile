@@ -7,7 +7,7 @@ PORT ?= 5000
 
 NODE_PACKAGES := tests/node
 
-.PHONY: run demo-reset test install install-dev translations chromium node bench clean
+.PHONY: run demo-reset test install install-dev translations chromium node bench screens clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: install-dev
 	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/dashboard.py
+
+## The projector (1920 x 1080) and the console (1280 x 800) as pictures in docs/screens/, taken afresh.
+screens: install-dev chromium
+	$(BIN)/python bench/screens.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -161,7 +161,7 @@ def _close(visit: Visit, draft: CoreTaskDraft | None = None) -> None:
     visit.status = "closed"
     visit.playbook_id = newest_id()
     visit.join_code = new_join_code()
-    visit.opened_at = visit.step_started_at = utcnow() - timedelta(days=30)
+    visit.opened_at = utcnow() - timedelta(days=30)
     visit.closed_at = visit.opened_at + timedelta(hours=3)
     if draft is not None:
         draft.visit = visit
@@ -291,7 +291,8 @@ def _live_demo(workplaces, ambassadors) -> Visit:
     visit.status = "open"
     visit.playbook_id = newest_id()
     visit.join_code = new_join_code()
-    visit.opened_at = visit.step_started_at = visit.join_code_issued_at = utcnow()
+    visit.opened_at = visit.join_code_issued_at = utcnow()
+    visit.code_shown = True  # the projector starts on the join screen
     db.session.add(CoreTaskDraft(visit=visit))
     db.session.flush()
     check_in = _steps()[(1, 1)]

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -398,12 +399,21 @@ class Visit(db.Model):
     join_code_issued_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     step_position: Mapped[int] = mapped_column(Integer, default=1)
-    step_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     dots_per_participant: Mapped[int] = mapped_column(Integer, default=3)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The playbook version the visit runs with, set when it opens; before that it follows the newest.
     playbook_id: Mapped[int | None] = mapped_column(ForeignKey("playbook.id"))
+    # What the room shares besides its words (kerne.workshop.room), reset at every step: the step's
+    # timer (seconds allotted, None for the step's playbook minutes; seconds used; running since),
+    # whether the results are revealed, the task in focus, and whether the join code is shown big.
+    timer_seconds: Mapped[int | None] = mapped_column(Integer)
+    timer_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timer_running_since: Mapped[datetime | None] = mapped_column(DateTime)
+    results_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A task of this visit; no foreign key, so that visit and work_task do not point at each other.
+    focus_task_id: Mapped[int | None] = mapped_column(Integer)
+    code_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     process: Mapped[Process] = relationship(back_populates="visits")
     draft: Mapped["CoreTaskDraft | None"] = relationship(back_populates="visit")

@@ -1,5 +1,5 @@
 """README is the front door: short, the two commands first, and every link in it and in docs/ lands on a
-file (and a heading, when it names one) inside the repository."""
+file or folder (and a heading, when it names one) inside the repository."""
 import re
 
 import pytest
@@ -23,7 +23,7 @@ def broken_links(page) -> list[str]:
             continue  # a web address or mailto: not ours to check
         path, _, anchor = target.partition("#")
         file = (page.parent / path).resolve() if path else page
-        if not file.is_file() or ROOT.resolve() not in file.parents:
+        if not file.exists() or ROOT.resolve() not in file.parents:
             broken.append(target)
         elif anchor and file.suffix == ".md" and anchor not in anchors(file.read_text(encoding="utf-8")):
             broken.append(target)

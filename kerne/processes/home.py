@@ -17,7 +17,7 @@ from kerne.web.extensions import db
 from kerne.web.scope import unit_filter
 from kerne.workshop import evaluation
 from kerne.workshop.forms import JoinCodeForm
-from kerne.workshop.visits import core_task_of
+from kerne.workshop.visits import core_task_of, why_not_open
 
 bp = Blueprint("home", __name__)
 # When the accessibility statement was last reviewed against the pages; the law asks for once a year at least.
@@ -50,6 +50,7 @@ def index():
         states=states,
         state_counts=Counter(states[p.id] for p in everything),
         core_task_of=core_task_of,
+        why_not_open=why_not_open,
     )
 
 

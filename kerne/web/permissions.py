@@ -112,6 +112,11 @@ TABLE: dict[str, Access] = {
     "facilitate.hide_idea": CONSOLE,
     "facilitate.merge_idea": CONSOLE,
     "facilitate.remove_task": CONSOLE,
+    "facilitate.reveal": CONSOLE,
+    "facilitate.show_code": CONSOLE,
+    "facilitate.run_timer": CONSOLE,
+    "facilitate.lengthen_timer": CONSOLE,
+    "facilitate.focus": CONSOLE,
     # After the workshop.
     "processes.cancel": DESK,
     "processes.lock_core_task": PROCESS_PAIR,

@@ -1,6 +1,4 @@
 """What every template may use: labels, the locale, date formats, the phone's messages."""
-from datetime import timedelta
-
 from flask import current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
@@ -70,7 +68,6 @@ def init_app(app) -> None:
     def inject():
         return {"locale": str(get_locale()), "poll_interval_ms": current_app.config["POLL_INTERVAL_MS"]}
 
-    app.jinja_env.filters["step_end"] = lambda started, minutes: started + timedelta(minutes=minutes)
     app.jinja_env.filters["decimal"] = lambda value, places=1: format_decimal(round(value, places))
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

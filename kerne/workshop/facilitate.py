@@ -8,17 +8,16 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kerne.models import Idea, Visit, WorkTask
+from kerne.models import Idea, Visit, WorkTask, utcnow
 from kerne.processes.state import facts_of, may_see, refuse_unless_allowed
 from kerne.web.extensions import db
 from kerne.web.forms import ToggleForm
-from kerne.workshop import ideas, visits
+from kerne.workshop import ideas, room, tasks, visits
 from kerne.workshop.board import answer_change, render_live, render_page
-from kerne.workshop.forms import DotsSettingForm, MergeForm, PositionForm
+from kerne.workshop.forms import DotsSettingForm, FocusForm, MergeForm, PositionForm, TimerLengthForm
 from kerne.workshop.live import Actor, lock_visit, row_in, set_flag
 
 bp = Blueprint("facilitate", __name__, url_prefix="/visits/<int:visit_id>")
-
 
 
 def _visit(visit_id: int, *, for_change: bool = False) -> Visit:
@@ -101,10 +100,14 @@ def go_to_step(visit_id):
 def close(visit_id):
     """Close the visit: joining stops, the results stay with the process."""
     visit = _visit(visit_id, for_change=True)
-    if visit.status == "open" and visits.core_task_unsettled(visit.number, visit.draft) and request.form.get("confirm") != "unsettled":
-        # The console warns and offers to lock first; a console from before the warning is asked again.
-        abort(409, _("Kerneopgaven er ikke formuleret og låst. Lås formuleringen, eller bekræft at besøget skal "
-                     "afsluttes alligevel."))
+    open_ends = visit.status == "open" and room.unsettled(visit.number, visit.draft, tasks.tasks_of(visit))
+    if open_ends and request.form.get("confirm") != "unsettled":
+        # The console warns and offers to finish first; a console from before the warning is asked again.
+        if visit.number == 1:
+            abort(409, _("Kerneopgaven er ikke formuleret og låst. Lås formuleringen, eller bekræft at besøget skal "
+                         "afsluttes alligevel."))
+        abort(409, _("Ikke alle opgaver er besluttet og sat i handleplanen. Gør det færdigt, eller bekræft at "
+                     "besøget skal afsluttes alligevel."))
     return _saved(visit, visits.close_visit(visit))
 
 
@@ -126,6 +129,63 @@ def lock(visit_id):
     if not form.validate():
         abort(422)
     return _saved(visit, visits.set_locked(visit, form.on))
+
+
+def _toggle_visit(visit_id: int, flag: str):
+    visit = _open_for_change(visit_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, set_flag(visit, visit, flag, form.on))
+
+
+@bp.post("/results")
+def reveal(visit_id):
+    """Show the room's results (dots, votes on the task in focus) on every screen, or hide them again."""
+    return _toggle_visit(visit_id, "results_shown")
+
+
+@bp.post("/code")
+def show_code(visit_id):
+    """Bring the join code back full size on the projector, or back to its corner."""
+    return _toggle_visit(visit_id, "code_shown")
+
+
+def _step_minutes(visit: Visit) -> int:
+    return visits.current_step(visit, visits.steps_of(visit)).minutes
+
+
+@bp.post("/timer")
+def run_timer(visit_id):
+    """Start or pause the step's timer on every screen."""
+    visit = _open_for_change(visit_id)
+    form = ToggleForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, visits.run_timer(visit, _step_minutes(visit), form.on, utcnow()))
+
+
+@bp.post("/timer/length")
+def lengthen_timer(visit_id):
+    """Give the step more time: the form names the new total."""
+    visit = _open_for_change(visit_id)
+    form = TimerLengthForm()
+    if not form.validate():
+        abort(422)
+    return _saved(visit, visits.lengthen_timer(visit, _step_minutes(visit), form.seconds.data))
+
+
+@bp.post("/focus")
+def focus(visit_id):
+    """Put a task in front of the room on the decide and actions steps."""
+    visit = _open_for_change(visit_id)
+    form = FocusForm()
+    if not form.validate():
+        abort(422)
+    task = row_in(visit, WorkTask, form.task.data)
+    if task.removed:
+        abort(422, _("Opgaven er fjernet fra listen."))
+    return _saved(visit, visits.set_focus(visit, task))
 
 
 def _toggle(visit_id: int, model, row_id: int, flag: str):

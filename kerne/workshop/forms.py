@@ -77,6 +77,14 @@ class DotsSettingForm(FlaskForm):
     )
 
 
+class TimerLengthForm(FlaskForm):
+    seconds = WholeNumberField(validators=[InputRequired(), NumberRange(min=60, max=4 * 3600)])
+
+
+class FocusForm(FlaskForm):
+    task = WholeNumberField(validators=[InputRequired()])
+
+
 class MergeForm(FlaskForm):
     into = WholeNumberField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
 

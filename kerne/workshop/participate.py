@@ -194,7 +194,8 @@ def _refusal(visit: Visit, actor: Actor, spec: FieldSpec, row) -> tuple[int, str
     """Why a change can no longer be made (status and message), or None."""
     if visit.status != "open":
         return 410, _("Besøget er afsluttet. Din tekst er ikke gemt i feltet.")
-    if spec.subject == "draft" and visit.draft.locked_at is not None and not actor.is_facilitator:
+    if spec.subject == "draft" and visit.draft.locked_at is not None:
+        # Locked is agreed: the facilitators too unlock it on the console before they change a word.
         return 409, _("Formuleringen er låst af facilitatorerne.")
     if spec.subject == "idea" and row.merged_into_id is not None:
         return 409, _("Idéen blev lagt sammen med en anden, mens du skrev. Din tekst er ikke gemt i den.")

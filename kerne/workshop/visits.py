@@ -4,10 +4,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from kerne.models import CoreTaskDraft, PlaybookStep, Process, Visit, utcnow
+from kerne.models import CoreTaskDraft, PlaybookStep, Process, Visit, WorkTask, utcnow
+from kerne.processes import lifecycle
 from kerne.processes.playbook.versions import newest_id, steps_query
+from kerne.processes.state import facts_of
 from kerne.web.extensions import db
+from kerne.workshop import room
 from kerne.workshop.live import bump
+from kerne.workshop.room import Timer
+from kerne.workshop.tasks import tasks_of
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 JOIN_CODE_LENGTH = 6
@@ -60,12 +65,31 @@ def open_visit(visit: Visit) -> bool:
     visit.status = "open"
     visit.playbook_id = visit.playbook_id or newest_id()  # it keeps this version whatever is edited later
     visit.join_code = new_join_code()
-    visit.opened_at = visit.step_started_at = visit.join_code_issued_at = utcnow()
+    visit.opened_at = visit.join_code_issued_at = utcnow()
     visit.step_position = 1
+    _new_step(visit)
+    visit.code_shown = True  # the room starts on the join screen
     if visit.draft is None:
         db.session.add(CoreTaskDraft(visit=visit))
     bump(visit)
     return True
+
+
+def _new_step(visit: Visit) -> None:
+    """A step starts with its timer paused at the playbook's minutes, its results hidden, the join code in its
+    corner and, on the decide and actions steps, the first task that needs the room in focus."""
+    visit.timer_seconds, visit.timer_used, visit.timer_running_since = None, 0, None
+    visit.results_shown = visit.code_shown = False
+    visit.focus_task_id = _first_in_focus(visit)
+
+
+def _first_in_focus(visit: Visit) -> int | None:
+    """Chosen once, as the step begins: deciding the task in focus must not move the room on to the next."""
+    step = current_step(visit, steps_of(visit))
+    if step is None or step.activity not in room.FOCUS_ACTIVITIES:
+        return None
+    task = room.in_focus(room.focusable(tasks_of(visit), step.activity), None, step.activity)
+    return task.id if task else None
 
 
 def go_to_step(visit: Visit, position: int) -> bool:
@@ -73,7 +97,37 @@ def go_to_step(visit: Visit, position: int) -> bool:
     if position == visit.step_position:
         return False
     visit.step_position = position
-    visit.step_started_at = utcnow()
+    _new_step(visit)
+    bump(visit)
+    return True
+
+
+def _set_timer(visit: Visit, timer: Timer) -> bool:
+    if (timer.allotted, timer.used, timer.running_since) == (visit.timer_seconds, visit.timer_used,
+                                                             visit.timer_running_since):
+        return False
+    visit.timer_seconds, visit.timer_used, visit.timer_running_since = timer.allotted, timer.used, timer.running_since
+    bump(visit)
+    return True
+
+
+def run_timer(visit: Visit, minutes: int, running: bool, now: datetime) -> bool:
+    """Start or pause the step's timer (``minutes``: the step's length in the playbook)."""
+    timer = Timer.of(visit, minutes)
+    return _set_timer(visit, timer.started(now) if running else timer.paused(now))
+
+
+def lengthen_timer(visit: Visit, minutes: int, seconds: int) -> bool:
+    """Allot the step ``seconds`` in all; the console's "+5 min" names the total, so a resend adds nothing."""
+    return _set_timer(visit, Timer.of(visit, minutes).lengthened_to(seconds))
+
+
+def set_focus(visit: Visit, task: WorkTask) -> bool:
+    """Put ``task`` in front of the room; its votes stay hidden until the facilitators reveal them."""
+    if visit.focus_task_id == task.id:
+        return False
+    visit.focus_task_id = task.id
+    visit.results_shown = False
     bump(visit)
     return True
 
@@ -88,14 +142,9 @@ def close_visit(visit: Visit) -> bool:
     return True
 
 
-def core_task_unsettled(number: int, draft) -> bool:
-    """Visit 1 exists to agree on the core task: closing it without a locked wording needs a second thought.
-
-    ``draft`` is the visit's CoreTaskDraft or its board card (both have core_task and locked_at).
-    """
-    if number != 1:
-        return False
-    return draft is None or not draft.core_task.strip() or draft.locked_at is None
+def why_not_open(visit: Visit) -> str | None:
+    """Why ``visit`` cannot be opened now (a code kerne.web.vocabulary.REFUSALS says in Danish), or None."""
+    return lifecycle.refusal(f"open_visit{visit.number}", facts_of(visit.process))
 
 
 def next_visit(process_id: int, number: int) -> Visit | None:

@@ -34,6 +34,13 @@ def test_rules_reorder_add_edit_and_retire():
     assert rules.problems([s for s in STEPS if s.visit_number == 1]) == ["visit2_empty", "decide_missing"]
 
 
+def test_rules_say_which_steps_cannot_be_taken_out():
+    assert rules.retiring_problems(STEPS) == [[], [], ["draft_missing"], [], ["decide_missing"]]
+    alone = rules.ordered([rules.StepDraft(1, "Formulér", "p", "q", "draft", 30),
+                           rules.StepDraft(2, "Beslut", "p", "q", "decide", 30)])
+    assert rules.retiring_problems(alone) == [["visit1_empty", "draft_missing"], ["visit2_empty", "decide_missing"]]
+
+
 @pytest.fixture
 def coordinator_client(client, app):
     world = build(opened=False)
@@ -124,6 +131,17 @@ def test_the_editor_words_a_step_in_danish_and_english(coordinator_client):
     _version, steps = newest()
     assert (steps[-1].title, steps[-1].title_en) == ("Check-ud", "")
     assert "Ikke skrevet på engelsk" in client.get("/playbook").get_data(as_text=True)
+
+
+def test_retiring_the_only_draft_step_is_not_offered_but_explained(coordinator_client):
+    client, _world = coordinator_client
+    page = client.get("/playbook").get_data(as_text=True)
+    _version, steps = newest()
+    retirable = {int(n) for n in re.findall(r'action="/playbook/steps/(\d+)/retire"', page)}
+    assert retirable == {s.id for s in steps if s.activity not in ("draft", "decide")}
+    assert page.count("Trinnet kan ikke udgå:") == 2
+    assert "Besøg 1 skal have et trin med fælles udkast" in page and 'href="#nyt-trin"' in page
+    assert 'id="nyt-trin"' in page
 
 
 def test_only_the_coordinator_edits_the_playbook(client, app):

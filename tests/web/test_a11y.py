@@ -63,8 +63,9 @@ class State:
     act: Callable[[object], None] | None = None
 
 
-def at(number: int, position: int):
-    """Visit ``number`` running at step ``position`` (visit 1 closed while visit 2 runs)."""
+def at(number: int, position: int, **moments):
+    """Visit ``number`` running at step ``position`` (visit 1 closed while visit 2 runs), the step on the
+    projector and its results hidden, unless ``moments`` (code_shown, results_shown) say otherwise."""
 
     def prepare(room: Room) -> None:
         with writing():
@@ -72,10 +73,20 @@ def at(number: int, position: int):
             first.status, second.status = ("open", "open") if number == 1 else ("closed", "open")
             running = first if number == 1 else second
             go_to_step(running, position)
+            running.code_shown, running.results_shown = False, False
+            for name, value in moments.items():
+                setattr(running, name, value)
             running.version += 1
             running.join_code_issued_at = utcnow()
 
     return prepare
+
+
+def second_waits(room: Room) -> None:
+    """Visit 1 running with its wording not locked; visit 2 planned, so it cannot be opened yet."""
+    at(1, 3)(room)
+    with writing():
+        db.session.get(Visit, room.visit_ids[1]).status = "planned"
 
 
 def expired_code(room: Room) -> None:
@@ -302,6 +313,17 @@ PAGE_STATES = [
     *[State(f"projector: visit {v} step {n}", "ambassador", console(v, "projector"), at(v, n))
       for v in (1, 2) for n in (1, 2, 3)],
     State("projector: closed", "ambassador", console(2, "projector"), closed),
+    # The room's moments (issue 19): the join screen, results revealed, the closed visit's poster.
+    State("projector: the join screen", "ambassador", console(1, "projector"), at(1, 1, code_shown=True)),
+    State("projector: the dots revealed", "ambassador", console(1, "projector"), at(1, 2, results_shown=True)),
+    State("projector: a task's votes revealed", "ambassador", console(2, "projector"), at(2, 2, results_shown=True)),
+    State("projector: visit 1's poster while visit 2 runs", "ambassador", console(1, "projector"), at(2, 1)),
+    State("console: the code shown big", "ambassador", console(1), at(1, 1, code_shown=True)),
+    State("console: the dots revealed", "ambassador", console(1), at(1, 2, results_shown=True)),
+    State("console: a task's votes revealed", "ambassador", console(2), at(2, 2, results_shown=True)),
+    State("console: visit 2 waits for the core task", "ambassador", console(2), second_waits),
+    State("phone: the dots revealed", "participant", phone_page(1), at(1, 2, results_shown=True)),
+    State("phone: a task's votes revealed", "participant", phone_page(2), at(2, 2, results_shown=True)),
     State("console: the join code expired", "ambassador", console(1), expired_code),
     State("projector: the join code expired", "ambassador", console(1, "projector"), expired_code),
     # The desk pages.

@@ -43,6 +43,9 @@ def room(app, live_server, browser, phone):
     phone_a, phone_b = phone(), phone()
     a = join_by_code(phone_a, live_server, world.visit.join_code, "Anne")
     b = join_by_code(phone_b, live_server, world.visit.join_code, "Bent")
+    expect(projector.locator(".stage-participants")).to_have_text("2 deltagere", timeout=THREE_SECONDS)
+    console.click("button:has-text('Vis trinnet')")  # from the join screen to the first step
+    expect(projector.locator(".stage-prompt")).to_be_visible(timeout=THREE_SECONDS)
     yield world, console, projector, (phone_a, a), (phone_b, b)
     laptop.close()
 
@@ -54,19 +57,19 @@ def go_to_step(console, title):
 
 def test_idea_reaches_the_other_phone_and_the_projector_within_three_seconds(room):
     _world, _console, projector, (_ctx_a, a), (_ctx_b, b) = room
-    expect(projector.locator(".participants")).to_have_text("2 deltagere", timeout=THREE_SECONDS)
     a.fill("#text", "Et trygt sted at være")
     a.click("#idea-form button.primary")
     expect(b.locator(".ideas")).to_contain_text("Et trygt sted at være", timeout=THREE_SECONDS)
-    expect(projector.locator(".ideas")).to_contain_text("Et trygt sted at være", timeout=THREE_SECONDS)
+    expect(projector.locator(".stage-cards")).to_contain_text("Et trygt sted at være", timeout=THREE_SECONDS)
     expect(a.locator("#text")).to_have_value("")
 
 
 def test_phones_follow_the_step_the_facilitator_shows(room):
     _world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
-    for screen in (a, b, projector):
+    for screen in (a, b):
         expect(screen.locator(".step-title")).to_have_text("Formulér kerneopgaven", timeout=THREE_SECONDS)
+    expect(projector.locator(".stage-step")).to_have_text("Trin 3 af 3 · Formulér kerneopgaven", timeout=THREE_SECONDS)
 
 
 def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
@@ -136,7 +139,7 @@ def test_idea_written_offline_is_sent_once_when_back(room):
     expect(a.locator("#text")).to_have_value("Skrevet uden net")
     ctx_a.set_offline(False)
     a.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(projector.locator(".ideas")).to_contain_text("Skrevet uden net", timeout=8000)
+    expect(projector.locator(".stage-cards")).to_contain_text("Skrevet uden net", timeout=8000)
     expect(a.locator("#text")).to_have_value("")
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).where(Idea.text == "Skrevet uden net")) == 1
@@ -182,7 +185,12 @@ def test_dot_vote_results_reach_the_projector(room):
     plus.click()
     expect(b.locator(".dots-left")).to_have_text("Du har 2 prikker tilbage", timeout=THREE_SECONDS)
     plus.click()
-    expect(projector.locator(".results")).to_contain_text("2 prikker", timeout=THREE_SECONDS)
+    expect(b.locator(".dots-left")).to_have_text("Du har 1 prik tilbage", timeout=THREE_SECONDS)
+    assert "prikker i alt" not in b.content() and "stage-ranking" not in projector.content()  # not a race
+    console.click("button:has-text('Vis resultatet')")
+    expect(projector.locator(".stage-ranking")).to_contain_text("2 prikker", timeout=THREE_SECONDS)
+    expect(b.locator(".idea:has-text('Børnene er trygge') .dot-total")).to_have_text("2 prikker i alt",
+                                                                                    timeout=THREE_SECONDS)
 
 
 def test_keyboard_alone_adds_an_idea(room):
@@ -195,4 +203,4 @@ def test_keyboard_alone_adds_an_idea(room):
     a.keyboard.type("Med tastaturet")
     a.keyboard.press("Tab")
     a.keyboard.press("Enter")
-    expect(projector.locator(".ideas")).to_contain_text("Med tastaturet", timeout=THREE_SECONDS)
+    expect(projector.locator(".stage-cards")).to_contain_text("Med tastaturet", timeout=THREE_SECONDS)

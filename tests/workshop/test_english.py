@@ -55,7 +55,7 @@ def test_the_console_and_the_projector_in_english(app, room):
     assert FRAME["purpose"] in console and FRAME["prompt"] in console
     assert not any(title in console for title in DANISH_TITLES)
     projector = laptop.get(f"/visits/{world.visit.id}/projector").get_data(as_text=True)
-    assert f'<h1 class="step-title">{FRAME["title"]}</h1>' in projector and FRAME["prompt"] in projector
+    assert FRAME["title"] in projector  # the join screen names the step the room begins with
     assert "Ramme og formål" not in projector
 
 

@@ -1,13 +1,15 @@
 """The facilitators' console and projector: who may use them, and what they change."""
+import html
+import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from world import build, fresh, join, login, version
 
-from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Visit, WorkTask
+from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
-from kerne.workshop.visits import close_visit, steps_of
+from kerne.workshop.visits import close_visit, go_to_step, open_visit, steps_of
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def test_both_facilitators_may_drive(client, app):
     login(other, world.second.email)
     assert client.post(f"/visits/{world.visit.id}/step", data={"position": 2}).status_code == 200
     page = other.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
-    assert 'aria-current="step">\n        <span class="n">2</span>' in page
+    assert re.search(r'aria-current="step">\s*<span class="n">2</span>', page)
 
 
 def test_console_shows_code_steps_and_closing(client, console):
@@ -194,17 +196,21 @@ def test_dots_setting(client, console):
     assert "Vælg mellem 1 og 10." in response.get_data(as_text=True)
 
 
-def test_locking_the_wording_lets_facilitators_still_edit(client, console):
+def test_a_locked_wording_refuses_a_facilitators_save_until_unlocked(client, console):
     world, base = console
     client.post(f"{base}/step", data={"position": 3})
     assert client.post(f"{base}/lock", data={"value": "1"}).status_code == 200
     assert fresh(Visit, world.visit.id).draft.locked_at is not None
-    response = client.post(
-        f"/w/{world.visit.public_id}/draft/core_task", data={"value": "Endelig", "base": "", "edit_id": "edit-0300"}
-    )
-    assert response.status_code == 200
-    assert db.session.scalars(db.select(CoreTaskDraft.core_task)).one() == "Endelig"
+    save = f"/w/{world.visit.public_id}/draft/core_task"
+    refused = client.post(save, data={"value": "Endelig", "base": "", "edit_id": "edit-0300"})
+    assert refused.status_code == 409 and "Formuleringen er låst" in refused.get_data(as_text=True)
+    assert db.session.scalars(db.select(CoreTaskDraft.core_task)).one() == ""
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert re.search(r'<textarea id="f-draft-\d+-core_task"[^>]*readonly', page)  # read-only on the console too
+    assert "Lås op" in page and "hx-confirm" in page.split("Lås op")[0].rsplit("<button", 1)[1]
     assert client.post(f"{base}/lock", data={"value": "0"}).status_code == 200
+    assert client.post(save, data={"value": "Endelig", "base": "", "edit_id": "edit-0301"}).status_code == 200
+    assert db.session.scalars(db.select(CoreTaskDraft.core_task)).one() == "Endelig"
 
 
 def test_removing_and_restoring_a_task(client, console):
@@ -248,7 +254,7 @@ def test_projector_polls(client, console):
     client.post(f"{base}/step", data={"position": 2})
     response = client.get(f"{base}/projector/changes?since={since}")
     assert response.status_code == 200
-    assert "join-panel" in response.get_data(as_text=True)
+    assert "stage-badge" in response.get_data(as_text=True)
     assert client.get(f"{base}/projector/changes").status_code == 400
 
 
@@ -319,5 +325,246 @@ def test_the_timer_says_when_the_step_ends_in_its_datetime(client, console):
     """A <time> whose text is not a time needs a datetime; it had none."""
     world, base = console
     page = client.get(f"{base}/console").get_data(as_text=True)
-    ends = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" data-ends-at="([^"]+)">', page)
-    assert ends is not None and ends.group(1) == ends.group(2), page[page.find("<time"):][:200]
+    times = re.findall(r"<time[^>]*>", page)
+    assert times and all(re.search(r'datetime="(PT\d+[MS]|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"', t) for t in times), times
+
+
+# ---- the room's moments: timer, reveal, focus, the code shown big (issue 19) ------
+
+def _votes(world, task, choices):
+    """Phones of the visit that voted ``choices`` on ``task``."""
+    for choice in choices:
+        phone = Participant(visit_id=task.visit_id)
+        db.session.add(phone)
+        db.session.flush()
+        db.session.add(TaskVote(task_id=task.id, participant_id=phone.id, choice=choice))
+    db.session.commit()
+
+
+def _visit_2(world, at: int, tasks=()):
+    """Visit 1 closed with its wording locked, visit 2 open at step ``at`` with ``tasks`` (title, decision)."""
+    first = fresh(Visit, world.visit.id)
+    first.draft.core_task, first.draft.locked_at = "Trygge børn", utcnow()
+    close_visit(first)
+    second = fresh(Visit, world.second_visit.id)
+    open_visit(second)
+    rows = [WorkTask(visit_id=second.id, position=n, title=title, decision=decision)
+            for n, (title, decision) in enumerate(tasks, 1)]
+    db.session.add_all(rows)
+    go_to_step(second, at)
+    db.session.commit()
+    return f"/visits/{second.id}", rows
+
+
+def test_the_timer_starts_pauses_and_gets_five_minutes_more_for_every_screen(client, app, console):
+    world, base = console
+    phone = app.test_client()
+    phone_base = join(phone, world.visit)
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert "15 min" in page and "data-ends-at" not in page  # a step waits for the facilitators to start it
+    before = fresh(Visit, world.visit.id).version
+    started = client.post(f"{base}/timer", data={"value": "1"})
+    assert started.status_code == 200 and version(started.get_data(as_text=True)) == before + 1
+    assert client.post(f"{base}/timer", data={"value": "1"}).status_code == 204
+    visit = fresh(Visit, world.visit.id)
+    assert visit.timer_running_since is not None and visit.timer_seconds == 900
+    ends = (visit.timer_running_since + timedelta(seconds=900)).isoformat()
+    assert f'data-ends-at="{ends}Z"' in phone.get(phone_base).get_data(as_text=True)
+    assert client.post(f"{base}/timer/length", data={"seconds": 1200}).status_code == 200
+    assert client.post(f"{base}/timer/length", data={"seconds": 1200}).status_code == 204  # +5 min sent twice
+    fresh(Visit, world.visit.id).timer_running_since -= timedelta(seconds=30)  # half a minute later
+    db.session.commit()
+    assert client.post(f"{base}/timer", data={"value": "0"}).status_code == 200
+    visit = fresh(Visit, world.visit.id)
+    assert (visit.timer_seconds, visit.timer_running_since) == (1200, None) and 30 <= visit.timer_used <= 35
+    assert "pause" in phone.get(phone_base).get_data(as_text=True)
+    for junk in ({"seconds": 10}, {"seconds": "x"}, {"seconds": 10**6}, {}):
+        assert client.post(f"{base}/timer/length", data=junk).status_code == 422
+
+
+def test_a_new_step_starts_with_its_timer_waiting_results_hidden_and_the_code_in_its_corner(client, console):
+    world, base = console
+    assert fresh(Visit, world.visit.id).code_shown  # an opened visit starts on the join screen
+    projector = client.get(f"{base}/projector").get_data(as_text=True)
+    assert "stage-code" in projector and "stage-badge" not in projector
+    client.post(f"{base}/timer", data={"value": "1"})
+    client.post(f"{base}/step", data={"position": 2})
+    client.post(f"{base}/results", data={"value": "1"})
+    client.post(f"{base}/code", data={"value": "1"})
+    client.post(f"{base}/step", data={"position": 3})
+    visit = fresh(Visit, world.visit.id)
+    assert (visit.timer_seconds, visit.timer_used, visit.timer_running_since) == (None, 0, None)
+    assert not visit.results_shown and not visit.code_shown and visit.focus_task_id is None
+
+
+def test_the_code_comes_back_big_and_goes_back_to_its_corner(client, console):
+    world, base = console
+    assert client.post(f"{base}/code", data={"value": "0"}).status_code == 200
+    projector = client.get(f"{base}/projector").get_data(as_text=True)
+    assert "stage-badge" in projector and world.visit.join_code in projector and "stage-code" not in projector
+    assert client.post(f"{base}/code", data={"value": "0"}).status_code == 204
+    assert client.post(f"{base}/code", data={"value": "1"}).status_code == 200
+    assert "stage-code" in client.get(f"{base}/projector").get_data(as_text=True)
+    assert client.post(f"{base}/code", data={"value": "yes"}).status_code == 422
+
+
+def test_dots_are_in_no_phones_or_projectors_html_until_the_facilitators_reveal_them(client, app, console):
+    world, base = console
+    client.post(f"{base}/step", data={"position": 2})
+    db.session.expire_all()
+    phone = app.test_client()
+    phone_base = join(phone, world.visit)
+    idea = _idea(world, "Trygge børn")
+    voter = Participant(visit_id=world.visit.id)
+    db.session.add(voter)
+    db.session.flush()
+    db.session.add(DotVote(idea_id=idea.id, participant_id=voter.id, dots=3))
+    db.session.commit()
+    on_phone, projected = phone.get(phone_base).get_data(as_text=True), client.get(f"{base}/projector").get_data(as_text=True)
+    assert "Trygge børn" in on_phone and "prikker i alt" not in on_phone and "Du har 3 prikker tilbage" in on_phone
+    assert "Trygge børn" in projected and "3 prikker" not in projected and "stage-ranking" not in projected
+    assert "3 prikker i alt" in client.get(f"{base}/console").get_data(as_text=True)  # the pair sees it coming
+    assert client.post(f"{base}/results", data={"value": "1"}).status_code == 200
+    assert "3 prikker i alt" in phone.get(phone_base).get_data(as_text=True)
+    assert "3 prikker" in client.get(f"{base}/projector").get_data(as_text=True)
+    client.post(f"{base}/results", data={"value": "0"})
+    assert "prikker i alt" not in phone.get(phone_base).get_data(as_text=True)
+
+
+def test_the_votes_on_the_task_in_focus_show_once_revealed_and_hide_again_at_the_next_task(client, app, console):
+    world, _base = console
+    base, (first, second) = _visit_2(world, 2, [("Morgenmøde", "undecided"), ("Madpakker", "undecided")])
+    _votes(world, first, ["keep", "keep", "develop"])
+    phone = app.test_client()
+    phone_base = join(phone, fresh(Visit, world.second_visit.id))
+
+    def counts(html):
+        return re.findall(r'<span class="(?:count|stage-count)">(\d+)</span>', html)
+
+    assert counts(phone.get(phone_base).get_data(as_text=True)) == []
+    assert counts(client.get(f"{base}/projector").get_data(as_text=True)) == []
+    assert client.post(f"{base}/results", data={"value": "1"}).status_code == 200
+    assert counts(phone.get(phone_base).get_data(as_text=True)) == ["1", "2", "0"]  # develop, keep, phase out
+    assert counts(client.get(f"{base}/projector").get_data(as_text=True)) == ["1", "2", "0"]
+    assert client.post(f"{base}/focus", data={"task": second.id}).status_code == 200
+    assert not fresh(Visit, world.second_visit.id).results_shown  # a new task: its votes are hidden
+    assert "Madpakker" in client.get(f"{base}/projector").get_data(as_text=True)
+    assert counts(phone.get(phone_base).get_data(as_text=True)) == []
+    assert client.post(f"{base}/focus", data={"task": second.id}).status_code == 204
+
+
+def test_the_rooms_majority_is_one_click_and_still_the_facilitators_decision(client, console):
+    world, _base = console
+    base, (task, tie) = _visit_2(world, 2, [("Morgenmøde", "undecided"), ("Madpakker", "undecided")])
+    _votes(world, task, ["keep", "keep", "develop"])
+    _votes(world, tie, ["keep", "phase_out"])
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    button = re.search(r'<button type="button" class="button primary" hx-post="([^"]+)"\s+hx-vals=\'([^\']+)\'>\s*Brug rummets flertal: '
+                       r'Fastholde', page)
+    assert button and button.group(1).endswith(f"/tasks/{task.id}/decision")
+    values = json.loads(html.unescape(button.group(2)))
+    assert (values["value"], values["base"]) == ("keep", "undecided")
+    assert client.post(button.group(1), data=values).status_code == 200
+    assert client.post(button.group(1), data=values).status_code == 200  # sent twice: saved once
+    assert fresh(WorkTask, task.id).decision == "keep"
+    assert db.session.scalar(db.select(db.func.count(Revision.id)).where(Revision.subject_id == task.id,
+                                                                         Revision.field == "decision")) == 1
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    # The task stays in front of the room for its reason; the next task is the primary action now.
+    assert 'id="focus-title" class="focus-title">Morgenmøde' in page and "Beslutningen følger rummets flertal." in page
+    assert re.search(rf'class="button primary" hx-post="{base}/focus" hx-vals=\'{{"task": {tie.id}}}\'>Næste opgave', page)
+    client.post(f"{base}/focus", data={"task": tie.id})
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert "Brug rummets flertal" not in page and "Stemmerne står lige" in page
+
+
+def test_only_a_task_on_the_visits_list_can_be_put_in_focus(client, console):
+    world, _base = console
+    base, (task,) = _visit_2(world, 2, [("Dublet", "undecided")])
+    assert client.post(f"{base}/focus", data={"task": 99999}).status_code == 404
+    assert client.post(f"{base}/focus", data={"task": "x"}).status_code == 422
+    task = fresh(WorkTask, task.id)
+    task.removed = True
+    db.session.commit()
+    assert client.post(f"{base}/focus", data={"task": task.id}).status_code == 422
+    assert client.post(f"/visits/{world.visit.id}/focus", data={"task": task.id}).status_code == 410  # visit 1 closed
+
+
+def test_after_locking_the_wording_the_next_step_is_the_primary_action(client, console):
+    world, base = console
+    client.post(f"{base}/step", data={"position": 2})
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert re.search(r'class="button primary"[^>]*data-shortcut="next"', page)
+    client.post(f"{base}/step", data={"position": 3})
+    fresh(Visit, world.visit.id).draft.core_task = "Trygge børn"
+    db.session.commit()
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert re.search(r'class="button primary" hx-post="[^"]+/lock" hx-vals=\'{"value": "1"}\'>Lås formuleringen', page)
+    assert 'class="button" href="#afslut"' in page  # closing waits for the wording
+    client.post(f"{base}/lock", data={"value": "1"})
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert 'class="button primary" href="#afslut"' in page and "Lås op igen" not in page
+    assert re.search(r'<button type="button" class="button" hx-post="[^"]+/lock" hx-vals=\'{"value": "0"}\'\s+hx-confirm=', page)
+
+
+def test_closing_visit_2_warns_about_undecided_tasks_and_an_empty_action_plan(client, console):
+    world, _base = console
+    base, (planned, undecided, _other) = _visit_2(world, 1, [("Morgenmøde", "develop"), ("Madpakker", "undecided"),
+                                                             ("Temauger", "undecided")])
+    page = client.get(f"{base}/console").get_data(as_text=True).split('id="afslut"')[1]
+    assert "2 opgaver er ikke besluttet." in page and "Handleplanen er tom" in page
+    assert "Gå til trinnet „Udvikle, fastholde eller afvikle“" in page and "Gå til trinnet „Handleplan" in page
+    assert f'href="/processes/{world.process.id}#tasks"' in page and "Afslut alligevel" in page
+    refused = client.post(f"{base}/close")
+    assert refused.status_code == 409 and "Ikke alle opgaver er besluttet" in refused.get_data(as_text=True)
+    assert fresh(Visit, world.second_visit.id).status == "open"
+    task = fresh(WorkTask, planned.id)
+    task.owner, task.deadline, task.follow_up_on = "Pia", date(2027, 2, 1), date(2027, 3, 1)
+    for row in (fresh(WorkTask, undecided.id), fresh(WorkTask, _other.id)):
+        row.removed = True
+    db.session.commit()
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert "Afslut alligevel" not in page and "Handleplanen er tom" not in page
+    assert client.post(f"{base}/close").status_code == 200
+
+
+def test_closing_visit_2_with_no_tasks_at_all_warns_too_and_can_be_confirmed(client, console):
+    world, _base = console
+    base, _rows = _visit_2(world, 3)
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert "Der er ingen arbejdsopgaver på listen." in page and "Gå til trinnet „Arbejdsopgaver“" in page
+    assert client.post(f"{base}/close").status_code == 409
+    assert client.post(f"{base}/close", data={"confirm": "unsettled"}).status_code == 200
+
+
+def test_visit_2_is_not_offered_for_opening_before_the_core_task_is_locked(client, console):
+    world, _base = console
+    second = f"/visits/{world.second_visit.id}"
+    home = client.get("/").get_data(as_text=True)
+    assert f'action="{second}/open"' not in home
+    assert "Besøg 2 kan først åbnes, når kerneopgaven er låst på besøg 1." in home
+    assert f'href="/visits/{world.visit.id}/console">Lås formuleringen på konsollen til besøg 1' in home
+    planned = client.get(f"{second}/console").get_data(as_text=True)
+    assert f'action="{second}/open"' not in planned and "Åbn besøget" not in planned
+    assert f'href="/visits/{world.visit.id}/console"' in planned
+    close_visit(fresh(Visit, world.visit.id))
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/processes/{world.process.id}#kerneopgaven">Skriv kerneopgaven færdig og lås den' in home
+    draft = fresh(Visit, world.visit.id).draft
+    draft.core_task, draft.locked_at = "Trygge børn", utcnow()
+    db.session.commit()
+    assert f'action="{second}/open"' in client.get("/").get_data(as_text=True)
+    assert f'action="{second}/open"' in client.get(f"{second}/console").get_data(as_text=True)
+
+
+def test_the_console_shows_the_saves_arriving_from_the_room(client, app, console):
+    world, base = console
+    assert "0 bidrag gemt" in client.get(f"{base}/console").get_data(as_text=True)
+    phone = app.test_client()
+    phone_base = join(phone, world.visit, "Anne")
+    step = steps_of(fresh(Visit, world.visit.id))[0]
+    for n, text in enumerate(("Tryghed", "Læring")):
+        phone.post(f"{phone_base}/ideas", data={"text": text, "step": step.id, "edit_id": f"edit-i00{n}"})
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    assert re.search(r"2 bidrag gemt ·\s+seneste \d\d:\d\d:\d\d fra Anne", page)

@@ -72,6 +72,12 @@ def retire(steps, index: int) -> tuple[StepDraft, ...]:
     return ordered([s for i, s in enumerate(steps) if i != index])
 
 
+def retiring_problems(steps) -> list[list[str]]:
+    """For each step, what taking it out would break (empty when it may go): the editor offers no
+    "Udgår" that could only be refused, and says why instead."""
+    return [problems(retire(steps, index)) for index in range(len(steps))]
+
+
 def problems(steps) -> list[str]:
     """What keeps the steps from being a playbook a process can run through (codes)."""
     found = []

@@ -53,8 +53,9 @@ def _page(form: StepForm, status: int = 200):
     pinned = db.session.execute(
         select(Visit.playbook_id, func.count()).where(Visit.playbook_id.is_not(None), Visit.playbook_id != version)
         .group_by(Visit.playbook_id).order_by(Visit.playbook_id)).all()
+    kept = dict(zip((s.id for s in steps), rules.retiring_problems(versions.as_drafts(steps)), strict=True))
     return render_template("processes/playbook/index.html", version=version, playbook=playbook, steps=steps, form=form,
-                           base_form=BaseVersionForm(base=str(version)), pinned=pinned), status
+                           base_form=BaseVersionForm(base=str(version)), pinned=pinned, kept=kept), status
 
 
 @bp.get("")

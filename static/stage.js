@@ -1,0 +1,71 @@
+// The projector never scrolls: a list longer than its box (data-paginate) is shown a page at a time,
+// turning every few seconds, with "Side 1 af 3" beside it. Pages are worked out again after every
+// swap of the live block and when the window changes size; the page on show stays where it was.
+(function () {
+  "use strict";
+
+  const TURN_MS = 8000;
+  const shown = new Map(); // a list's place on the page → the page it shows
+
+  function key(list) {
+    const lists = Array.from(document.querySelectorAll("[data-paginate]"));
+    return `${lists.indexOf(list)}:${list.className}`;
+  }
+
+  // Items on one page until the next one would stick out of the list's box: below it, or (in columns) to its right.
+  // Layout offsets, not screen boxes: a row rising into place at the reveal is not yet where it will stand.
+  function pagesOf(list) {
+    const items = Array.from(list.children);
+    items.forEach((item) => { item.hidden = true; });
+    const pages = [[]];
+    for (const item of items) {
+      item.hidden = false;
+      const page = pages[pages.length - 1];
+      const out = item.offsetTop + item.offsetHeight > list.clientHeight + 1 ||
+                  item.offsetLeft + item.offsetWidth > list.clientWidth + 1;
+      if (page.length && out) {
+        page.forEach((each) => { each.hidden = true; });
+        pages.push([item]);
+      } else {
+        page.push(item);
+      }
+    }
+    return pages;
+  }
+
+  function show(list, pages, number) {
+    pages.forEach((page, n) => page.forEach((item) => { item.hidden = n !== number; }));
+    const label = list.parentElement.querySelector("[data-pages]");
+    if (label) {
+      label.textContent = pages.length > 1
+        ? label.dataset.pages.replace("{n}", number + 1).replace("{total}", pages.length) : "";
+    }
+  }
+
+  function paginate() {
+    document.querySelectorAll("[data-paginate]").forEach((list) => {
+      const pages = pagesOf(list);
+      const number = Math.min(shown.get(key(list)) || 0, pages.length - 1);
+      shown.set(key(list), number);
+      show(list, pages, number);
+    });
+  }
+
+  function turn() {
+    document.querySelectorAll("[data-paginate]").forEach((list) => {
+      const pages = pagesOf(list);
+      const number = pages.length > 1 ? ((shown.get(key(list)) || 0) + 1) % pages.length : 0;
+      shown.set(key(list), number);
+      show(list, pages, number);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    paginate();
+    document.fonts.ready.then(paginate);
+    setInterval(turn, TURN_MS);
+  });
+  // Before the browser paints the swapped block, so no list shows whole for a moment.
+  document.addEventListener("htmx:afterSwap", paginate);
+  window.addEventListener("resize", paginate);
+})();
