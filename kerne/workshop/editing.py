@@ -14,12 +14,21 @@ from kerne.workshop.live import Actor, bump
 from kerne.workshop.merging import Outcome, resolve_keeping_mine, resolve_save
 
 
-def already_saved(visit: Visit, edit_id: str | None) -> bool:
-    """Whether a save with this id was applied before (a phone resending it)."""
+def earlier_save(visit: Visit, edit_id: str | None) -> Revision | None:
+    """The revision a save with this id made before (a phone resending it), if any."""
     if not edit_id:
-        return False
-    query = select(Revision.id).where(Revision.visit_id == visit.id, Revision.edit_id == edit_id)
-    return db.session.scalar(query) is not None
+        return None
+    return db.session.scalar(select(Revision).where(Revision.visit_id == visit.id, Revision.edit_id == edit_id))
+
+
+def already_saved(visit: Visit, edit_id: str | None) -> bool:
+    """Whether a save with this id was taken before: applied, merged or kept as a conflict.
+
+    Text that was refused (the wording locked, say) was not taken: sent again when it
+    can be, it is saved then, not answered as if it were in the field.
+    """
+    earlier = earlier_save(visit, edit_id)
+    return earlier is not None and earlier.kind != "refused"
 
 
 # Texts meant for their author alone (and, when refused, the facilitators).
@@ -44,8 +53,15 @@ def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: s
 
 
 def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine: str, edit_id: str) -> Outcome:
-    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock and has checked it is no resend."""
+    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock and has checked it is no resend.
+
+    A save refused before and sent again now that it can be taken replaces its refused revision.
+    """
     outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable, max_length=spec.max_length)
+    refused = earlier_save(visit, edit_id)
+    if refused is not None:
+        db.session.delete(refused)
+        db.session.flush()
     if outcome.kind == "unchanged":
         return outcome
     if outcome.kind == "conflict":
@@ -62,7 +78,7 @@ def keep_refused(visit: Visit, actor: Actor, spec: FieldSpec, obj, mine: str, ed
 
     The field is not changed; the text stays with its author and the facilitators.
     """
-    if already_saved(visit, edit_id) or mine == spec.read(obj):
+    if earlier_save(visit, edit_id) is not None or mine == spec.read(obj):
         return False
     record(visit, actor, spec, obj, mine, "refused", edit_id)
     return True

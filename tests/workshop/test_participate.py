@@ -464,6 +464,34 @@ def test_locked_draft_refuses_participants(client, room):
     assert "readonly" in client.get(base).get_data(as_text=True)
 
 
+def test_a_save_refused_while_locked_and_sent_again_after_the_unlock_is_saved(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0071").status_code == 409
+    # Its answer was lost; the phone sends it again once the wording is unlocked: the words go in the field.
+    set_locked(fresh(Visit, world.visit.id), False)
+    db.session.commit()
+    response = draft_save(client, base, "effect", "Børn trives", "", "edit-0071")
+    assert response.status_code == 200
+    assert draft(world).effect == "Børn trives"
+    assert db.session.scalars(db.select(Revision.kind).where(Revision.edit_id == "edit-0071")).all() == ["edit"]
+    # A third copy changes nothing.
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0071").status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 1
+
+
+def test_a_refused_save_sent_again_while_still_locked_is_refused_again_and_kept_once(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    for _ in range(2):
+        assert draft_save(client, base, "effect", "Børn trives", "", "edit-0072").status_code == 409
+    assert db.session.scalars(db.select(Revision.kind)).all() == ["refused"]
+
+
 def test_history_lists_every_version_and_restores_one(client, room):
     world, base = room
     at_step(world, 3)
