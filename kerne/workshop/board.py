@@ -18,7 +18,7 @@ from kerne.models import utcnow
 from kerne.web import sqlite
 from kerne.web.extensions import db
 from kerne.web.links import absolute
-from kerne.workshop import visits
+from kerne.workshop import editing, visits
 from kerne.workshop.fields import FIELDS
 from kerne.workshop.forms import DotsSettingForm, IdeaForm, TaskForm
 from kerne.workshop.live import Actor
@@ -89,12 +89,13 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
         "core_task": board.core_task,
         "actor": actor,
         "audience": audience,
-        "conflicts": board.conflicts_of(actor),
         "field_errors": forms.pop("field_errors", {}),
         "unmerged": forms.pop("unmerged", None),
         "value_of": value_of,
     }
     context.update(_personal(board, actor, audience, forms))
+    quiet = quiet_of(board) if audience == "console" else frozenset()
+    context.update(conflicts=board.conflicts_of(actor, quiet), quiet=quiet)
     if audience == "console":
         context["unsettled"] = visits.core_task_unsettled(board.visit.number, board.draft)
         context["draft_step"] = next((s.position for s in board.steps if s.activity == "draft"), 1)
@@ -105,6 +106,16 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
     if audience == "projector" and context.get("join_code_works"):
         context.update(_join_panel(board))
     return context
+
+
+def quiet_of(board: Board) -> frozenset[int]:
+    """The board's open conflicts whose authors have gone quiet by now: the console settles them."""
+    return editing.quiet_conflicts(board.conflicts, utcnow(), current_app.config["PARTICIPANT_QUIET_SECONDS"])
+
+
+def quiet_unchanged(visit_id: int, version: int, shown: str) -> bool:
+    """Whether the console shows (``shown``, the ids as its poll sends them) the quiet conflicts of now."""
+    return shown == ",".join(map(str, sorted(quiet_of(board_of(visit_id, version)))))
 
 
 def render_page(visit_id: int, actor: Actor, audience: str, **extra) -> str:

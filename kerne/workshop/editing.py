@@ -5,9 +5,11 @@ field since, it is applied; otherwise it is merged three ways; if that cannot
 be done cleanly, the field keeps the others' text and the author's text is
 kept as an open conflict until they choose. Every stored value is a Revision.
 """
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
-from kerne.models import Revision, Visit
+from kerne.models import Participant, Revision, Visit
 from kerne.web.extensions import db
 from kerne.workshop.fields import FIELDS, SUBJECTS, FieldSpec
 from kerne.workshop.live import Actor, bump
@@ -82,6 +84,30 @@ def keep_refused(visit: Visit, actor: Actor, spec: FieldSpec, obj, mine: str, ed
         return False
     record(visit, actor, spec, obj, mine, "refused", edit_id)
     return True
+
+
+def quiet_conflicts(conflicts, now: datetime, after: float) -> frozenset[int]:
+    """The ids of the open ``conflicts`` (revisions or their cards) whose author has gone quiet.
+
+    A phone that waits on a conflict says so at every poll (kerne.workshop.live.seen); a
+    participant not heard of for ``after`` seconds since the conflict (cookies cleared and
+    joined anew, the phone put away) leaves it to the facilitators to settle.
+    """
+    authors = {c.participant_id for c in conflicts if c.participant_id is not None}
+    if not authors:
+        return frozenset()
+    query = select(Participant.id, Participant.last_seen_at).where(Participant.id.in_(authors))
+    seen = dict(db.session.execute(query).all())
+    cutoff = now - timedelta(seconds=after)
+    return frozenset(c.id for c in conflicts if c.participant_id in seen
+                     and max(c.created_at, seen[c.participant_id] or c.created_at) < cutoff)
+
+
+def may_settle(actor: Actor, conflict: Revision, now: datetime, quiet_after: float) -> bool:
+    """A conflict is settled by its author, or by a facilitator once its author has gone quiet."""
+    if actor.wrote(conflict):
+        return True
+    return actor.is_facilitator and conflict.id in quiet_conflicts([conflict], now, quiet_after)
 
 
 def may_see(actor: Actor, revision: Revision) -> bool:

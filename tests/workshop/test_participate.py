@@ -1,10 +1,11 @@
 """The participant's phone: page, polling, ideas, dots, the draft and the tasks."""
 import re
+from datetime import timedelta
 
 import pytest
 from world import build, fresh, join, login, version
 
-from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask
+from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
 from kerne.workshop.ideas import merge_ideas
 from kerne.workshop.live import Actor
@@ -420,6 +421,56 @@ def test_an_open_conflict_is_shown_read_only_once_the_visit_is_closed(client, ap
     assert f'data-copy="conflict-{conflict.id}-text"' in html and "Brug min version" not in html
     assert "Børn leger" not in other.get(other_base).get_data(as_text=True)
     assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 410
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Move the server's clock on by ``seconds``."""
+    def move(seconds: int) -> None:
+        then = utcnow() + timedelta(seconds=seconds)
+        for module in ("live", "board", "participate"):
+            monkeypatch.setattr(f"kerne.workshop.{module}.utcnow", lambda: then)
+
+    return move
+
+
+def test_conflicts_of_a_participant_gone_quiet_reach_the_console_to_be_settled(client, app, room, later):
+    world, base = room
+    other, other_base, conflict = clash(client, app, world, base)
+    laptop = app.test_client()
+    login(laptop, world.first.email)
+    console = laptop.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert "Børn leger" not in console and 'name="quiet" value=""' in console  # Sofie's own, while she is here
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 404
+
+    later(121)  # her cookies were cleared, say: for two minutes her phone has not asked after it
+    since = fresh(Visit, world.visit.id).version
+    answer = laptop.get(f"{base}/changes?since={since}&quiet=")  # the console's poll: the version did not change
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "Sofie har ikke været på siden et stykke tid" in html and "<blockquote>Børn leger</blockquote>" in html
+    assert f'name="quiet" value="{conflict.id}"' in html and "Brug deltagerens version" in html
+    assert laptop.get(f"{base}/changes?since={since}&quiet={conflict.id}").status_code == 204
+    assert "Børn leger" not in other.get(other_base).get_data(as_text=True)  # still no one else's
+
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 200
+    assert draft(world).effect == "Børn leger"
+    assert fresh(Revision, conflict.id).resolved
+    assert "data-conflict" not in laptop.get(f"{base}/changes?since=-1&quiet=").get_data(as_text=True)
+
+
+def test_a_phone_waiting_on_its_conflict_keeps_it_its_own(client, app, room, later):
+    world, base = room
+    _other, _other_base, conflict = clash(client, app, world, base)
+    laptop = app.test_client()
+    login(laptop, world.first.email)
+    later(121)
+    page = client.get(base).get_data(as_text=True)
+    assert '<input type="hidden" id="live-waiting" name="waiting" value="1">' in page  # her poll says she waits on it
+    assert client.get(f"{base}/changes?since={fresh(Visit, world.visit.id).version}&waiting=1").status_code == 204
+    console = laptop.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert "Børn leger" not in console and 'name="quiet" value=""' in console
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 404
 
 
 def test_unchanged_draft_save_is_204(client, room):
