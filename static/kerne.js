@@ -6,7 +6,7 @@
 // - never show an answer older than what the phone already shows (answers can
 //   arrive late and out of order), and give up on an answer that does not come;
 // - keep typed text and the caret safe when a poll morphs the page;
-// - poll for changes only while the page is visible, faster while co-writing;
+// - poll for changes only while the page is visible, fast while the visit is open;
 // - resend forms that could not be sent, and count down the step timer.
 (function () {
   "use strict";
@@ -540,11 +540,11 @@
     htmx.trigger(poller, "kerne:poll");
   }
 
-  // Every ~2 s, and every FAST_POLL_MS while a co-writing step is on screen.
+  // Every ~2 s, and every FAST_POLL_MS while the visit is open.
   function pollLoop(every) {
     poll();
     const live = document.getElementById("live");
-    const fast = live && live.hasAttribute("data-cowriting");
+    const fast = live && live.hasAttribute("data-fast-poll");
     setTimeout(() => pollLoop(every), fast ? Math.min(FAST_POLL_MS, every) : every);
   }
 

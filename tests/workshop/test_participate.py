@@ -92,7 +92,15 @@ def test_closed_visit_page_thanks_the_room_and_stops_polling(client, room):
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
     assert "Besøget er afsluttet" in page
-    assert "data-ended" in page
+    assert "data-ended" in page and "data-fast-poll" not in page
+
+
+def test_every_step_of_an_open_visit_polls_fast(client, room):
+    """A new idea reaches the other phones as fast as a draft word does: kerne.js polls fast on every step."""
+    world, base = room
+    for position in (1, 2, 3):
+        at_step(world, position)
+        assert "data-fast-poll" in client.get(base).get_data(as_text=True)
 
 
 # ---- ideas ---------------------------------------------------------------------
