@@ -5,8 +5,6 @@ action, so the three can never drift apart. The room's shared state comes
 from the board snapshot of the current version; only what is personal (your
 own ideas, your dots and votes, your conflicts) is worked out per screen.
 """
-import uuid
-
 import segno
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -29,10 +27,6 @@ TEMPLATES = {
     "console": "workshop/console.html",
     "projector": "workshop/projector.html",
 }
-
-
-def new_edit_id() -> str:
-    return uuid.uuid4().hex
 
 
 def value_of(subject: str, field: str, row) -> str:
@@ -64,12 +58,12 @@ def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
             "ranked": sorted(ideas, key=lambda idea: (-idea.dots, idea.id)),
             "my_dots": mine,
             "dots_left": board.visit.dots_per_participant - sum(mine.values()),
-            "idea_form": forms.get("idea_form") or IdeaForm(edit_id=new_edit_id(), formdata=None),
+            "idea_form": forms.get("idea_form") or IdeaForm(formdata=None),
             "dots_form": forms.get("dots_form") or DotsSettingForm(obj=board.visit, formdata=None),
         }
     if step.activity in ("tasks", "decide", "actions"):
         return {
-            "task_form": forms.get("task_form") or TaskForm(edit_id=new_edit_id(), formdata=None),
+            "task_form": forms.get("task_form") or TaskForm(formdata=None),
             "my_votes": board.task_votes.get(actor.participant_id, {}),
         }
     return {}

@@ -74,7 +74,8 @@ def _participant_only(actor: Actor) -> int:
 
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
-    return render_template("workshop/join/not_joined.html"), 403
+    # The page names its visit, so the phone shows the text it still holds for it.
+    return render_template("workshop/join/not_joined.html", public_id=request.view_args["public_id"]), 403
 
 
 @bp.get("")

@@ -79,7 +79,10 @@ def test_the_not_joined_page_has_room_for_text_the_phone_could_not_save(client, 
     world, _base = room
     response = client.application.test_client().get(f"/w/{world.visit.public_id}")
     assert response.status_code == 403
-    assert '<section id="kept" class="kept" aria-live="polite" hidden></section>' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # Named by its visit (kerne.js shows this visit's text there), and marked as the page of a phone not joined.
+    assert f'<section id="kept" class="kept" data-visit="{world.visit.public_id}" aria-live="polite" hidden></section>' in page
+    assert "data-error-message data-not-joined>" in page
 
 
 def test_poll_of_an_unknown_visit_is_404(client, room):
