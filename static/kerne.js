@@ -747,9 +747,12 @@
   // Every ~2 s, and every FAST_POLL_MS while the visit is open.
   function pollLoop(every) {
     poll();
+    setTimeout(() => pollLoop(every), pollEvery(every));
+  }
+
+  function pollEvery(every) {
     const live = document.getElementById("live");
-    const fast = live && live.hasAttribute("data-fast-poll");
-    setTimeout(() => pollLoop(every), fast ? Math.min(FAST_POLL_MS, every) : every);
+    return live && live.hasAttribute("data-fast-poll") ? Math.min(FAST_POLL_MS, every) : every;
   }
 
   // A poll answered after polls that were not: the network is back, so is everything waiting.
@@ -802,7 +805,7 @@
     pumpOutbox(0);
     const poller = document.querySelector("[data-poll]");
     const every = Number((poller && poller.dataset.pollMs) || 2000);
-    setTimeout(() => pollLoop(every), every);
+    setTimeout(() => pollLoop(every), pollEvery(every)); // a phone that just joined or reloaded is no slower
     setInterval(tickTimers, 1000);
     tickTimers();
     document.addEventListener("visibilitychange", poll);

@@ -573,3 +573,18 @@ def test_ideas_sent_while_the_network_is_held_are_neither_lost_nor_doubled(phone
     a.wait_for_timeout(1000)
     assert ideas_of(visit.id) == ["Tryghed", "Glæde"]
 
+
+def test_a_phone_that_just_joined_asks_for_changes_at_once(phones):
+    """A new idea reaches a phone that has just joined (or reloaded) as fast as any other: its first poll
+    comes after half a second, not after the two seconds of a visit that is not open."""
+    base, world, new_phone = phones
+    visit = new_visit(world, step=1)
+    a = joined(new_phone(), base, visit, "Anne")
+    a.wait_for_timeout(1500)
+    first = a.evaluate("""() => {
+        const loaded = performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd;
+        const polls = performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/changes?"));
+        return polls.length ? polls[0].startTime - loaded : null;
+    }""")
+    assert first is not None and first < 1000, first
+
