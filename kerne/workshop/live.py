@@ -155,3 +155,4 @@ def seen(participant_id: int, every: float) -> None:
     sqlite.will_write()
     db.session.execute(update(Participant).where(Participant.id == participant_id).values(last_seen_at=utcnow()))
     db.session.commit()
+    sqlite.done_writing()  # what the poll reads next needs no write lock
