@@ -434,6 +434,9 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # A random key kept in the browser's session: one browser is one participant of a visit.
     browser_key: Mapped[str | None] = mapped_column(String(32))
+    # When the phone last said it still waits on one of its conflicts (kerne.workshop.presence):
+    # a conflict whose author has gone quiet reaches the facilitators' console.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class EvaluationAnswer(db.Model):

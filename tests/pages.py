@@ -30,7 +30,9 @@ class Page(HTMLParser):
             self.links.append(a["href"])
         if tag == "form":
             method = (a.get("method") or ("post" if "hx-post" in a else "get")).lower()
-            self._form = {"action": a.get("hx-post") or a.get("action") or "", "method": method, "fields": []}
+            # A box for new ideas or tasks is sent by static/kerne.js, with the id it gives each item.
+            self._form = {"action": a.get("hx-post") or a.get("action") or "", "method": method, "fields": [],
+                          "box": "data-box" in a}
             self.forms.append(self._form)
         if ("data-live" in a and a.get("data-save-url") and tag in ("textarea", "input")
                 and a.get("type") in TEXT_TYPES and "readonly" not in a):

@@ -79,8 +79,10 @@ class Config:
     PARTICIPANT_COOKIE_DAYS = 7
     # How long the matching engine may compute a proposal, in seconds.
     MATCH_SECONDS = float(os.environ.get("KERNE_MATCH_SECONDS", "10"))
-    # How often phones ask for changes, in milliseconds.
+    # How often phones ask for changes, in milliseconds (kerne.js asks faster while a visit is open).
     POLL_INTERVAL_MS = 2000
+    # A conflict whose author's phone has not been heard of for this long goes to the console.
+    PARTICIPANT_QUIET_SECONDS = float(os.environ.get("KERNE_PARTICIPANT_QUIET_SECONDS", "120"))
     # Absolute links (QR code, calendar feed, e-mails) come from here (kerne.web.links), or from the
     # request's Host only when it is one of KERNE_TRUSTED_HOSTS (comma-separated; others get 400).
     BASE_URL = os.environ.get("KERNE_BASE_URL", "")

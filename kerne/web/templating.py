@@ -26,6 +26,8 @@ def js_messages() -> dict:
         "rejected": _("Ikke gemt:"),
         "pollOffline": _("Ingen forbindelse. Det du skriver, bliver gemt, når forbindelsen er tilbage."),
         "queued": _("Ikke sendt endnu – sendes, når du er online igen."),
+        "sending": _("Sendes …"),
+        "waitingJoin": _("Din deltagelse kunne ikke genkendes. Teksten sendes, når du har deltaget igen."),
         "left": _("tilbage"),
         "over": _("over tid"),
     }

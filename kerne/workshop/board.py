@@ -20,7 +20,7 @@ from kerne.processes.evaluation import MIN_ANSWERS
 from kerne.web import sqlite
 from kerne.web.extensions import db
 from kerne.web.links import absolute
-from kerne.workshop import evaluation, room, visits
+from kerne.workshop import editing, evaluation, room, visits
 from kerne.workshop.fields import FIELDS
 from kerne.workshop.forms import DotsSettingForm, EvaluationForm, IdeaForm, TaskForm
 from kerne.workshop.live import Actor
@@ -34,6 +34,7 @@ TEMPLATES = {
 
 
 def new_edit_id() -> str:
+    """An id for a facilitator's one-click change (the room's majority): sent twice, it is saved once."""
     return uuid.uuid4().hex
 
 
@@ -71,12 +72,12 @@ def _personal(board: Board, actor: Actor, audience: str, forms: dict) -> dict:
             "ideas": ideas,
             "my_dots": mine,
             "dots_left": board.visit.dots_per_participant - sum(mine.values()),
-            "idea_form": forms.get("idea_form") or IdeaForm(edit_id=new_edit_id(), formdata=None),
+            "idea_form": forms.get("idea_form") or IdeaForm(formdata=None),
             "dots_form": forms.get("dots_form") or DotsSettingForm(obj=board.visit, formdata=None),
         }
     if step.activity in ("tasks", "decide", "actions"):
         return {
-            "task_form": forms.get("task_form") or TaskForm(edit_id=new_edit_id(), formdata=None),
+            "task_form": forms.get("task_form") or TaskForm(formdata=None),
             "my_votes": board.task_votes.get(actor.participant_id, {}),
         }
     return {}
@@ -137,7 +138,6 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
         "core_task": board.core_task,
         "actor": actor,
         "audience": audience,
-        "conflicts": board.conflicts_of(actor),
         "field_errors": forms.pop("field_errors", {}),
         "unmerged": forms.pop("unmerged", None),
         "value_of": value_of,
@@ -147,6 +147,8 @@ def live_context(board: Board, actor: Actor, audience: str, **forms) -> dict:
     }
     if audience != "projector":
         context.update(_personal(board, actor, audience, forms))
+    quiet = quiet_of(board) if audience == "console" else frozenset()
+    context.update(conflicts=board.conflicts_of(actor, quiet), quiet=quiet)
     if audience == "console":
         context.update(_cockpit(board, step))
     if audience in ("console", "projector") and board.visit.status == "open":
@@ -177,6 +179,16 @@ def _cockpit(board: Board, step) -> dict:
         cockpit["next_is_primary"] = not ((step.activity == "draft" and not locked)
                                           or (step.activity == "decide" and undecided))
     return cockpit
+
+
+def quiet_of(board: Board) -> frozenset[int]:
+    """The board's open conflicts whose authors have gone quiet by now: the console settles them."""
+    return editing.quiet_conflicts(board.conflicts, utcnow(), current_app.config["PARTICIPANT_QUIET_SECONDS"])
+
+
+def quiet_unchanged(visit_id: int, version: int, shown: str) -> bool:
+    """Whether the console shows (``shown``, the ids as its poll sends them) the quiet conflicts of now."""
+    return shown == ",".join(map(str, sorted(quiet_of(board_of(visit_id, version)))))
 
 
 def render_page(visit_id: int, actor: Actor, audience: str, **extra) -> str:

@@ -5,21 +5,32 @@ field since, it is applied; otherwise it is merged three ways; if that cannot
 be done cleanly, the field keeps the others' text and the author's text is
 kept as an open conflict until they choose. Every stored value is a Revision.
 """
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
-from kerne.models import Revision, Visit
+from kerne.models import Participant, Revision, Visit
 from kerne.web.extensions import db
 from kerne.workshop.fields import FIELDS, SUBJECTS, FieldSpec
 from kerne.workshop.live import Actor, bump
 from kerne.workshop.merging import Outcome, resolve_keeping_mine, resolve_save
 
 
-def already_saved(visit: Visit, edit_id: str | None) -> bool:
-    """Whether a save with this id was applied before (a phone resending it)."""
+def earlier_save(visit: Visit, edit_id: str | None) -> Revision | None:
+    """The revision a save with this id made before (a phone resending it), if any."""
     if not edit_id:
-        return False
-    query = select(Revision.id).where(Revision.visit_id == visit.id, Revision.edit_id == edit_id)
-    return db.session.scalar(query) is not None
+        return None
+    return db.session.scalar(select(Revision).where(Revision.visit_id == visit.id, Revision.edit_id == edit_id))
+
+
+def already_saved(visit: Visit, edit_id: str | None) -> bool:
+    """Whether a save with this id was taken before: applied, merged or kept as a conflict.
+
+    Text that was refused (the wording locked, say) was not taken: sent again when it
+    can be, it is saved then, not answered as if it were in the field.
+    """
+    earlier = earlier_save(visit, edit_id)
+    return earlier is not None and earlier.kind != "refused"
 
 
 # Texts meant for their author alone (and, when refused, the facilitators).
@@ -44,8 +55,15 @@ def record(visit: Visit, actor: Actor, spec: FieldSpec, obj, value: str, kind: s
 
 
 def save_field(visit: Visit, actor: Actor, spec: FieldSpec, obj, base: str, mine: str, edit_id: str) -> Outcome:
-    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock and has checked it is no resend."""
+    """Save ``mine`` over ``obj``'s field; the caller holds the visit lock and has checked it is no resend.
+
+    A save refused before and sent again now that it can be taken replaces its refused revision.
+    """
     outcome = resolve_save(base, spec.read(obj), mine, mergeable=spec.mergeable, max_length=spec.max_length)
+    refused = earlier_save(visit, edit_id)
+    if refused is not None:
+        db.session.delete(refused)
+        db.session.flush()
     if outcome.kind == "unchanged":
         return outcome
     if outcome.kind == "conflict":
@@ -62,10 +80,34 @@ def keep_refused(visit: Visit, actor: Actor, spec: FieldSpec, obj, mine: str, ed
 
     The field is not changed; the text stays with its author and the facilitators.
     """
-    if already_saved(visit, edit_id) or mine == spec.read(obj):
+    if earlier_save(visit, edit_id) is not None or mine == spec.read(obj):
         return False
     record(visit, actor, spec, obj, mine, "refused", edit_id)
     return True
+
+
+def quiet_conflicts(conflicts, now: datetime, after: float) -> frozenset[int]:
+    """The ids of the open ``conflicts`` (revisions or their cards) whose author has gone quiet.
+
+    A phone that waits on a conflict says so at every poll (kerne.workshop.live.seen); a
+    participant not heard of for ``after`` seconds since the conflict (cookies cleared and
+    joined anew, the phone put away) leaves it to the facilitators to settle.
+    """
+    authors = {c.participant_id for c in conflicts if c.participant_id is not None}
+    if not authors:
+        return frozenset()
+    query = select(Participant.id, Participant.last_seen_at).where(Participant.id.in_(authors))
+    seen = dict(db.session.execute(query).all())
+    cutoff = now - timedelta(seconds=after)
+    return frozenset(c.id for c in conflicts if c.participant_id in seen
+                     and max(c.created_at, seen[c.participant_id] or c.created_at) < cutoff)
+
+
+def may_settle(actor: Actor, conflict: Revision, now: datetime, quiet_after: float) -> bool:
+    """A conflict is settled by its author, or by a facilitator once its author has gone quiet."""
+    if actor.wrote(conflict):
+        return True
+    return actor.is_facilitator and conflict.id in quiet_conflicts([conflict], now, quiet_after)
 
 
 def may_see(actor: Actor, revision: Revision) -> bool:

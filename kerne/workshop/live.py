@@ -5,13 +5,15 @@ request already holds the write lock), does its work, and bumps the version
 in the same transaction. Pollers compare versions with one indexed read.
 """
 import threading
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 
-from flask import abort
-from sqlalchemy import select
+from flask import abort, current_app
+from sqlalchemy import select, update
 
-from kerne.models import PUBLIC_ID, User, Visit
+from kerne.models import PUBLIC_ID, Participant, User, Visit, utcnow
+from kerne.web import sqlite
 from kerne.web.extensions import db
 
 
@@ -133,3 +135,26 @@ def current_version(public_id: str) -> tuple[int, int] | None:
                 raise
         else:
             return tuple(row) if row else None
+
+
+NOTED_KEPT = 10_000
+
+
+def seen(participant_id: int, every: float) -> None:
+    """Note that a participant's phone is still here, waiting on one of its conflicts.
+
+    Only a phone with an open conflict asks for this (``waiting`` in its poll), so the
+    unchanged poll of everyone else stays one read; and a phone polling every half second
+    writes at most once per ``every`` seconds per worker.
+    """
+    noted = current_app.extensions.setdefault("kerne.noted", {})  # participant id → time.monotonic()
+    now = time.monotonic()
+    if now - noted.get(participant_id, -every) < every:
+        return
+    if len(noted) >= NOTED_KEPT:
+        noted.clear()
+    noted[participant_id] = now
+    sqlite.will_write()
+    db.session.execute(update(Participant).where(Participant.id == participant_id).values(last_seen_at=utcnow()))
+    db.session.commit()
+    sqlite.done_writing()  # what the poll reads next needs no write lock

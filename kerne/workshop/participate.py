@@ -4,16 +4,16 @@ A participant acts through their join cookie; a facilitator of the visit may
 make the same changes from the console, signed in. Every change answers with
 the live block of the actor's screen, or 204 when it changed nothing.
 """
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from kerne.models import PUBLIC_ID, Idea, Participant, PlaybookStep, Revision, Visit, WorkTask
+from kerne.models import PUBLIC_ID, Idea, Participant, PlaybookStep, Revision, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
-from kerne.workshop import editing, evaluation, ideas, identity, tasks
-from kerne.workshop.board import answer_change, render_live, render_page
+from kerne.workshop import editing, evaluation, ideas, identity, live, tasks
+from kerne.workshop.board import answer_change, quiet_unchanged, render_live, render_page
 from kerne.workshop.fields import DRAFT_FIELDS, IDEA_FIELDS, TASK_FIELDS, FieldSpec
 from kerne.workshop.forms import (
     ConflictForm,
@@ -76,7 +76,8 @@ def _participant_only(actor: Actor) -> int:
 
 @bp.errorhandler(NotJoined)
 def not_joined(_error):
-    return render_template("workshop/join/not_joined.html"), 403
+    # The page names its visit, so the phone shows the text it still holds for it.
+    return render_template("workshop/join/not_joined.html", public_id=request.view_args["public_id"]), 403
 
 
 @bp.get("")
@@ -97,20 +98,28 @@ def changes(public_id):
 
     A phone's signed cookie answers for it without the session or the ORM, which
     keeps the unchanged poll at one read; anyone else is checked as the page checks.
+    A phone waiting on a conflict says so (``waiting``); the console says which
+    conflicts of participants gone quiet it shows (``quiet``), since those change
+    with time and not with the version.
     """
-    joined = identity.participant_id(public_id) is not None
-    if not joined and not current_user.is_authenticated:
+    participant_id = identity.participant_id(public_id)
+    if participant_id is None and not current_user.is_authenticated:
         raise NotJoined
     found = current_version(public_id)
     if found is None:
         abort(404)
     visit_id, version = found
     # A signed-in caller must facilitate the visit, whatever ``since`` says.
-    checked = None if joined else _actor(public_id, visit_id)
+    checked = None if participant_id is not None else _actor(public_id, visit_id)
     since = request.args.get("since", type=int)
     if since is None:
         abort(400)
-    if version == since:
+    if participant_id is not None and request.args.get("waiting"):
+        live.seen(participant_id, every=current_app.config["PARTICIPANT_QUIET_SECONDS"] / 4)
+    unchanged = version == since
+    if unchanged and checked is not None and checked[1] == "console":
+        unchanged = quiet_unchanged(visit_id, version, request.args.get("quiet", ""))
+    if unchanged:
         return "", 204  # the hot path: a phone's cookie is signed for this visit
     actor, audience = checked or _actor(public_id, visit_id)
     return render_live(visit_id, actor, audience, version=version)
@@ -275,7 +284,8 @@ def resolve_conflict(public_id, revision_id):
     visit, actor, audience = _for_change(public_id)
     conflict = row_in(visit, Revision, revision_id)
     form = ConflictForm()
-    if conflict.kind != "conflict" or not actor.wrote(conflict):
+    quiet_after = current_app.config["PARTICIPANT_QUIET_SECONDS"]
+    if conflict.kind != "conflict" or not editing.may_settle(actor, conflict, utcnow(), quiet_after):
         abort(404)
     if not form.validate():
         abort(400)

@@ -134,6 +134,8 @@ class ConflictCard:
     value: str
     participant_id: int | None
     user_id: int | None
+    created_at: datetime
+    participant_name: str | None
 
 
 @dataclass(frozen=True)
@@ -164,15 +166,17 @@ class Board:
         """The board with its steps worded in ``locale``: it is read once per version and shown in either language."""
         return replace(self, steps=tuple(step.in_language(locale) for step in self.steps))
 
-    def conflicts_of(self, actor: Actor) -> dict[tuple[str, int, str], list[ConflictCard]]:
-        """The actor's conflicts still waiting for a choice, oldest first, by (subject, id, field).
+    def conflicts_of(self, actor: Actor,
+                     quiet: frozenset[int] = frozenset()) -> dict[tuple[str, int, str], list[ConflictCard]]:
+        """The actor's conflicts still waiting for a choice, oldest first, by (subject, id, field),
+        and those in ``quiet`` (a facilitator settles the conflicts of participants gone quiet).
 
         A fresh dict per screen: the template takes out what it shows beside a field
         and shows the rest on its own, so no open conflict is ever out of sight.
         """
         found: dict[tuple[str, int, str], list[ConflictCard]] = {}
         for conflict in self.conflicts:
-            if actor.wrote(conflict):
+            if actor.wrote(conflict) or conflict.id in quiet:
                 found.setdefault((conflict.subject, conflict.subject_id, conflict.field), []).append(conflict)
         return found
 
@@ -340,7 +344,8 @@ _FACILITATORS = (
 _STEPS = steps_query(bindparam("visit_number"), bindparam("playbook_id", type_=Integer),
                      _columns(PlaybookStep, StepCard))
 _OPEN_CONFLICTS = (
-    select(*_columns(Revision, ConflictCard))
+    select(*_columns(Revision, ConflictCard, participant_name=Participant.display_name))
+    .outerjoin(Participant, Participant.id == Revision.participant_id)
     .where(Revision.visit_id == VISIT_ID, Revision.kind == "conflict", Revision.resolved.is_(False))
     .order_by(Revision.id)
 )

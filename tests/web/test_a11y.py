@@ -243,9 +243,8 @@ def try_a_short_password(page) -> None:
 
 def keep_text(page) -> None:
     """Text a phone could not save, kept in its storage as static/kerne.js keeps it, then the page again."""
-    page.evaluate("""localStorage.setItem("kerne:kept:a11y", JSON.stringify({
-        url: location.pathname + "/draft/core_task", value: "Vi skaber ro", label: "",
-        reason: "Din deltagelse kunne ikke genkendes på denne telefon.", page: location.pathname, at: 1}))""")
+    page.evaluate("""localStorage.setItem(`kerne:kept:${location.pathname.split("/")[2]}:a11y`, JSON.stringify({
+        value: "Vi skaber ro", label: "", reason: "Din deltagelse kunne ikke genkendes på denne telefon.", at: 1}))""")
     page.reload()
     page.locator("#kept textarea").wait_for()
 

@@ -31,7 +31,7 @@ def typed_into(form) -> bool:
 
 
 def filled(form) -> dict:
-    data = {}
+    data = {"edit_id": uuid.uuid4().hex} if form["box"] else {}
     for f in form["fields"]:
         if f["type"] == "file":
             data[f["name"]] = (io.BytesIO(f"id;name\n{PAYLOAD};{PAYLOAD}\n".encode()), "markup.csv")

@@ -135,8 +135,10 @@ def test_idea_written_offline_is_sent_once_when_back(room):
     ctx_a.set_offline(True)
     a.fill("#text", "Skrevet uden net")
     a.click("#idea-form button.primary")
+    # Out of the box and into the list of what waits to be sent, under it: the box is free for the next idea.
     expect(a.locator("#idea-form [data-send-state]")).to_contain_text("Ikke sendt endnu", timeout=5000)
-    expect(a.locator("#text")).to_have_value("Skrevet uden net")
+    expect(a.locator("#idea-form [data-send-state]")).to_contain_text("Skrevet uden net")
+    expect(a.locator("#text")).to_have_value("")
     ctx_a.set_offline(False)
     a.evaluate("window.dispatchEvent(new Event('online'))")
     expect(projector.locator(".stage-cards")).to_contain_text("Skrevet uden net", timeout=8000)

@@ -23,7 +23,7 @@ from kerne.models import Idea, Revision, Visit
 from kerne.web.extensions import db
 from kerne.workshop.ideas import merge_ideas
 from kerne.workshop.live import Actor
-from kerne.workshop.visits import close_visit, set_locked
+from kerne.workshop.visits import close_visit, go_to_step, set_locked
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -499,14 +499,92 @@ def test_unsaved_text_survives_cleared_cookies_and_a_reload(phones):
     expect(state(a, "effect")).to_contain_text("ingen forbindelse", timeout=5000)
     context.clear_cookies()
     context.set_offline(False)
-    a.reload()
-    expect(a.locator("h1")).to_contain_text("ikke med i denne workshop")
+    with suppress(PlaywrightError):  # back online, the phone may find its join gone and reload by itself first
+        a.reload()
+    expect(a.locator("h1")).to_contain_text("ikke med i denne workshop", timeout=8000)
     kept = a.locator("#kept")
     # The reason is the one its last try met: not joined, or (racing the reload) the lost session.
     expect(kept.locator(".kept-reason")).to_contain_text(re.compile("Din deltagelse kunne ikke genkendes|Sikkerhedstjekket"),
                                                          timeout=8000)
     expect(kept.locator("textarea")).to_have_value("Tryghed i hverdagen")
-    a.goto(f"{base}/j/{visit.join_code}")  # joining again: the text is still there
+    a.goto(f"{base}/j/{visit.join_code}")  # joining again: the text that waited is sent now
     a.fill("#display_name", "Anne")
     a.click("button.primary")
-    expect(a.locator("#kept textarea")).to_have_value("Tryghed i hverdagen", timeout=8000)
+    expect(field(a, "effect")).to_have_value("Tryghed i hverdagen", timeout=8000)
+    expect(state(a, "effect")).to_have_text("Gemt", timeout=8000)
+    expect(a.locator("#kept")).to_be_hidden()
+    assert stored(visit.id, "effect") == "Tryghed i hverdagen"
+
+
+# ---- the new-idea box -----------------------------------------------------------------------
+
+def ideas_of(visit_id: int) -> list[str]:
+    db.session.commit()
+    return list(db.session.scalars(db.select(Idea.text).where(Idea.visit_id == visit_id).order_by(Idea.id)))
+
+
+def step_and_back(page, visit_id: int) -> None:
+    """The facilitators show the draft, and then the ideas again; the phone follows."""
+    change(visit_id, go_to_step, 3)
+    expect(field(page, "core_task")).to_be_visible(timeout=8000)
+    change(visit_id, go_to_step, 1)
+    expect(page.locator("#idea-form")).to_be_visible(timeout=8000)
+
+
+def test_an_idea_typed_and_not_sent_is_back_in_its_box_when_the_step_returns(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world, step=1)
+    a = joined(new_phone(), base, visit, "Anne")
+    a.fill("#text", "Et sted, hvor alle kender ens navn")
+    step_and_back(a, visit.id)
+    expect(a.locator("#text")).to_have_value("Et sted, hvor alle kender ens navn")
+    # Across a reload too, made while the step was away.
+    change(visit.id, go_to_step, 3)
+    expect(field(a, "core_task")).to_be_visible(timeout=8000)
+    a.reload()
+    change(visit.id, go_to_step, 1)
+    expect(a.locator("#text")).to_have_value("Et sted, hvor alle kender ens navn", timeout=8000)
+    a.click("#idea-form button.primary")
+    expect(a.locator(".ideas")).to_contain_text("Et sted, hvor alle kender ens navn", timeout=8000)
+    expect(a.locator("#text")).to_have_value("")
+    assert ideas_of(visit.id) == ["Et sted, hvor alle kender ens navn"]
+
+
+def test_ideas_sent_while_the_network_is_held_are_neither_lost_nor_doubled(phones):
+    base, world, new_phone = phones
+    visit = new_visit(world, step=1)
+    a = joined(new_phone(), base, visit, "Anne")
+    sends = Network(a, re.compile(r"/ideas$"))
+    sends.hold()
+    a.fill("#text", "Tryghed")
+    a.click("#idea-form button.primary")
+    a.fill("#text", "Glæde")  # typed while the first is on its way
+    step_and_back(a, visit.id)
+    expect(a.locator("#text")).to_have_value("Glæde")
+    expect(a.locator("#idea-form [data-send-state]")).to_contain_text("Tryghed")  # shown as not sent yet
+    a.reload()  # and the page reloaded, the first still unanswered
+    expect(a.locator("#text")).to_have_value("Glæde", timeout=8000)
+    sends.release()  # the original arrives late: recognised by its id, whatever polls came between
+    expect(a.locator(".ideas")).to_contain_text("Tryghed", timeout=12_000)
+    expect(a.locator("#idea-form [data-send-state]")).to_be_empty(timeout=8000)
+    expect(a.locator("#text")).to_have_value("Glæde")
+    a.click("#idea-form button.primary")
+    expect(a.locator(".ideas")).to_contain_text("Glæde", timeout=8000)
+    a.wait_for_timeout(1000)
+    assert ideas_of(visit.id) == ["Tryghed", "Glæde"]
+
+
+def test_a_phone_that_just_joined_asks_for_changes_at_once(phones):
+    """A new idea reaches a phone that has just joined (or reloaded) as fast as any other: its first poll
+    comes after half a second, not after the two seconds of a visit that is not open."""
+    base, world, new_phone = phones
+    visit = new_visit(world, step=1)
+    a = joined(new_phone(), base, visit, "Anne")
+    a.wait_for_timeout(1500)
+    first = a.evaluate("""() => {
+        const loaded = performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd;
+        const polls = performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/changes?"));
+        return polls.length ? polls[0].startTime - loaded : null;
+    }""")
+    assert first is not None and first < 1000, first
+

@@ -1,10 +1,11 @@
 """The participant's phone: page, polling, ideas, dots, the draft and the tasks."""
 import re
+from datetime import timedelta
 
 import pytest
 from world import build, fresh, join, login, version
 
-from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask
+from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
 from kerne.workshop.ideas import merge_ideas
 from kerne.workshop.live import Actor
@@ -78,7 +79,10 @@ def test_the_not_joined_page_has_room_for_text_the_phone_could_not_save(client, 
     world, _base = room
     response = client.application.test_client().get(f"/w/{world.visit.public_id}")
     assert response.status_code == 403
-    assert '<section id="kept" class="kept" aria-live="polite" hidden></section>' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # Named by its visit (kerne.js shows this visit's text there), and marked as the page of a phone not joined.
+    assert f'<section id="kept" class="kept" data-visit="{world.visit.public_id}" aria-live="polite" hidden></section>' in page
+    assert "data-error-message data-not-joined>" in page
 
 
 def test_poll_of_an_unknown_visit_is_404(client, room):
@@ -91,7 +95,15 @@ def test_closed_visit_page_thanks_the_room_and_stops_polling(client, room):
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
     assert "Besøget er afsluttet" in page
-    assert "data-ended" in page
+    assert "data-ended" in page and "data-fast-poll" not in page
+
+
+def test_every_step_of_an_open_visit_polls_fast(client, room):
+    """A new idea reaches the other phones as fast as a draft word does: kerne.js polls fast on every step."""
+    world, base = room
+    for position in (1, 2, 3):
+        at_step(world, position)
+        assert "data-fast-poll" in client.get(base).get_data(as_text=True)
 
 
 # ---- ideas ---------------------------------------------------------------------
@@ -422,6 +434,56 @@ def test_an_open_conflict_is_shown_read_only_once_the_visit_is_closed(client, ap
     assert client.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 410
 
 
+@pytest.fixture
+def later(monkeypatch):
+    """Move the server's clock on by ``seconds``."""
+    def move(seconds: int) -> None:
+        then = utcnow() + timedelta(seconds=seconds)
+        for module in ("live", "board", "participate"):
+            monkeypatch.setattr(f"kerne.workshop.{module}.utcnow", lambda: then)
+
+    return move
+
+
+def test_conflicts_of_a_participant_gone_quiet_reach_the_console_to_be_settled(client, app, room, later):
+    world, base = room
+    other, other_base, conflict = clash(client, app, world, base)
+    laptop = app.test_client()
+    login(laptop, world.first.email)
+    console = laptop.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert "Børn leger" not in console and 'name="quiet" value=""' in console  # Sofie's own, while she is here
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 404
+
+    later(121)  # her cookies were cleared, say: for two minutes her phone has not asked after it
+    since = fresh(Visit, world.visit.id).version
+    answer = laptop.get(f"{base}/changes?since={since}&quiet=")  # the console's poll: the version did not change
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "Sofie har ikke været på siden et stykke tid" in html and "<blockquote>Børn leger</blockquote>" in html
+    assert f'name="quiet" value="{conflict.id}"' in html and "Brug deltagerens version" in html
+    assert laptop.get(f"{base}/changes?since={since}&quiet={conflict.id}").status_code == 204
+    assert "Børn leger" not in other.get(other_base).get_data(as_text=True)  # still no one else's
+
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 200
+    assert draft(world).effect == "Børn leger"
+    assert fresh(Revision, conflict.id).resolved
+    assert "data-conflict" not in laptop.get(f"{base}/changes?since=-1&quiet=").get_data(as_text=True)
+
+
+def test_a_phone_waiting_on_its_conflict_keeps_it_its_own(client, app, room, later):
+    world, base = room
+    _other, _other_base, conflict = clash(client, app, world, base)
+    laptop = app.test_client()
+    login(laptop, world.first.email)
+    later(121)
+    page = client.get(base).get_data(as_text=True)
+    assert '<input type="hidden" id="live-waiting" name="waiting" value="1">' in page  # her poll says she waits on it
+    assert client.get(f"{base}/changes?since={fresh(Visit, world.visit.id).version}&waiting=1").status_code == 204
+    console = laptop.get(f"/visits/{world.visit.id}/console").get_data(as_text=True)
+    assert "Børn leger" not in console and 'name="quiet" value=""' in console
+    assert laptop.post(f"{base}/conflicts/{conflict.id}", data={"keep": "mine"}).status_code == 404
+
+
 def test_unchanged_draft_save_is_204(client, room):
     world, base = room
     at_step(world, 3)
@@ -462,6 +524,34 @@ def test_locked_draft_refuses_participants(client, room):
     assert response.status_code == 409
     assert "låst" in response.get_data(as_text=True)
     assert "readonly" in client.get(base).get_data(as_text=True)
+
+
+def test_a_save_refused_while_locked_and_sent_again_after_the_unlock_is_saved(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0071").status_code == 409
+    # Its answer was lost; the phone sends it again once the wording is unlocked: the words go in the field.
+    set_locked(fresh(Visit, world.visit.id), False)
+    db.session.commit()
+    response = draft_save(client, base, "effect", "Børn trives", "", "edit-0071")
+    assert response.status_code == 200
+    assert draft(world).effect == "Børn trives"
+    assert db.session.scalars(db.select(Revision.kind).where(Revision.edit_id == "edit-0071")).all() == ["edit"]
+    # A third copy changes nothing.
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0071").status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 1
+
+
+def test_a_refused_save_sent_again_while_still_locked_is_refused_again_and_kept_once(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    for _ in range(2):
+        assert draft_save(client, base, "effect", "Børn trives", "", "edit-0072").status_code == 409
+    assert db.session.scalars(db.select(Revision.kind)).all() == ["refused"]
 
 
 def test_history_lists_every_version_and_restores_one(client, room):
