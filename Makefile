@@ -59,13 +59,14 @@ $(NODE_PACKAGES)/node_modules: $(NODE_PACKAGES)/package-lock.json | node
 	touch $@
 
 ## Benchmarks: print figures, assert nothing (see README).
-bench: install-dev
+bench: install-dev chromium
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/poll.py
 	$(BIN)/python bench/workshop.py
 	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/chaos.py --rounds 40
 
 ## The projector (1920 x 1080) and the console (1280 x 800) as pictures in docs/screens/, taken afresh.
 screens: install-dev chromium
