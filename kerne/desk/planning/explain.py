@@ -102,7 +102,7 @@ def proof(summary: dict, value: dict) -> list[str]:
                 proven.append(name())
             elif gap:
                 unproven.append(_("%(level)s (højst %(gap)s fra det bedst mulige)", level=name(),
-                                  gap=f"{format_decimal(round(gap * 100, 1))} %"))
+                                  gap=format_decimal(round(gap * 100, 1)) + " %"))
             else:
                 unproven.append(_("%(level)s (når grænsen)", level=name()))
         lines = [_("Bevist den bedst mulige: %(levels)s.", levels=", ".join(proven) or _("intet niveau")),
