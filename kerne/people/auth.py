@@ -27,8 +27,9 @@ def _account() -> str:
 
 
 def _own_browser() -> bool:
-    """This browser signed in to the account typed before (kerne.people.devices): the account limit does not
-    hold it, so nobody can lock the owner out by failing on purpose; its own failures are limited instead."""
+    """This browser signed in to the account typed before (kerne.people.devices): neither the account limit nor
+    the address limit holds it – an office shares one NAT address, so a guesser at the next desk could otherwise
+    lock the owner out by failing on purpose; its own failures are limited instead, by the device limit."""
     if "own_browser" not in g:
         email = request.form.get("email", "")[:254]
         user = find_user(email) if email else None  # the page itself (a GET) is not limited
@@ -37,7 +38,8 @@ def _own_browser() -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
+               exempt_when=_own_browser)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
                key_func=_account, exempt_when=_own_browser)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,

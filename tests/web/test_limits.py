@@ -68,6 +68,23 @@ def test_the_owners_own_browser_is_not_locked_out_by_someone_elses_guessing(clie
     assert _sign_in(client, world.coordinator.email).status_code == 302  # the owner, at their own browser
 
 
+@pytest.mark.parametrize("guessers_address", ["10.0.0.9", "127.0.0.1"])
+def test_ten_failures_from_anywhere_never_hold_the_owners_browser(client, app, guessers_address):
+    """Every limit on the sign-in POST – per account and per address – lets the owner's own browser through,
+    also when the guesser sits behind the same address (a municipal office shares one NAT address)."""
+    world = build()
+    assert _sign_in(client, world.coordinator.email).status_code == 302
+    client.post("/logout")
+    guesser = app.test_client()
+    for email in [world.coordinator.email] * 10 + [f"gaet{n}@example.dk" for n in range(6)]:
+        assert _sign_in(guesser, email, "forkert", environ_base={"REMOTE_ADDR": guessers_address}
+                        ).status_code in (422, 429)
+    assert _sign_in(guesser, world.coordinator.email, environ_base={"REMOTE_ADDR": guessers_address}
+                    ).status_code == 429
+    assert _sign_in(app.test_client(), world.coordinator.email).status_code == 429  # no device cookie: limited
+    assert _sign_in(client, world.coordinator.email).status_code == 302  # the owner, at their own browser
+
+
 def test_the_own_browser_is_limited_by_its_own_failures_and_only_for_its_own_accounts(client, app):
     world = build()
     _sign_in(client, world.leader.email)
