@@ -13,6 +13,7 @@ from kerne.models import (
     Ambassador,
     AuditEvent,
     Idea,
+    Mail,
     ProcessRequest,
     Revision,
     UnavailableDay,
@@ -152,14 +153,33 @@ def _identifying(person: Person) -> list[str]:
     return sorted((word for word in words if word and word.strip()), key=len, reverse=True)
 
 
+# Where others typed a person's name beside an address: a request's contact, a mail's recipient.
+ADDRESSED = ((ProcessRequest.contact_name, ProcessRequest.contact_email), (Mail.to_name, Mail.to_email))
+
+
+def _named_elsewhere(names: set[str]) -> tuple[set[str], set[str]]:
+    """The person's name as others typed it (any case) and the addresses they wrote beside it, in small
+    letters. Compared in Python: SQLite's lower() folds ASCII only, so "WØLK" and "Wølk" would not meet in SQL."""
+    folded = {name.casefold() for name in names if name.strip()}
+    spellings, emails = set(), set()
+    for name, address in ADDRESSED:
+        for typed, email in db.session.execute(select(name, address).where(name != "").distinct()):
+            if typed.strip().casefold() in folded:
+                spellings.add(typed)
+                emails.add(email.lower())
+    return spellings, emails
+
+
 def anonymise(person: Person) -> None:
     """The person is gone from Kerne, their work is not: names, addresses, phone, availability and
     mail texts are removed or replaced wherever Kerne wrote them (mails to others and the audit log
     included), the account can no longer sign in, nothing more is mailed to them, and every row that
     counts in the statistics (the ambassador, their workplace, processes, bookings, decisions) stays."""
-    words = _identifying(person)
+    rows = [row for row in (person.user, person.ambassador) if row is not None]
+    spellings, addresses = _named_elsewhere({row.name for row in rows})
+    old_emails = person.emails | addresses
+    words = sorted(set(_identifying(person)) | spellings | old_emails, key=len, reverse=True)
     subjects = _subjects(person)
-    old_emails = person.emails
     for email in old_emails:
         personal.anonymise(email, person.user.id if person.user else None)
     for column in MENTIONS:
