@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import NamedTuple
 
+import idna
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
@@ -75,11 +76,16 @@ class Undeliverable(Exception):
 
 
 def recipient(mail: Mail) -> Address:
-    """The To address. Built from its parts, so an address with æ, ø or å before the @ is kept as it is
-    (sent with SMTPUTF8, which smtplib asks for when the server offers it) instead of failing to parse."""
+    """The To address. Built from its parts: a domain with æ, ø or å has an ASCII spelling (IDNA punycode,
+    fjordbý.dk → xn--fjordb-gza.dk) that every server takes; a name before the @ with them has none, so it is
+    kept as it is and sent with SMTPUTF8, which smtplib asks for when the server offers it."""
     username, at, domain = mail.to_email.rpartition("@")
     if not (at and username and domain):
         raise Undeliverable("bad_address", mail.to_email)
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError as error:
+        raise Undeliverable("bad_address", f"{mail.to_email}: {error}") from error
     return Address(mail.to_name, username, domain)
 
 
