@@ -3,13 +3,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, StopValidation, ValidationError
 
 from kerne.models import ORG_KINDS
 from kerne.web.forms import (
     FlexibleDateField,
+    Form,
     WholeNumberField,
     at_most,
     email_address,
@@ -76,14 +76,14 @@ class OfferedChoice(SelectField):
             raise StopValidation(self.message)
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     kind = SelectField(_l("Type"), choices=[SelectChoice(k, ORG_KIND_LABELS[k]) for k in ORG_KINDS])
     parent = SelectField(_l("Hører under"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                          validate_choice=False)
 
 
-class AmbassadorForm(FlaskForm):
+class AmbassadorForm(Form):
     name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
     email = StringField(_l("Arbejdsmail"), filters=[strip], validators=[required(), at_most(254), email_address])
     phone = StringField(_l("Arbejdstelefon (valgfri)"), filters=[strip], validators=[
@@ -97,7 +97,7 @@ class AmbassadorForm(FlaskForm):
     unavailable = DateListField(_l("Utilgængelige datoer"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """Apply a checked file: the file itself, the fingerprint of the changes shown, and yes to new ids."""
 
     file_data = HiddenField(validators=[InputRequired()])
@@ -105,7 +105,7 @@ class ImportConfirmForm(FlaskForm):
     rekey = BooleanField(_l("Ja, giv dem det nye id"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """What an ambassador may correct about themselves."""
 
     phone = AmbassadorForm.phone
@@ -135,7 +135,7 @@ def each_line(value):
     return "\n".join(line.strip() for line in value.splitlines() if line.strip())
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     workplace = AmbassadorForm.workplace
     contact_name = StringField(_l("Kontaktperson"), filters=[strip], validators=[required(), at_most(120), one_line])
     contact_email = StringField(_l("Kontaktpersonens e-mail"), filters=[strip],

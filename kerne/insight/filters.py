@@ -2,19 +2,18 @@
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from kerne.insight.statistics import PERIODS, Organisation, Period, period_of
-from kerne.web.forms import FlexibleDateField
+from kerne.web.forms import FlexibleDateField, Form
 from kerne.web.vocabulary import ORG_KIND_LABELS
 
 PERIOD_LABELS = {"12m": _l("Seneste 12 måneder"), "year": _l("I år"), "range": _l("Fra og til")}
 LONGEST_RANGE_DAYS = 366 * 10
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A GET form: nothing changes, so no CSRF token; a wrong value is said next to its field (422)."""
 
     class Meta:

@@ -4,18 +4,17 @@ a leader follows."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput
 
 from kerne.models import ROLES
 from kerne.people.passwords import MAX_LENGTH, MIN_LENGTH, weakness
-from kerne.web.forms import at_most, email_address, one_line, required, strip, too_long
+from kerne.web.forms import Form, at_most, email_address, one_line, required, strip, too_long
 from kerne.web.vocabulary import ROLE_LABELS
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(_l("E-mail"), filters=[strip], validators=[required(), at_most(254)])
     password = PasswordField(_l("Adgangskode"), validators=[required(), at_most(200)])
 
@@ -29,7 +28,7 @@ PASSWORD_WEAKNESSES = {
 }
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A password a person chooses for themselves; ``email`` and ``name`` are the owner's, for the rules."""
 
     new = PasswordField(_l("Ny adgangskode"), validators=[required()])
@@ -55,7 +54,7 @@ class PasswordChangeForm(NewPasswordForm):
     current = PasswordField(_l("Nuværende adgangskode"), validators=[required(), at_most(MAX_LENGTH)])
 
 
-class LeaderUnitsForm(FlaskForm):
+class LeaderUnitsForm(Form):
     units = SelectMultipleField(_l("Enheder"), coerce=int, validate_choice=False)
     whole_organisation = BooleanField(_l("Hele organisationen (direktion, MED-udvalg)"))
 

@@ -2,12 +2,12 @@
 follow-up, visit times and the follow-up meeting."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from kerne.web.forms import (
     FlexibleDateField,
+    Form,
     WholeNumberField,
     at_most,
     later_than,
@@ -18,7 +18,7 @@ from kerne.web.forms import (
 )
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """A step of the playbook; ``base`` is the version the editor showed, so two editors never overwrite."""
 
     visit_number = SelectField(_l("Besøg"), coerce=int,
@@ -40,13 +40,13 @@ class StepForm(FlaskForm):
     base = HiddenField(validators=[InputRequired()])
 
 
-class BaseVersionForm(FlaskForm):
+class BaseVersionForm(Form):
     """A change to the playbook that names the version it was made on."""
 
     base = HiddenField(validators=[InputRequired()])
 
 
-class CoreTaskWordingForm(FlaskForm):
+class CoreTaskWordingForm(Form):
     """The pair finishes the core task's wording after visit 1 and locks it (the parts not sent stay as they are)."""
 
     target_group = TextAreaField(_l("Målgruppe"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
@@ -57,12 +57,12 @@ class CoreTaskWordingForm(FlaskForm):
                               validators=[required(_l("Skriv kerneopgaven, før den låses.")), at_most(1000), plain_text])
 
 
-class FollowUpMarkForm(FlaskForm):
+class FollowUpMarkForm(Form):
     mark = SelectField(_l("Status"), choices=[])
     note = TextAreaField(_l("Note (valgfri)"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
 
 
-class TaskPlanForm(FlaskForm):
+class TaskPlanForm(Form):
     """The action plan of one decided task, completed after the visit."""
 
     decision = SelectField(_l("Beslutning"), choices=[])
@@ -71,7 +71,7 @@ class TaskPlanForm(FlaskForm):
     follow_up_on = FlexibleDateField(_l("Opfølgning"), validators=[InputRequired(_l("Vælg en dato for opfølgning."))])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     """The follow-up meeting: a day, a time, a place."""
 
     day = FlexibleDateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
@@ -84,7 +84,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Mødet skal slutte efter, det begynder."))
 
 
-class VisitTimeForm(FlaskForm):
+class VisitTimeForm(Form):
     """The day and time of day the pair and the workplace agreed for a visit."""
 
     day = MeetingForm.day

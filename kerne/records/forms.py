@@ -1,14 +1,13 @@
 """Forms of the audit log's filters and of anonymising a person."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
-from kerne.web.forms import FlexibleDateField
+from kerne.web.forms import FlexibleDateField, Form
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters, sent by GET: the choices are the actions and people the log holds."""
 
     class Meta:
@@ -32,7 +31,7 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError(_l("Til-datoen ligger før fra-datoen."))
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(Form):
     """Anonymising cannot be undone: the coordinator ticks that they mean it."""
 
     confirm = BooleanField(_l("Ja, anonymisér – det kan ikke fortrydes"),

@@ -10,6 +10,16 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, StopValidation, ValidationError
 
+from kerne.web.builtin_messages import MESSAGES
+
+class Form(FlaskForm):
+    """Every form of Kerne: WTForms' own messages in the reader's language (kerne.web.builtin_messages)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return MESSAGES
+
+
 # C0/C1 control characters, except tab and line breaks which a textarea sends.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -122,7 +132,7 @@ def later_than(other: str):
     return check
 
 
-class ToggleForm(FlaskForm):
+class ToggleForm(Form):
     """Switch something on or off; naming the wanted state makes a resend harmless."""
 
     value = StringField(validators=[AnyOf(("1", "0"))])
@@ -132,6 +142,6 @@ class ToggleForm(FlaskForm):
         return self.value.data == "1"
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Begrundelse"), filters=[strip],
                            validators=[required(_l("Skriv en begrundelse.")), at_most(500), plain_text])

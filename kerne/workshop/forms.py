@@ -3,17 +3,16 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from kerne.models import IDEA_TAGS, VOTE_CHOICES
 from kerne.processes.evaluation import SCALE
-from kerne.web.forms import WholeNumberField, at_most, one_line, plain_text, required, strip
+from kerne.web.forms import Form, WholeNumberField, at_most, one_line, plain_text, required, strip
 from kerne.web.vocabulary import IDEA_TAG_LABELS
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     code = StringField(
         _l("Kode"),
         filters=[lambda v: re.sub(r"[\s-]", "", v).upper() if isinstance(v, str) else v],
@@ -24,7 +23,7 @@ class JoinCodeForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     display_name = StringField(
         _l("Dit navn (valgfrit)"), filters=[strip], validators=[Optional(), at_most(40), one_line]
     )
@@ -33,7 +32,7 @@ class JoinForm(FlaskForm):
 EDIT_ID = r"^[A-Za-z0-9-]{8,40}$"
 
 
-class EditIdForm(FlaskForm):
+class EditIdForm(Form):
     """A save from a phone carries an id, so sending it twice changes nothing."""
 
     edit_id = HiddenField(validators=[required(), Regexp(EDIT_ID, message=_l("Ugyldig forespørgsel."))])
@@ -58,38 +57,38 @@ class TaskForm(EditIdForm):
     )
 
 
-class DotsForm(FlaskForm):
+class DotsForm(Form):
     dots = WholeNumberField(validators=[InputRequired(_l("Vælg et antal prikker.")), NumberRange(min=0, max=20)])
 
 
-class TaskVoteForm(FlaskForm):
+class TaskVoteForm(Form):
     choice = StringField(validators=[AnyOf(VOTE_CHOICES, message=_l("Vælg udvikle, fastholde eller afvikle."))])
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     position = WholeNumberField(validators=[InputRequired(_l("Vælg en placering.")), NumberRange(min=1, max=1000)])
 
 
-class DotsSettingForm(FlaskForm):
+class DotsSettingForm(Form):
     dots_per_participant = WholeNumberField(
         _l("Prikker pr. deltager"),
         validators=[InputRequired(_l("Vælg et antal.")), NumberRange(min=1, max=10, message=_l("Vælg mellem 1 og 10."))],
     )
 
 
-class TimerLengthForm(FlaskForm):
+class TimerLengthForm(Form):
     seconds = WholeNumberField(validators=[InputRequired(), NumberRange(min=60, max=4 * 3600)])
 
 
-class FocusForm(FlaskForm):
+class FocusForm(Form):
     task = WholeNumberField(validators=[InputRequired()])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     into = WholeNumberField(_l("Flet ind i"), validators=[InputRequired(_l("Vælg den idé der skal flettes ind i."))])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     """The two questions when a visit closes; each may be left out, but not both."""
 
     scale = SCALE
@@ -107,7 +106,7 @@ class EvaluationForm(FlaskForm):
         return True
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     keep = StringField(validators=[AnyOf(("mine", "theirs"))])
 
 
@@ -119,7 +118,7 @@ def valid_date(form, field) -> None:
             raise ValidationError(_l("Skriv datoen som åååå-mm-dd.")) from None
 
 
-def field_save_form(spec) -> FlaskForm:
+def field_save_form(spec) -> Form:
     """The form for saving one live field, validated as ``spec`` says."""
     validators = [at_most(spec.max_length)]
     if spec.kind == "text":

@@ -1,24 +1,23 @@
 """Forms of the core-task library: the target-group vocabulary it is searched by, and talks across units."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from kerne.desk.forms import OfferedChoice
-from kerne.web.forms import FlexibleDateField, at_most, one_line, plain_text, required, strip
+from kerne.web.forms import FlexibleDateField, Form, at_most, one_line, plain_text, required, strip
 
 
-class TargetGroupForm(FlaskForm):
+class TargetGroupForm(Form):
     name = StringField(_l("Navn"), filters=[strip], validators=[required(), at_most(120), one_line])
 
 
-class TargetGroupMergeForm(FlaskForm):
+class TargetGroupMergeForm(Form):
     into = SelectField(_l("Slå sammen med"), coerce=int, validate_choice=False,
                        validators=[InputRequired(_l("Vælg en målgruppe."))])
 
 
-class AliasForm(FlaskForm):
+class AliasForm(Form):
     """Map a free text onto target groups of the vocabulary (or a new one)."""
 
     text = HiddenField(validators=[required(), at_most(200)])
@@ -27,7 +26,7 @@ class AliasForm(FlaskForm):
                                                                                      plain_text])
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     """Propose a talk across units: from one of one's own workplaces, about a target group shared with a core task
     found in the library (``to_process``)."""
 
@@ -41,7 +40,7 @@ class ProposeForm(FlaskForm):
             raise ValidationError(_l("Vælg en målgruppe, I deler."))
 
 
-class ConversationForm(FlaskForm):
+class ConversationForm(Form):
     """Where a talk across units stands: agreed for a day, or held on a day with what came of it."""
 
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
