@@ -28,6 +28,11 @@ OWN = "own processes"
 SELF = "own"
 VISIT = "own visit"
 KEY = "with the link's key"
+# Refused, but let through the gate so the view answers 404 for an object outside what the person sees
+# (the gate's 403 would tell that it exists) and 403 inside it.
+NOT_IN_UNITS = "no (outside own units: 404)"
+NOT_AT_WORKPLACE = "no (outside own workplace: 404)"
+REFUSED_IN_VIEW = (NOT_IN_UNITS, NOT_AT_WORKPLACE)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ COORDINATOR = Access(coordinator=YES)
 DESK = Access(coordinator=YES, leader=UNITS, contact=WORKPLACE)
 ROOM = Access(ambassador=OWN, participant=VISIT)
 PHONE = Access(participant=VISIT)
-CONSOLE = Access(ambassador=OWN)
+CONSOLE = Access(leader=NOT_IN_UNITS, contact=NOT_AT_WORKPLACE, ambassador=OWN)
 PROCESS = Access(coordinator=YES, leader=UNITS, contact=WORKPLACE, ambassador=OWN)
 PROCESS_PAIR = Access(coordinator=YES, ambassador=OWN)
 STAFF_SELF = Access(coordinator=YES, leader=SELF, contact=SELF, ambassador=SELF)

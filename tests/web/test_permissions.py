@@ -8,7 +8,7 @@ import pytest
 from roles import RULES, SCOPED_IDS
 from world import assert_hardened
 
-from kerne.web.permissions import KEY, NO, ROLES, TABLE, YES, markdown
+from kerne.web.permissions import KEY, NO, REFUSED_IN_VIEW, ROLES, TABLE, YES, markdown
 
 
 def test_every_route_has_an_entry_in_the_permission_table():
@@ -52,6 +52,9 @@ def test_each_role_gets_what_the_table_allows(request, signed_in, rule):
                 assert_hardened(response)
                 if level == NO:
                     assert _denied(response), f"{what}: the table says no"
+                elif level in REFUSED_IN_VIEW and (side == "ours" or mixed):
+                    # Refused where the first object is one they see (with another's child: refused before it).
+                    assert _denied(response), f"{what}: the table says {level}"
                 elif side == "theirs" and not mixed and scoped[0] in SECRET_IDS:
                     # An unguessable key that is not theirs: refused or not found, either tells nothing.
                     assert _denied(response) or status == 404, f"{what}: {level} only"

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from world import build, fresh, join, login, version
+from world import build, fresh, join, login, user, version
 
 from kerne.models import CoreTaskDraft, DotVote, Idea, Participant, Revision, TaskVote, Visit, WorkTask, utcnow
 from kerne.web.extensions import db
@@ -37,6 +37,22 @@ def test_console_is_only_for_the_pair(client, who):
     assert client.get(f"/visits/{world.visit.id}/console").status_code == refused
     assert client.get(f"/visits/{world.visit.id}/projector").status_code == refused
     assert client.post(f"/visits/{world.visit.id}/step", data={"position": 2}).status_code == refused
+
+
+@pytest.mark.parametrize("who", ["leader", "contact"])
+def test_a_leader_or_contact_who_does_not_see_the_process_finds_no_console_or_projector(client, who):
+    """They got 403 from the role's gate, which tells that the visit exists: ids could be counted."""
+    world = build()
+    elsewhere = user(f"{who}@example.dk", "leader")
+    elsewhere.units = [world.other_workplace.parent if who == "leader" else world.other_workplace]
+    db.session.commit()
+    login(client, elsewhere.email)
+    base = f"/visits/{world.visit.id}"
+    for answer in (client.get(f"{base}/console"), client.get(f"{base}/projector"),
+                   client.get(f"{base}/projector/changes?since=0"),
+                   client.post(f"{base}/step", data={"position": 2})):
+        assert answer.status_code == 404
+    assert client.get(f"/visits/{world.visit.id + 1000}/console").status_code == 404  # alike to one that is not
 
 
 def test_both_facilitators_may_drive(client, app):
