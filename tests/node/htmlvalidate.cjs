@@ -1,5 +1,5 @@
 // The rules tests/web/test_html_valid.py checks every page against: html-validate's recommended set,
-// with two exceptions, each explained.
+// with three exceptions, each explained.
 module.exports = {
   extends: ["html-validate:recommended"],
   rules: {
@@ -10,6 +10,11 @@ module.exports = {
     // carry aria-label so a screen reader announces which list it is in. This is the rule as the
     // standard preset has it; a name on an element that may not have one is still an error.
     "aria-label-misuse": ["error", { allowAnyNamable: true }],
+    // A group of checkboxes for one multiple choice (a login's roles, a leader's units) shares one name, as
+    // HTML means it to: the form sends every ticked value under it. The preset lets radios share a name
+    // and not checkboxes; this adds checkboxes to the shared types (a checkbox still may not share its name
+    // with a field of another type), with the preset's allowCheckboxDefault (a hidden default) kept.
+    "form-dup-name": ["error", { allowCheckboxDefault: true, shared: ["radio", "checkbox", "button", "reset", "submit"] }],
   },
   // htmx's hx-* attributes need no exception: html-validate has no rule against attributes it does not
   // know. Should a later version add one, exempt /^hx-/ here, and nothing else.

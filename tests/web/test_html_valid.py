@@ -43,7 +43,8 @@ def test_every_page_every_role_reaches_is_valid_html(rooms, tmp_path):
     settle()
     starts = {
         "anonymous": ["/", "/login", "/j", f"/j/{ours['code']}", "/tilgaengelighed"],
-        "coordinator": ["/", "/me", "/me/mail", "/audit", "/outbox", "/people"],
+        # /users/new by name: its role checkboxes share one name, which the crawl's page limit once left unseen
+        "coordinator": ["/", "/users/new", "/me", "/me/mail", "/audit", "/outbox", "/people"],
         "leader": ["/", "/me", "/me/mail"],
         "contact": ["/", "/me", "/me/mail"],
         "ambassador": ["/", "/me", "/me/mail", f"/visits/{ours['visit_id']}/console",
@@ -68,7 +69,7 @@ def test_every_page_every_role_reaches_is_valid_html(rooms, tmp_path):
         pages |= {f"{role} after {path}": page.html for path, page in crawl(rooms.clients[role], [
             "/", f"/processes/{ours['process_id']}", f"/processes/{ours['process_id']}/poster"]).items()}
     pages["anonymous /findes-ikke"] = rooms.clients["anonymous"].get("/findes-ikke").get_data(as_text=True)
-    assert len(pages) > 200
+    assert len(pages) > 200 and "coordinator /users/new" in pages
     assert validate(pages, tmp_path) == []
 
 
