@@ -4,7 +4,7 @@ as the figure that links to it (kerne.insight.statistics), within the person's s
 period and unit the figure was for (kerne.insight.filters)."""
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
 from kerne.desk.imports import AMBASSADOR_COLUMNS, registry_rows
@@ -90,12 +90,20 @@ def processes():
                            filters=_active(wanted), limit=SHOWN)
 
 
+def _as_file(action: str, name: str, header: tuple[str, ...], rows) -> Response:
+    """A list as a file in the asked format; the download is logged with its filters, for the lists name people
+    (the pair, the workplace's contact, a task's owner)."""
+    fmt = exports.asked_format()
+    filtered = {key: value[:100] for key, value in list(request.args.items())[:12] if key != "format"}
+    audit.record_reading(action, format=fmt, **filtered)
+    return exports.answer(fmt, name, header, rows)
+
+
 @bp.get("/exports/processes")
 def export_processes():
     """The same list as a file: ``format`` csv (Excel), plain or xlsx."""
     world, _wanted, cases = _cases(texts=True)
-    return exports.answer(request.args.get("format", "csv"), "forloeb", exports.PROCESS_COLUMNS,
-                          exports.process_rows(world, cases))
+    return _as_file("processes.export", "forloeb", exports.PROCESS_COLUMNS, exports.process_rows(world, cases))
 
 
 def _tasks():
@@ -122,8 +130,7 @@ def tasks():
 @bp.get("/exports/tasks")
 def export_tasks():
     world, _wanted, found, today = _tasks()
-    return exports.answer(request.args.get("format", "csv"), "arbejdsopgaver", exports.TASK_COLUMNS,
-                          exports.task_rows(world, found, today))
+    return _as_file("tasks.export", "arbejdsopgaver", exports.TASK_COLUMNS, exports.task_rows(world, found, today))
 
 
 @bp.get("/follow-up")
@@ -177,8 +184,8 @@ def ambassadors():
 @bp.get("/exports/ambassadors")
 def export_ambassadors():
     world, organisation, _wanted, found = _ambassadors()
-    return exports.answer(request.args.get("format", "csv"), "ambassadoerer", exports.AMBASSADOR_LOAD_COLUMNS,
-                          exports.ambassador_rows(world, found, organisation))
+    return _as_file("ambassadors.export", "ambassadoerer", exports.AMBASSADOR_LOAD_COLUMNS,
+                    exports.ambassador_rows(world, found, organisation))
 
 
 @bp.get("/exports/registry")

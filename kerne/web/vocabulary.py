@@ -191,6 +191,9 @@ OTHER_AUDIT_LABELS = {
     "ambassador.calendar_secret": _l("Ny kalenderadresse"),
     "person.export": _l("En persons data er hentet"),
     "registry.export": _l("Ambassadørregistret er hentet"),
+    "processes.export": _l("Listen over forløb er hentet"),
+    "ambassadors.export": _l("Listen over ambassadører er hentet"),
+    "tasks.export": _l("Listen over arbejdsopgaver er hentet"),
     "audit.export": _l("Hændelsesloggen er hentet"),
     "mail.read": _l("En andens besked er læst"),
 }

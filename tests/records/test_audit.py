@@ -2,6 +2,8 @@
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from world import build, join, login
 
 from kerne.desk.planning.problem import build_problem, open_requests
@@ -183,6 +185,23 @@ def test_the_process_page_tells_the_story_not_every_column_change(client, app):
     assert events("visit.update")
     page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
     assert "Besøg 1 åbnet" in page and "Besøg ændret" not in page
+
+
+@pytest.mark.parametrize(("path", "action", "label"), [
+    ("/exports/processes", "processes.export", "Listen over forløb er hentet"),
+    ("/exports/ambassadors", "ambassadors.export", "Listen over ambassadører er hentet"),
+    ("/exports/tasks", "tasks.export", "Listen over arbejdsopgaver er hentet"),
+])
+def test_the_leaders_lists_as_files_leave_a_trail(client, path, action, label):
+    """They name people (the pair, the contact, a task's owner) and were downloaded without a trace."""
+    world = build(opened=False)
+    login(client, world.leader.email)
+    assert client.get(f"{path}?format=xlsx&unit={world.workplace.id}").status_code == 200
+    assert client.get(f"{path}?format=pdf").status_code == 404  # nothing was read: nothing is logged
+    trail = [(e.user_id, e.action, detail(e)) for e in events()]
+    assert trail == [(world.leader.id, action, {"format": "xlsx", "unit": str(world.workplace.id)})]
+    login(client, world.coordinator.email)
+    assert label in client.get("/audit").get_data(as_text=True)
 
 
 def test_reading_personal_data_leaves_a_trail(client, app):
