@@ -44,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.session_interface = SessionInterface()
     app.url_map.converters["int"] = errors.IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = errors.TextConverter
     db.init_app(app)
     audit.watch()
     with app.app_context():

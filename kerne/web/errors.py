@@ -5,7 +5,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, SecurityError
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from kerne.web.extensions import db
 
@@ -19,6 +19,15 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+class TextConverter(UnicodeConverter):
+    """A text segment of a route (``<code>``, ``<token>``): control characters match no route, so routing answers
+    404 before a join code, a token or a visit's public id reaches the database (PostgreSQL refuses a NUL)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f-\\x9f]", 1)
 
 MESSAGES = {
     400: _l("Forespørgslen kunne ikke forstås. Genindlæs siden og prøv igen."),

@@ -177,6 +177,22 @@ def test_a_visit_address_no_visit_can_have_is_not_found(client):
     assert client.get(f"/w/{world.visit.public_id}/changes?since=1").status_code == 403  # a real one: not hers
 
 
+def test_control_characters_in_any_path_segment_are_not_found(client):
+    """A NUL in a join code or a token reached the database: PostgreSQL refuses it (psycopg.DataError), a 500.
+    One URL converter refuses control characters in every text segment, so routing answers 404 first."""
+    world = build()
+    login(client, world.coordinator.email)
+    segments = ("%00", "a%01b", "%1F", "%7F", "%C2%85")
+    for bad in segments:
+        for method, path in (("GET", f"/j/{bad}"), ("POST", f"/j/{bad}"), ("GET", f"/w/{bad}/changes?since=1"),
+                             ("GET", f"/w/{bad}/draft/core_task/history"), ("POST", f"/w/{bad}/draft/core_task"),
+                             ("GET", f"/w/{world.visit.public_id}/draft/{bad}/history"),
+                             ("GET", f"/calendar/{bad}.ics"), ("GET", f"/invitation/{bad}"),
+                             ("POST", f"/invitation/{bad}"), ("GET", f"/language/{bad}"), ("GET", f"/me/data.{bad}")):
+            assert client.open(path, method=method).status_code == 404, (method, path)
+    assert client.get(f"/j/{world.visit.join_code}").status_code != 404  # a real code is still found
+
+
 @pytest.mark.parametrize("who", ["coordinator", "leader"])
 def test_a_workplace_select_takes_only_a_workplace_it_offered(client, who):
     world = build()
