@@ -337,3 +337,40 @@ def test_long_ideas_are_shown_whole_on_some_page_never_cut(laptop, viewport, tmp
         page.clock.run_for(8_500)  # the next page
     assert set(IDEAS + LONG_IDEAS) <= seen, sorted(set(IDEAS + LONG_IDEAS) - seen)
     assert pages > 1
+
+
+# Each text inside the screen, inside its box, and none cut by a clamp or an ellipsis.
+ALL_OF_IT = """(selectors) => {
+  const cut = [];
+  for (const el of document.querySelectorAll(selectors)) {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    const holder = el.closest('.stage-focus') || el;
+    const within = holder.getBoundingClientRect();
+    if (!el.checkVisibility() || box.bottom > innerHeight + 1 || box.right > innerWidth + 1 || box.bottom > within.bottom + 1
+        || holder.scrollHeight > holder.clientHeight + 1 || style.webkitLineClamp !== 'none' || style.textOverflow === 'ellipsis')
+      cut.push(`${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("viewport", SIZES[:2], ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_task_in_focus_is_shown_whole_however_long_its_words(laptop, viewport, tmp_path):
+    """The longest title, reason and core task the fields take: all on the screen, smaller if need be, never cut."""
+    base, world, screen = laptop
+    first, second = a_room(world, 2, 2)
+    with writing():
+        db.session.get(Visit, first.id).draft.core_task = (CORE_TASK + " ") * 8
+        task = db.session.scalars(db.select(WorkTask).where(WorkTask.visit_id == second.id, WorkTask.position == 1)).one()
+        task.title = ("Morgenmodtagelse og overlevering mellem hjem og institution, " * 4)[:200]
+        task.rationale = ("Den giver barnet en tryg start, og forældrene ved, hvem de skal tale med. " * 7)[:500]
+        db.session.get(Visit, second.id).focus_task_id = task.id  # decided, so its reason is shown too
+    page = screen(viewport)
+    page.goto(f"{base}/visits/{second.id}/projector")
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    expect(page.locator(".stage-focus-title")).to_have_text(task.title)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(tmp_path / f"focus-{viewport['width']}x{viewport['height']}.png"))
+    assert page.evaluate(NOTHING_SPILLS) == []
+    assert page.evaluate(ALL_OF_IT, ".stage-core, .stage-focus-title, .stage-decision") == []
