@@ -405,17 +405,35 @@
       return;
     }
     const kept = load(key);
-    store(key, { values, text: boxText(values, form), id: (kept && kept.id) || newEditId() });
+    store(key, { values, text: boxText(values, form), label: labelOf(typedFields(form)[0]),
+      id: (kept && kept.id) || newEditId() });
   }
 
+  // A box holds what was typed in it, and nothing else: a redraw for another step keeps the typed
+  // field in place (the morph guards), so its text is put back with its own step, here.
   function restoreBoxes() {
     document.querySelectorAll("form[data-box]").forEach((form) => {
       const kept = load(BOX_STORE + form.dataset.box);
-      if (!kept) return;
-      for (const [name, value] of Object.entries(kept.values)) {
-        const input = form.elements.namedItem(name);
-        if (input && input.value !== value) input.value = value;
-      }
+      typedFields(form).forEach((input) => {
+        const value = kept && input.name in kept.values ? kept.values[input.name] : emptyValue(input);
+        if (input.value !== value) input.value = value;
+      });
+    });
+  }
+
+  function emptyValue(input) {
+    return input.tagName === "SELECT" ? input.options[0].value : "";
+  }
+
+  // The visit closed before a box's text was sent: its step will not return, so the text is
+  // shown as not saved, with a copy button.
+  function keepBoxesOfEndedVisit() {
+    const live = document.getElementById("live");
+    if (!live || !live.hasAttribute("data-ended")) return;
+    storedKeys(`${BOX_STORE}${live.dataset.visit}:`).forEach((key) => {
+      const box = load(key);
+      store(key, null);
+      if (box && box.text) keep(live.dataset.visit, box.text, messages.closedUnsent, box.label);
     });
   }
 
@@ -435,7 +453,7 @@
       text, label: labelOf(typedFields(form)[0]), at: Date.now(), tries: 0,
     });
     store(key, null);
-    typedFields(form).forEach((element) => { element.value = element.tagName === "SELECT" ? element.options[0].value : ""; });
+    typedFields(form).forEach((element) => { element.value = emptyValue(element); });
     showOutbox();
     pumpOutbox(0);
   });
@@ -498,7 +516,7 @@
       // Back in its box, with the message beside it (if its step is shown; else when it returns).
       dropItem(item);
       const { step: _step, ...values } = item.fields;
-      if (item.text) store(BOX_STORE + item.box, { values, text: item.text, id: item.id });
+      if (item.text) store(BOX_STORE + item.box, { values, text: item.text, label: item.label, id: item.id });
       morphLive(answer.html);
     } else {
       dropItem(item);
@@ -636,6 +654,7 @@
   function redrawn() {
     applyPending();
     restoreBoxes();
+    keepBoxesOfEndedVisit();
     showOutbox();
     markConflicts();
   }

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import idna
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kerne.models import Mail, utcnow
 from kerne.notices.personal import ANONYMOUS_DOMAIN
@@ -48,18 +49,27 @@ def queue(key: str, kind: str, to_email: str, to_name: str, subject: str, body: 
     address = to_email.strip().lower()
     if address.endswith("@" + ANONYMOUS_DOMAIN):
         return None
+    key = key[:120]
     if db.session.scalar(select(Mail.id).where(Mail.key == key)) is not None:
         return None
     if replaces:
         now = utcnow()
         db.session.execute(delete(Mail).where(
-            Mail.status == "queued", Mail.to_email == address,
+            Mail.status == "queued", Mail.to_email == address, Mail.key != key,
             or_(Mail.claimed_until.is_(None), Mail.claimed_until < now),  # one being sent right now goes out
             or_(*(Mail.key.startswith(prefix, autoescape=True) for prefix in replaces))))
-    mail = Mail(key=key[:120], kind=kind, to_email=address, to_name=to_name[:120],
-                subject=subject[:200], body=body, ics=ics.decode() if ics else None, process_id=process_id)
-    db.session.add(mail)
-    return mail
+    # Another worker may be queueing the same occasion right now: its row wins, this one adds nothing.
+    added = db.session.scalar(
+        _insert(Mail).values(key=key, kind=kind, to_email=address, to_name=to_name[:120], subject=subject[:200],
+                             body=body, ics=ics.decode() if ics else None, process_id=process_id)
+        .on_conflict_do_nothing(index_elements=[Mail.key]).returning(Mail.id))
+    return None if added is None else db.session.get(Mail, added)
+
+
+def _insert(model):
+    """INSERT of the session's database dialect, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)
 
 
 def pause(attempts: int) -> timedelta:

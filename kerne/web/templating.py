@@ -27,6 +27,7 @@ def js_messages() -> dict:
         "pollOffline": _("Ingen forbindelse. Det du skriver, bliver gemt, når forbindelsen er tilbage."),
         "queued": _("Ikke sendt endnu – sendes, når du er online igen."),
         "sending": _("Sendes …"),
+        "closedUnsent": _("Besøget blev afsluttet, før teksten blev sendt."),
         "waitingJoin": _("Din deltagelse kunne ikke genkendes. Teksten sendes, når du har deltaget igen."),
         "left": _("tilbage"),
         "over": _("over tid"),

@@ -58,11 +58,30 @@ def _actor(public_id: str, visit_id: int) -> tuple[Actor, str]:
     return Actor(participant_id=participant_id), "participant"
 
 
-def _for_change(public_id: str) -> tuple[Visit, Actor, str]:
-    """The visit locked for a change by someone allowed to make it while it is open."""
+def _locked(public_id: str) -> tuple[Visit, Actor, str]:
+    """The visit locked for a change, and who is making it."""
     visit = _visit(public_id)
     actor, audience = _actor(public_id, visit.id)
-    visit = lock_visit(visit.id)
+    return lock_visit(visit.id), actor, audience
+
+
+def _for_change(public_id: str) -> tuple[Visit, Actor, str]:
+    """The visit locked for a change by someone allowed to make it while it is open."""
+    visit, actor, audience = _locked(public_id)
+    if visit.status != "open":
+        abort(410)
+    return visit, actor, audience
+
+
+def _for_new(public_id: str, edit_id: str | None) -> tuple[Visit, Actor, str] | None:
+    """As _for_change, for adding an idea or a task; None when the room already took this add.
+
+    A phone sending it again after a lost answer is told it is saved, even if the visit closed since.
+    """
+    visit, actor, audience = _locked(public_id)
+    if editing.already_saved(visit, edit_id):
+        db.session.rollback()
+        return None
     if visit.status != "open":
         abort(410)
     return visit, actor, audience
@@ -145,8 +164,11 @@ def rename(public_id):
 @bp.post("/ideas")
 def add_idea(public_id):
     """Add an idea to the step it was written in."""
-    visit, actor, audience = _for_change(public_id)
     form = IdeaForm()
+    changing = _for_new(public_id, form.edit_id.data)
+    if changing is None:
+        return "", 204
+    visit, actor, audience = changing
     step = db.session.get(PlaybookStep, request.form.get("step", type=int) or 0)
     if (step is None or (step.playbook_id, step.visit_number) != (visit.playbook_id, visit.number)
             or step.activity not in ("ideas", "vote")):
@@ -158,15 +180,18 @@ def add_idea(public_id):
 
 
 def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None):
-    visit = _visit(public_id)
-    actor, audience = _actor(public_id, visit.id)
-    visit = lock_visit(visit.id)
+    visit, actor, audience = _locked(public_id)
     row = visit.draft if model is None else row_in(visit, model, row_id)
     if row is None:
         abort(404)
     _may_change(visit, actor, spec, row)
     form = field_save_form(spec)
     valid = form.validate()
+    if editing.already_saved(visit, form.edit_id.data):
+        # Sent again because its answer was lost: answer what became of it (a conflict, say), not
+        # "no change" – and "saved" even if the part was locked, the idea merged or the visit closed since.
+        db.session.rollback()
+        return render_live(visit.id, actor, audience)
     refusal = _refusal(visit, actor, spec, row)
     if refusal is not None:
         # Too late for the field, but the words stay: in the history, for their author and the facilitators.
@@ -177,10 +202,6 @@ def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = Non
         message = next(iter(form.errors.values()))[0]
         errors = {(spec.subject, row.id, spec.name): message}
         return render_live(visit.id, actor, audience, 422, field_errors=errors)
-    if editing.already_saved(visit, form.edit_id.data):
-        # Sent again because its answer was lost: answer what became of it (a conflict, say), not "no change".
-        db.session.rollback()
-        return render_live(visit.id, actor, audience)
     outcome = editing.save_field(visit, actor, spec, row, form.base.data or "", form.value.data or "", form.edit_id.data)
     return answer_change(visit.id, actor, audience, outcome.kind != "unchanged")
 
@@ -300,8 +321,11 @@ def resolve_conflict(public_id, revision_id):
 @bp.post("/tasks")
 def add_task(public_id):
     """Add a work task to the list."""
-    visit, actor, audience = _for_change(public_id)
     form = TaskForm()
+    changing = _for_new(public_id, form.edit_id.data)
+    if changing is None:
+        return "", 204
+    visit, actor, audience = changing
     if not form.validate():
         return render_live(visit.id, actor, audience, 422, task_form=form)
     return answer_change(visit.id, actor, audience, tasks.add_task(visit, actor, form.title.data, form.edit_id.data))

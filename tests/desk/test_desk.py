@@ -1,6 +1,7 @@
 """The coordinator's desk: organisation, registry, requests, planning, calendar."""
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -273,6 +274,9 @@ def test_propose_adjust_and_confirm(client, coordinator):
     client.post(f"/plan/runs/{run_id}/requests/{wanted.id}/{slot}", data={"ambassador": world.first.id})
 
     assert client.post(f"/plan/runs/{run_id}/requests/{wanted.id}/0/lock", data={"value": "1"}).status_code in (200, 204)
+    # Locked is an icon the screen reader skips, beside the word (an emoji shows as an empty box on some screens).
+    locked = client.get(f"/plan/runs/{run_id}").get_data(as_text=True)
+    assert "🔒" not in locked and re.search(r'<svg class="icon"[^>]*aria-hidden="true"[^>]*>.*?</svg> Låst</button>', locked)
     assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 302
     db.session.commit()
     assert wanted.status == "planned"

@@ -2,6 +2,7 @@
 workplace contact get the confirmed plan with a valid .ics; with the server down nothing is
 lost, and the mails go out on a later try."""
 import email
+import threading
 from datetime import date, datetime, time, timedelta
 from email import policy
 from zoneinfo import ZoneInfo
@@ -300,3 +301,33 @@ def test_a_mail_page_shows_the_address_as_text(client, app):
     login(client, world.leader.email)
     page = client.get(f"/me/mail/{mail.id}").get_data(as_text=True)
     assert "Til Lise &lt;Leder&gt; (leder@example.dk)" in page and "<leder@" not in page
+
+
+def test_the_same_mail_queued_by_two_workers_at_once_is_kept_once_and_fails_neither(app):
+    """Two workers noticing the same occasion at once: the second waits for the first and adds nothing,
+    instead of failing on the unique key (a 500 for the person whose change it was)."""
+    from kerne.notices.outbox import queue
+
+    def mail():
+        return queue("plan:1:a@example.dk", "plan_confirmed", "a@example.dk", "A", "S", "B")
+
+    assert mail() is not None  # this worker's transaction is still open
+    outcome = {}
+
+    def other_worker():
+        with app.app_context():
+            try:
+                outcome["queued"] = mail()
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 – the test reports what the worker met
+                outcome["error"] = error
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    worker.join(timeout=1)  # it queued already, or waits for this transaction
+    db.session.commit()
+    worker.join(timeout=20)
+    assert not worker.is_alive()
+    assert "error" not in outcome, outcome
+    assert outcome["queued"] is None
+    assert db.session.scalar(select(func.count()).select_from(Mail)) == 1

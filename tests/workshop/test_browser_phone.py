@@ -588,3 +588,35 @@ def test_a_phone_that_just_joined_asks_for_changes_at_once(phones):
     }""")
     assert first is not None and first < 1000, first
 
+
+
+def test_unsent_text_stays_with_its_step_and_is_shown_not_saved_when_the_visit_closes(phones):
+    """Kept per visit, step and box – never per page: each step's new-idea box gets back its own text, and
+    when the visit closes before it was sent, every such text is in the "not saved" box, to copy."""
+    base, world, new_phone = phones
+    visit = new_visit(world, step=1)
+    a = joined(new_phone(), base, visit, "Anne")
+    a.fill("#text", "Et sted, hvor alle kender ens navn")
+    change(visit.id, go_to_step, 2)
+    expect(a.locator("#live .step-header h1")).to_contain_text("Perspektiver", timeout=8000)
+    expect(a.locator("#text")).to_have_value("")  # the next step's box is its own
+    a.fill("#text", "Naboer, der hjælper hinanden")
+    change(visit.id, go_to_step, 1)
+    expect(a.locator("#live .step-header h1")).not_to_contain_text("Perspektiver", timeout=8000)
+    expect(a.locator("#text")).to_have_value("Et sted, hvor alle kender ens navn")
+    change(visit.id, go_to_step, 2)
+    expect(a.locator("#live .step-header h1")).to_contain_text("Perspektiver", timeout=8000)
+    expect(a.locator("#text")).to_have_value("Naboer, der hjælper hinanden")
+
+    change(visit.id, close_visit)
+    expect(a.locator(".closed")).to_be_visible(timeout=8000)
+    kept = a.locator("#kept")
+    for _ in range(2):  # shown at once, and again after a reload
+        expect(kept.locator("textarea")).to_have_count(2, timeout=5000)
+        assert sorted(kept.locator("textarea").evaluate_all("all => all.map(t => t.value)")) == [
+            "Et sted, hvor alle kender ens navn", "Naboer, der hjælper hinanden"]
+        expect(kept).to_contain_text("Din idé: Besøget blev afsluttet, før teksten blev sendt.")
+        a.reload()
+    kept.locator("button:has-text('Kopiér')").first.click()
+    expect(kept.locator("button:has-text('Kopieret')")).to_be_visible()
+    assert ideas_of(visit.id) == []

@@ -278,3 +278,99 @@ def test_the_console_is_a_cockpit_driven_from_the_keyboard(laptop):
     expect(projector.locator(".stage-step")).to_contain_text("Trin 1 af 3")
     db.session.expire_all()
     assert db.session.get(Visit, first.id).results_shown is False
+
+
+LONG_IDEAS = [f"{n}. " + ("Et trygt sted, hvor hvert barn bliver set og hørt af voksne, der kender det, og hvor "
+                          "familierne får hjælp i tide, før små bekymringer bliver til store problemer for barnet og hele "
+                          "familien omkring det.")
+              + f" (idé {n})" for n in range(1, 7)]
+LONG_IDEAS.append(("Legen, sproget og fællesskabet: " * 9)[:270] + " (idé 7)")  # as long as an idea may be
+assert all(200 <= len(text) <= 280 for text in LONG_IDEAS)
+
+# Which ideas are shown whole on the page now: in the viewport, in their list's box, their text not cut.
+SHOWN_WHOLE = """() => {
+  const cut = [];
+  const whole = [];
+  for (const item of document.querySelectorAll('.stage-cards .stage-item')) {
+    if (!item.checkVisibility()) continue;
+    const text = item.querySelector('.stage-text');
+    const style = getComputedStyle(text);
+    const box = item.getBoundingClientRect(), list = item.parentElement.getBoundingClientRect();
+    const inside = box.top >= list.top - 1 && box.bottom <= list.bottom + 1 && box.left >= list.left - 1
+                   && box.right <= list.right + 1 && box.bottom <= innerHeight + 1 && box.right <= innerWidth + 1
+                   && item.getClientRects().length === 1;  // not broken over two columns
+    const clamped = style.webkitLineClamp !== 'none' || style.textOverflow === 'ellipsis'
+                    || text.scrollHeight > text.clientHeight + 1 || text.scrollWidth > text.clientWidth + 1;
+    (inside && !clamped && !text.textContent.includes('…') ? whole : cut).push(text.textContent);
+  }
+  return {whole, cut};
+}"""
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_long_ideas_are_shown_whole_on_some_page_never_cut(laptop, viewport, tmp_path):
+    """Ideas of 200+ characters: the projector pages through them, each whole on a page; nothing is cut
+    with an ellipsis or a clamp, and nothing runs off the screen."""
+    base, world, screen = laptop
+    first, _second = a_room(world, 1, 1)
+    with writing():
+        step = steps_of(db.session.get(Visit, first.id))[0]
+        db.session.add_all(Idea(visit_id=first.id, step_id=step.id, text=text) for text in LONG_IDEAS)
+    page = screen(viewport)
+    page.clock.install()
+    page.goto(f"{base}/visits/{first.id}/projector")
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    expect(page.locator(".stage-item")).to_have_count(len(IDEAS) + len(LONG_IDEAS))
+    assert smallest(page, ".stage-cards .stage-text") >= AT_LEAST["item"] * viewport["height"] / FULL_HD["height"] - 1
+    seen, pages = set(), 0
+    for _ in range(len(IDEAS) + len(LONG_IDEAS)):  # never more pages than ideas
+        # Pictures to look at: kept by pytest's tmp_path (--basetemp to choose where).
+        page.screenshot(path=str(tmp_path / f"projector-{viewport['width']}x{viewport['height']}-{pages + 1}.png"))
+        assert page.evaluate(NOTHING_SPILLS) == []
+        shown = page.evaluate(SHOWN_WHOLE)
+        assert shown["cut"] == [] and shown["whole"], shown
+        pages += 1
+        seen.update(shown["whole"])
+        if set(IDEAS + LONG_IDEAS) <= seen:
+            break
+        page.clock.run_for(8_500)  # the next page
+    assert set(IDEAS + LONG_IDEAS) <= seen, sorted(set(IDEAS + LONG_IDEAS) - seen)
+    assert pages > 1
+
+
+# Each text inside the screen, inside its box, and none cut by a clamp or an ellipsis.
+ALL_OF_IT = """(selectors) => {
+  const cut = [];
+  for (const el of document.querySelectorAll(selectors)) {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    const holder = el.closest('.stage-focus') || el;
+    const within = holder.getBoundingClientRect();
+    if (!el.checkVisibility() || box.bottom > innerHeight + 1 || box.right > innerWidth + 1 || box.bottom > within.bottom + 1
+        || holder.scrollHeight > holder.clientHeight + 1 || style.webkitLineClamp !== 'none' || style.textOverflow === 'ellipsis')
+      cut.push(`${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("viewport", SIZES[:2], ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_task_in_focus_is_shown_whole_however_long_its_words(laptop, viewport, tmp_path):
+    """The longest title, reason and core task the fields take: all on the screen, smaller if need be, never cut."""
+    base, world, screen = laptop
+    first, second = a_room(world, 2, 2)
+    with writing():
+        db.session.get(Visit, first.id).draft.core_task = (CORE_TASK + " ") * 8
+        task = db.session.scalars(db.select(WorkTask).where(WorkTask.visit_id == second.id, WorkTask.position == 1)).one()
+        task.title = ("Morgenmodtagelse og overlevering mellem hjem og institution, " * 4)[:200]
+        task.rationale = ("Den giver barnet en tryg start, og forældrene ved, hvem de skal tale med. " * 7)[:500]
+        db.session.get(Visit, second.id).focus_task_id = task.id  # decided, so its reason is shown too
+    page = screen(viewport)
+    page.goto(f"{base}/visits/{second.id}/projector")
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    expect(page.locator(".stage-focus-title")).to_have_text(task.title)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(tmp_path / f"focus-{viewport['width']}x{viewport['height']}.png"))
+    assert page.evaluate(NOTHING_SPILLS) == []
+    assert page.evaluate(ALL_OF_IT, ".stage-core, .stage-focus-title, .stage-decision") == []

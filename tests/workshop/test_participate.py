@@ -724,3 +724,99 @@ def test_actor_wrote_compares_authors():
     assert Actor(participant_id=3).wrote(Row())
     assert not Actor(participant_id=4).wrote(Row())
     assert not Actor(user=Staff()).wrote(Row())
+
+
+# ---- a resend after the room moved on --------------------------------------------
+# A phone resends a save whose answer it never got. If the room took it, the answer is "saved",
+# whatever happened since (locked, closed, merged); if the room refused it, it stays refused.
+
+def lock_wording(visit):
+    set_locked(visit, True)
+
+
+def merge_away(visit):
+    mine, target = db.session.scalars(db.select(Idea).order_by(Idea.id)).all()
+    merge_ideas(visit, Actor(user=visit.process.facilitators[0].user), mine, target)
+
+
+@pytest.mark.parametrize("since", [lock_wording, close_visit])
+def test_a_resent_draft_save_is_saved_after_the_wording_was_locked_or_the_visit_closed(client, room, since):
+    world, base = room
+    at_step(world, 3)
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0200").status_code == 200
+    since(fresh(Visit, world.visit.id))
+    db.session.commit()
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0200").status_code == 200
+    assert db.session.scalars(db.select(Revision.kind)).all() == ["edit"]
+
+
+@pytest.mark.parametrize("since", [merge_away, close_visit])
+def test_a_resent_idea_save_is_saved_after_the_idea_was_merged_or_the_visit_closed(client, room, since):
+    world, base = room
+    new_idea(client, base, world, text="Tryghed", edit_id="edit-0210")
+    new_idea(client, base, world, text="Glæde", edit_id="edit-0211")
+    mine = db.session.scalars(db.select(Idea).order_by(Idea.id)).first()
+    save = {"value": "Tryghed hver dag", "base": "Tryghed", "edit_id": "edit-0212"}
+    assert client.post(f"{base}/ideas/{mine.id}", data=save).status_code == 200
+    since(fresh(Visit, world.visit.id))
+    db.session.commit()
+    assert client.post(f"{base}/ideas/{mine.id}", data=save).status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).where(Revision.kind == "refused")) == 0
+
+
+def test_a_resent_task_save_is_saved_after_the_visit_closed(client, tasks_room):
+    world, base = tasks_room
+    add_task(client, base, "Morgenmøde", "edit-0220")
+    task = db.session.scalars(db.select(WorkTask)).one()
+    save = {"value": "Teamleder", "base": "", "edit_id": "edit-0221"}
+    assert client.post(f"{base}/tasks/{task.id}/owner", data=save).status_code == 200
+    close_visit(fresh(Visit, world.second_visit.id))
+    db.session.commit()
+    assert client.post(f"{base}/tasks/{task.id}/owner", data=save).status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).where(Revision.kind == "refused")) == 0
+
+
+def test_a_resent_new_idea_is_saved_after_the_visit_closed(client, room):
+    world, base = room
+    step_position = world.visit.step_position
+    assert new_idea(client, base, world, edit_id="edit-0230").status_code == 200
+    close_visit(fresh(Visit, world.visit.id))
+    db.session.commit()
+    assert new_idea(client, base, world, edit_id="edit-0230", step_position=step_position).status_code == 204
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idea)) == 1
+
+
+def test_a_resent_new_task_is_saved_after_the_visit_closed(client, tasks_room):
+    world, base = tasks_room
+    assert add_task(client, base, "Morgenmøde", "edit-0240").status_code == 200
+    close_visit(fresh(Visit, world.second_visit.id))
+    db.session.commit()
+    assert add_task(client, base, "Morgenmøde", "edit-0240").status_code == 204
+    assert titles(world) == ["Morgenmøde"]
+
+
+def test_a_save_refused_while_locked_and_sent_again_after_the_visit_closed_is_still_refused(client, room):
+    world, base = room
+    at_step(world, 3)
+    set_locked(world.visit, True)
+    db.session.commit()
+    assert draft_save(client, base, "effect", "Børn trives", "", "edit-0250").status_code == 409
+    close_visit(fresh(Visit, world.visit.id))
+    db.session.commit()
+    response = draft_save(client, base, "effect", "Børn trives", "", "edit-0250")
+    assert response.status_code == 410
+    assert "ikke gemt" in response.get_data(as_text=True)
+    assert draft(world).effect == ""
+    assert db.session.scalars(db.select(Revision.kind)).all() == ["refused"]
+
+
+def test_a_save_refused_after_the_merge_and_sent_again_is_refused_again(client, room):
+    world, base = room
+    new_idea(client, base, world, text="Tryghed", edit_id="edit-0260")
+    new_idea(client, base, world, text="Glæde", edit_id="edit-0261")
+    merge_away(world.visit)
+    db.session.commit()
+    mine = db.session.scalars(db.select(Idea).order_by(Idea.id)).first()
+    save = {"value": "Tryghed hver dag", "base": "Tryghed", "edit_id": "edit-0262"}
+    for _ in range(2):
+        assert client.post(f"{base}/ideas/{mine.id}", data=save).status_code == 409

@@ -2,6 +2,8 @@
 
 Test-client tests of issue 7 (server side) and of issue 9's items 1-3.
 """
+import re
+
 import pytest
 from world import build, fresh, join, login, version
 
@@ -325,3 +327,17 @@ def test_the_pair_writes_the_core_task_to_the_end_after_visit_1_and_locks_it(roo
     assert sorted(kept) == ["core_task", "effect"]
     again = console.post(wording, data={"core_task": "Noget andet"})
     assert again.status_code == 409 and fresh(Visit, world.visit.id).draft.core_task == text
+
+
+def test_the_lock_is_an_icon_beside_words_on_the_phone_and_the_projector(room):
+    """An emoji lock shows as an empty box on some phones and is read aloud oddly: an inline SVG the screen
+    reader skips, beside the words that say it is locked."""
+    world, (a, a_base), _b, console = room
+    set_locked(fresh(Visit, world.visit.id), True)
+    db.session.commit()
+    for page, words in ((a.get(a_base), r'<p class="locked-note" role="status">'),
+                        (console.get(f"/visits/{world.visit.id}/projector"), r'<p class="stage-hint stage-agreed">')):
+        html = page.get_data(as_text=True)
+        assert "🔒" not in html
+        assert re.search(words + r'<svg class="icon"[^>]*aria-hidden="true" focusable="false">.*?</svg> '
+                         r'Formuleringen er låst – den er aftalt\.</p>', html)
