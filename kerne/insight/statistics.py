@@ -362,7 +362,7 @@ class Attention:
 
     overdue: int  # follow-ups whose date has passed
     stalled: int  # processes standing still longer than the set time in one state
-    undated: int  # visits not begun whose day is not agreed
+    undated: int  # processes with a visit not begun whose day is not agreed
     waiting: int  # requests waiting for a pair
     lacking: int  # active ambassadors without both their processes
 
@@ -476,11 +476,12 @@ def compute(units: list[Unit], cases: list[Case], ambassadors: list[AmbassadorFa
             buckets={label: sum(1 for n in counts if low <= n <= high) for label, low, high in PARTICIPATION_BUCKETS},
         ))
 
+    # Each a count of what its link lists, by the list's own predicate: processes, not visits, wait for a day.
     attention = Attention(
         overdue=follow_ups["overdue"],
-        stalled=sum(1 for case in cases if case.stalled(today, stalled_days)),
-        undated=sum(case.undated for case in cases if case.state in ACTIVE),
-        waiting=sum(1 for case in cases if case.state == "requested"),
+        stalled=sum(case_filter(case, organisation, stalled=(today, stalled_days)) for case in cases),
+        undated=sum(case_filter(case, organisation, undated=True) for case in cases),
+        waiting=sum(case_filter(case, organisation, state="requested") for case in cases),
         lacking=sum(1 for a in ambassadors if missing(a)),
     )
     talks = Counter(c.status for c in conversations if period.holds(c.proposed_on))
