@@ -18,8 +18,10 @@ from kerne.insight.statistics import (
     case_filter,
     commitments,
     counted,
+    defined_workplaces,
     follow_up_of,
     task_filter,
+    workplace_filter,
 )
 from kerne.models import Ambassador
 from kerne.processes.lifecycle import STATES
@@ -144,14 +146,15 @@ def follow_up():
 @bp.get("/workplaces")
 def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
-    world = load(current_user, today_())
-    unit = request.args.get("unit", type=int)
-    wanted = {"yes": True, "no": False}.get(request.args.get("core_task"))
-    defined = {c.workplace_id: c for c in world.cases if c.facts.core_task_locked and c.state != "cancelled"}
-    found = [w for w in world.organisation.workplaces
-             if (not unit or unit in world.organisation.lineage(w.id)) and (wanted is None or (w.id in defined) == wanted)]
+    day = today_()
+    world = load(current_user, day)
+    wanted = {"unit": request.args.get("unit", type=int),
+              "core_task": {"yes": True, "no": False}.get(request.args.get("core_task"))}
+    period = filters.period_in(day)
+    defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
+    found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
     return render_template("insight/workplaces.html", world=world, workplaces=found, defined=defined,
-                           filters=_active({"unit": unit, "core_task": wanted}))
+                           filters=_active({**wanted, "period": period}))
 
 
 def _ambassadors():

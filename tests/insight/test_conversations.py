@@ -105,3 +105,28 @@ def test_a_proposal_is_checked_and_a_talk_followed_only_by_those_who_see_it(clie
     login(client, world.first.email)  # an ambassador reads the library but speaks for no workplace
     assert "Foreslå en snak på tværs" not in client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True)
     assert client.post("/conversations", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 403
+
+
+def test_the_talk_and_workplace_figures_link_to_lists_of_exactly_the_rows_counted(client, world):
+    from datetime import UTC, datetime, timedelta
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for status, when in (("proposed", now), ("agreed", now), ("held", now - timedelta(days=800))):
+        db.session.add(Conversation(from_unit_id=world.workplace.id, to_unit_id=world.care_home.id,
+                                    target_group="Ældre borgere", message="", status=status, proposed_at=when,
+                                    outcome=""))
+    db.session.commit()
+    login(client, world.coordinator.email)
+    old = now - timedelta(days=800)
+    for query in ("", f"?period=range&start={old.date().replace(month=1, day=1)}&end={old.date().replace(month=12, day=31)}",
+                  f"?unit={world.care_home.parent_id}"):
+        page = client.get(f"/dashboard{query}").get_data(as_text=True)
+        shown = figures(page)
+        links = dict((key, href) for href, key in re.findall(
+            r'<a href="([^"]+)"><span (?:class="key-number" )?data-figure="(talks-\w+|share)"', page))
+        assert set(links) == {"share", "talks-proposed", "talks-agreed", "talks-held"}, query
+        for status in ("proposed", "agreed", "held"):
+            listed = client.get(links[f"talks-{status}"].replace("&amp;", "&")).get_data(as_text=True)
+            assert listed.count('class="card conversation"') == shown[f"talks-{status}"], (query, status)
+        listed = client.get(links["share"].replace("&amp;", "&")).get_data(as_text=True)
+        assert listed.count("Kerneopgave defineret") == shown["defined"], query
+    assert figures(client.get(f"/dashboard{query}").get_data(as_text=True))["talks-proposed"] == 1

@@ -10,7 +10,8 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import delete, select
 from wtforms import SelectChoice
 
-from kerne.insight.facts import gc_paused
+from kerne.insight import filters
+from kerne.insight.facts import gc_paused, load
 from kerne.insight.library import conversations, terms
 from kerne.insight.library import entries as library
 from kerne.insight.library.forms import (
@@ -21,7 +22,9 @@ from kerne.insight.library.forms import (
     TargetGroupMergeForm,
 )
 from kerne.models import Conversation, CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
+from kerne.insight.statistics import talk_filter
 from kerne.records import audit
+from kerne.web.clock import today
 from kerne.web.extensions import db
 from kerne.web.vocabulary import CONVERSATION_LABELS
 
@@ -127,11 +130,14 @@ def _conversation_form(talk: Conversation, posted: bool = False) -> Conversation
 
 def _conversations_page(status: int = 200, forms: dict | None = None):
     wanted = request.args.get("status") if request.args.get("status") in CONVERSATION_LABELS else None
-    query = conversations.visible(current_user)
-    if wanted:
-        query = query.where(Conversation.status == wanted)
-    talks = db.session.scalars(query).all()
+    day = today()
+    world = load(current_user, day, task_rows=False)
+    # The dashboard's figure and this list pick the talks with one predicate, for the period and unit it was for.
+    chosen = {"period": filters.period_in(day), "unit": request.args.get("unit", type=int), "status": wanted}
+    ids = [t.id for t in world.conversations if talk_filter(t, world.organisation, **chosen)]
+    talks = db.session.scalars(conversations.visible(current_user).where(Conversation.id.in_(ids))).all()
     return render_template("insight/library/conversations.html", talks=talks, wanted=wanted,
+                           kept=filters.args(chosen["period"], chosen["unit"]),
                            forms={t.id: (forms or {}).get(t.id) or _conversation_form(t) for t in talks}), status
 
 
