@@ -384,6 +384,13 @@ def save_request(request: ProcessRequest, form: RequestForm) -> None:
     db.session.add(request)
 
 
+def open_request(workplace_id: int) -> ProcessRequest | None:
+    """The workplace's request still waiting for a pair, if any: a workplace waits with one request at a time,
+    or the pairs would be planned twice for one wish."""
+    return db.session.scalars(select(ProcessRequest).where(ProcessRequest.workplace_id == workplace_id,
+                                                           ProcessRequest.status == "open").limit(1)).first()
+
+
 def import_requests(data: bytes) -> int:
     """Process requests (``id,workplace,contact_name,contact_email,target_groups,visit1_start,visit1_end,
     visit2_start,visit2_end,visit_starts,visit_ends,notes``); a request that is already planned is left as it is."""

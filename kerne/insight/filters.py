@@ -1,6 +1,6 @@
 """The period and unit the leaders' pages are filtered by: read from the address, so a view can be
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
-from flask import request
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
@@ -75,11 +75,13 @@ def args(period: Period | None = None, unit: int | None = None) -> dict:
 
 
 def period_in(today) -> Period | None:
-    """The period a list is asked for (None: every process, whenever it ran); wrong values are ignored."""
-    kind = request.args.get("period")
-    if kind not in PERIODS:
+    """The period a list is asked for (None: every process, whenever it ran). A period the address names wrongly
+    is refused (422) with what is wrong: a list that silently showed everything would not be the figure's rows."""
+    if not any(request.args.get(name) for name in ("period", "start", "end")):
         return None
     form = FilterForm(request.args)
     form.unit.choices = [SelectChoice("", "")]
     form.unit.data = ""
-    return period_of(kind, today, form.start.data, form.end.data) if form.validate() else None
+    if not form.validate():
+        abort(422, " ".join(f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()))
+    return period_of(form.period.data, today, form.start.data, form.end.data)

@@ -2,6 +2,7 @@
 talk across units, both workplaces' contacts get the notice, the talk is followed to held, and the dashboard
 counts it."""
 import re
+from datetime import date, timedelta
 
 import pytest
 from after import hold_first_visit, two_areas
@@ -77,7 +78,7 @@ def test_a_workplace_contact_finds_another_area_and_proposes_a_talk(client, worl
         shown = figures(client.get("/dashboard").get_data(as_text=True))
         assert (shown["talks-proposed"], shown["talks-agreed"], shown["talks-held"]) == (0, 1, 0), who.email
     assert client.post(f"/conversations/{talk.id}", data={
-        f"{prefix}-status": "held", f"{prefix}-meeting_on": "2027-01-12",
+        f"{prefix}-status": "held", f"{prefix}-meeting_on": (date.today() - timedelta(days=2)).isoformat(),
         f"{prefix}-outcome": "Fælles forældremøde om ældre bedsteforældre"}).status_code == 302
     db.session.expire_all()
     assert (talk.status, talk.outcome) == ("held", "Fælles forældremøde om ældre bedsteforældre")
@@ -130,3 +131,37 @@ def test_the_talk_and_workplace_figures_link_to_lists_of_exactly_the_rows_counte
         listed = client.get(links["share"].replace("&amp;", "&")).get_data(as_text=True)
         assert listed.count("Kerneopgave defineret") == shown["defined"], query
     assert figures(client.get(f"/dashboard{query}").get_data(as_text=True))["talks-proposed"] == 1
+
+
+def test_a_talk_is_not_held_in_the_future(client, world):
+    from kerne.web.clock import today
+    talk = Conversation(from_unit_id=world.workplace.id, to_unit_id=world.care_home.id, target_group="Ældre borgere",
+                        message="", status="agreed", outcome="")
+    db.session.add(talk)
+    db.session.commit()
+    login(client, world.contact.email)
+    tomorrow, now = today() + timedelta(days=1), today()
+    held = {f"talk-{talk.id}-status": "held", f"talk-{talk.id}-outcome": "Vi deler en kalender"}
+    refused = client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-meeting_on": tomorrow.isoformat()})
+    assert refused.status_code == 422
+    assert "En samtale kan ikke være holdt i fremtiden." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Conversation, talk.id).status, db.session.get(Conversation, talk.id).outcome) == ("agreed", "")
+    agreed = {f"talk-{talk.id}-status": "agreed", f"talk-{talk.id}-meeting_on": tomorrow.isoformat()}
+    assert client.post(f"/conversations/{talk.id}", data=agreed).status_code == 302  # agreed for a day to come
+    assert client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-meeting_on": now.isoformat()}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Conversation, talk.id).status == "held"
+
+
+@pytest.mark.parametrize("query", ["period=garbage", "period=range&start=2026-13-45&end=2026-12-31",
+                                   "start=2026-13-45", "period=range&start=2026-03-01"])
+@pytest.mark.parametrize("page", ["/processes", "/tasks", "/workplaces", "/conversations", "/exports/processes"])
+def test_a_list_given_a_malformed_period_says_so_in_danish(client, world, page, query):
+    login(client, world.coordinator.email)
+    answer = client.get(f"{page}?{query}")
+    assert answer.status_code == 422, (page, query)
+    text = answer.get_data(as_text=True)
+    assert any(message in text for message in ("Vælg en af perioderne.", "Skriv datoen som åååå-mm-dd eller dd-mm-åååå.",
+                                               "Vælg både en fra- og en til-dato.")), text
