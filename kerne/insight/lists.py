@@ -69,6 +69,15 @@ def _cases(texts: bool = False):
     return world, wanted, cases
 
 
+def _shown(world, wanted: dict) -> dict:
+    """The filters in use, for the template: as the address names them (``filters``, for the export links)
+    and as Danish chips, each with the list's address without it (``chips``)."""
+    shown = _active(wanted)
+    names = {"unit": {i: u.name for i, u in world.organisation.units.items()},
+             "ambassador": {a.id: a.name for a in world.ambassadors}}
+    return {"filters": shown, "chips": filters.chips(shown, names, today_())}
+
+
 def _active(wanted: dict) -> dict:
     """The filters in use, as the address names them."""
     shown = {}
@@ -89,7 +98,7 @@ def processes():
     """Processes, filtered as a figure of the dashboard links to them."""
     world, wanted, cases = _cases()
     return render_template("insight/processes.html", world=world, cases=cases[:SHOWN], count=len(cases),
-                           filters=_active(wanted), limit=SHOWN)
+                           limit=SHOWN, **_shown(world, wanted))
 
 
 @bp.get("/exports/processes")
@@ -118,7 +127,7 @@ def tasks():
     """Decided work tasks with their action plan and follow-up, filtered like the figures."""
     world, wanted, found, today = _tasks()
     return render_template("insight/tasks.html", world=world, tasks=found[:SHOWN], count=len(found), today=today,
-                           filters=_active(wanted), follow_up_of=follow_up_of, limit=SHOWN)
+                           follow_up_of=follow_up_of, limit=SHOWN, **_shown(world, wanted))
 
 
 @bp.get("/exports/tasks")
@@ -154,7 +163,7 @@ def workplaces():
     defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
     found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
     return render_template("insight/workplaces.html", world=world, workplaces=found, defined=defined,
-                           filters=_active({**wanted, "period": period}))
+                           **_shown(world, {**wanted, "period": period}))
 
 
 def _ambassadors():
@@ -173,7 +182,7 @@ def _ambassadors():
 def ambassadors():
     """The ambassadors of one's units: commitments, and the processes they facilitate there."""
     world, organisation, wanted, found = _ambassadors()
-    return render_template("insight/ambassadors.html", world=world, ambassadors=found, filters=_active(wanted),
+    return render_template("insight/ambassadors.html", world=world, ambassadors=found, **_shown(world, wanted),
                            commitments=commitments, counted=lambda a: counted(a, organisation))
 
 
