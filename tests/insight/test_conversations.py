@@ -165,3 +165,19 @@ def test_a_list_given_a_malformed_period_says_so_in_danish(client, world, page, 
     text = answer.get_data(as_text=True)
     assert any(message in text for message in ("Vælg en af perioderne.", "Skriv datoen som åååå-mm-dd eller dd-mm-åååå.",
                                                "Vælg både en fra- og en til-dato.")), text
+
+
+def test_two_workplaces_follow_one_open_talk_at_a_time(client, world):
+    login(client, world.contact.email)
+    form = propose_form(client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True))
+    assert client.post("/conversations", data=form).status_code == 302
+    again = client.post("/conversations", data={**form, "message": "Igen?"})
+    assert again.status_code == 422
+    assert ("Fjordskolen og Hjemmeplejen Nord har allerede en samtale på tværs, der ikke er holdt endnu (foreslået). "
+            "Følg den op under Samtaler på tværs.") in again.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Conversation.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Mail.id)).where(Mail.kind == "conversation")) == 3
+    talk = db.session.scalars(db.select(Conversation)).one()
+    talk.status = "held"
+    db.session.commit()
+    assert client.post("/conversations", data=form).status_code == 302  # held: the next one may be proposed

@@ -114,6 +114,13 @@ def propose():
         abort(403)
     if not form.validate():
         return _entry_page(this.process_id, form, 422)
+    waiting = conversations.open_talk(form.from_unit.data, this.workplace_id)
+    if waiting is not None:
+        form.from_unit.errors = [_("%(one)s og %(other)s har allerede en samtale på tværs, der ikke er holdt endnu "
+                                   "(%(status)s). Følg den op under Samtaler på tværs.",
+                                   one=waiting.from_unit.name, other=waiting.to_unit.name,
+                                   status=str(CONVERSATION_LABELS[waiting.status]).lower())]
+        return _entry_page(this.process_id, form, 422)
     talk = conversations.propose(current_user, db.session.get(OrgUnit, form.from_unit.data), this,
                                  form.target_group.data, form.message.data or "")
     db.session.commit()
