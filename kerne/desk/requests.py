@@ -7,7 +7,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from kerne.desk.forms import RequestForm
-from kerne.desk.imports import answer_upload, import_requests, open_request, save_request, workplace_choices
+from kerne.desk.imports import (
+    already_waiting,
+    answer_upload,
+    import_requests,
+    open_request,
+    save_request,
+    workplace_choices,
+)
 from kerne.models import Process, ProcessRequest
 from kerne.processes import lifecycle
 from kerne.records import audit
@@ -55,9 +62,7 @@ def new():
             db.session.commit()
             flash(_("Anmodningen er sendt til koordinatoren."), "info")
             return redirect(url_for(".index"))
-        form.workplace.errors = [_("%(name)s har allerede en anmodning, der venter på et par. Koordinatoren planlægger "
-                                   "den, eller den kan trækkes tilbage under Anmodninger, før der sendes en ny.",
-                                   name=waiting.workplace.name)]
+        form.workplace.errors = [already_waiting(waiting.workplace.name)]
     return render_template("desk/requests/new.html", form=form), 422 if form.errors else 200
 
 

@@ -250,6 +250,23 @@ def test_a_workplace_waits_with_one_request_at_a_time(client, coordinator):
     assert client.post("/requests/new", data=request_form(coordinator)).status_code == 302  # withdrawn: a new one
 
 
+def test_an_import_leaves_a_workplace_with_one_waiting_request(client, coordinator):
+    add_request(coordinator)  # Fjordskolen waits already
+    start, later = SOON.isoformat(), (SOON + timedelta(days=14)).isoformat()
+    head = "id,workplace,contact_name,contact_email,visit1_start,visit2_start\n"
+    refused = upload(client, "/requests/import", (head + f"R1,Fjordskolen,Leder,l@example.dk,{start},{later}\n"
+                                                   f"R2,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n"
+                                                   f"R3,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n").encode())
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert page.count("har allerede en anmodning, der venter på et par.") == 2  # line 2 (the database), line 4 (line 3)
+    assert "Fjordskolen har allerede" in page and "Børnehuset Mågen har allerede" in page
+    assert db.session.scalar(db.select(db.func.count(ProcessRequest.id))) == 1
+    again = head + f"R2,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n"
+    assert upload(client, "/requests/import", again.encode()).status_code == 302
+    assert upload(client, "/requests/import", again.encode()).status_code == 302  # the same file again: the same request
+
+
 def test_withdrawing_a_request_needs_a_reason(client, coordinator):
     wanted = add_request(coordinator)
     refused = client.post(f"/requests/{wanted.id}/cancel", data={"reason": " "})
