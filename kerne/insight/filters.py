@@ -104,13 +104,14 @@ FILTER_LABELS = {
     "completed": _l("Afsluttet"), "ambassador": _l("Ambassadør"), "visit": _l("Besøg"), "participants": _l("Deltagere"),
     "core_task": _l("Kerneopgave"), "held": _l("Holdt besøg"), "decision": _l("Beslutning"),
     "follow_up": _l("Opfølgning"), "own": _l("Egen arbejdsplads"), "other": _l("Anden arbejdsplads"),
-    "load": _l("Forløb"), "status": _l("Status"),
+    "load": _l("Forløb"), "status": _l("Status"), "cancelled": _l("Aflyst"),
 }
 FLAG_LABELS = {"active": _l("Kun aktive forløb"), "stalled": _l("Står stille"),
                "undated": _l("Venter på en dag til et besøg"), "lacking": _l("Mangler et af sine to forløb")}
 VALUE_LABELS = {"state": STATE_LABELS, "decision": DECISION_LABELS, "follow_up": FOLLOW_UP_LABELS,
                 "own": COMMITMENT_LABELS, "other": COMMITMENT_LABELS,
-                "core_task": {"yes": _l("defineret"), "no": _l("ikke endnu")}}
+                "core_task": {"yes": _l("defineret"), "no": _l("ikke endnu")},
+                "cancelled": {"yes": _l("ja"), "no": _l("nej")}}
 PERIOD_ARGS = ("period", "start", "end")
 
 

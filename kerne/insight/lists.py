@@ -43,6 +43,10 @@ def _month(name: str) -> str | None:
     return value if len(value) == 7 and value[4] == "-" and value.replace("-", "").isdigit() else None
 
 
+def _yes_no(name: str) -> bool | None:
+    return {"yes": True, "no": False}.get(request.args.get(name))
+
+
 def _flag(name: str) -> bool:
     return request.args.get(name) == "1"
 
@@ -53,10 +57,10 @@ def _case_filters(day: date) -> dict:
         "requested": _month("requested"), "completed": _month("completed"),
         "ambassador": request.args.get("ambassador", type=int), "visit": request.args.get("visit", type=int),
         "participants": _one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
-        "core_task": {"yes": True, "no": False}.get(request.args.get("core_task")),
+        "core_task": _yes_no("core_task"),
         "held": request.args.get("held", type=int), "period": filters.period_in(day), "active": _flag("active"),
         "stalled": (day, current_app.config["STALLED_DAYS"]) if _flag("stalled") else None,
-        "undated": _flag("undated"),
+        "undated": _flag("undated"), "cancelled": _yes_no("cancelled"),
     }
 
 
@@ -84,7 +88,7 @@ def _active(wanted: dict) -> dict:
     for key, value in wanted.items():
         if key == "period" and value is not None:
             shown.update(filters.args(value))
-        elif key == "core_task" and value is not None:
+        elif key in ("core_task", "cancelled") and value is not None:
             shown[key] = "yes" if value else "no"
         elif key == "stalled" and value is not None or value is True:
             shown[key] = 1
@@ -158,7 +162,7 @@ def workplaces():
     day = today_()
     world = load(current_user, day)
     wanted = {"unit": request.args.get("unit", type=int),
-              "core_task": {"yes": True, "no": False}.get(request.args.get("core_task"))}
+              "core_task": _yes_no("core_task")}
     period = filters.period_in(day)
     defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
     found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
@@ -183,6 +187,7 @@ def ambassadors():
     """The ambassadors of one's units: commitments, and the processes they facilitate there."""
     world, organisation, wanted, found = _ambassadors()
     return render_template("insight/ambassadors.html", world=world, ambassadors=found, **_shown(world, wanted),
+                           unit=wanted["unit"],
                            commitments=commitments, counted=lambda a: counted(a, organisation))
 
 

@@ -256,9 +256,12 @@ def case_filter(case: Case, organisation: Organisation, *, state: str | None = N
                 requested: str | None = None, completed: str | None = None, ambassador: int | None = None,
                 visit: int | None = None, participants: str | None = None, core_task: bool | None = None,
                 held: int | None = None, period: Period | None = None, active: bool = False,
-                stalled: tuple[date, int] | None = None, undated: bool = False) -> bool:
+                stalled: tuple[date, int] | None = None, undated: bool = False,
+                cancelled: bool | None = None) -> bool:
     """Whether a case belongs to the list a figure links to. ``stalled`` is (today, days)."""
     if state and case.state != state:
+        return False
+    if cancelled is not None and (case.state == "cancelled") != cancelled:
         return False
     if unit and unit not in organisation.lineage(case.workplace_id):
         return False

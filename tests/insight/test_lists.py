@@ -52,3 +52,20 @@ def test_a_list_names_its_filters_in_danish_and_each_can_be_removed(client, worl
     assert chips(client.get(f"/dashboard/ambassadors?lacking=1&ambassador={world.nurse.id}").get_data(as_text=True)
                  ) == {"Mangler et af sine to forløb": same("/dashboard/ambassadors")}
     assert 'class="chips"' not in client.get("/processes").get_data(as_text=True)
+
+
+def test_an_ambassadors_process_count_links_to_exactly_the_processes_it_counts(client, world):
+    from kerne.web.clock import utcnow
+    world.process.cancelled_at, world.process.cancel_reason = utcnow(), "Skolen lukker"  # Fjordskolen's, Anna's too
+    db.session.commit()
+    login(client, world.coordinator.email)
+    area = world.care_home.parent.parent
+    rows = 0
+    for query in ("", f"?unit={area.id}", f"?unit={world.workplace.parent.id}"):
+        page = client.get(f"/dashboard/ambassadors{query}").get_data(as_text=True)
+        for href, figure in re.findall(r'<td class="number"><a href="([^"]+)">(\d+)</a> / \d+</td>', page):
+            listed = re.search(r"<p>(\d+) forløb", client.get(html.unescape(href)).get_data(as_text=True))
+            assert int(listed.group(1)) == int(figure), (query, href)
+            rows += 1
+    assert rows >= 4
+    assert re.search(r'processes\?ambassador=\d+&amp;cancelled=no&amp;unit=', page)
