@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from kerne.models import DotVote, Idea, PlaybookStep, Visit
 from kerne.web.extensions import db
-from kerne.workshop.editing import already_saved, record
+from kerne.workshop.editing import record
 from kerne.workshop.fields import IDEA_FIELDS
 from kerne.workshop.live import Actor, bump
 
@@ -22,16 +22,13 @@ class MergedTextTooLong(Exception):
     """Two ideas together would be longer than an idea may be."""
 
 
-def create_idea(visit: Visit, actor: Actor, step: PlaybookStep, text: str, tag: str | None, edit_id: str) -> bool:
-    """Add an idea; False when this exact save was applied before."""
-    if already_saved(visit, edit_id):
-        return False
+def create_idea(visit: Visit, actor: Actor, step: PlaybookStep, text: str, tag: str | None, edit_id: str) -> None:
+    """Add an idea. A resend of one already added is recognised before this, in the view (see _for_new)."""
     idea = Idea(visit_id=visit.id, step_id=step.id, text=text, tag=tag or None, **actor.author)
     db.session.add(idea)
     db.session.flush()
     record(visit, actor, IDEA_FIELDS["text"], idea, text, "create", edit_id)
     bump(visit)
-    return True
 
 
 def dots_by_idea(participant_id: int, step_id: int) -> dict[int, int]:

@@ -175,8 +175,8 @@ def add_idea(public_id):
         abort(400)
     if not form.validate():
         return render_live(visit.id, actor, audience, 422, idea_form=form)
-    created = ideas.create_idea(visit, actor, step, form.text.data, form.tag.data, form.edit_id.data)
-    return answer_change(visit.id, actor, audience, created)
+    ideas.create_idea(visit, actor, step, form.text.data, form.tag.data, form.edit_id.data)
+    return answer_change(visit.id, actor, audience, True)
 
 
 def _save_field(public_id: str, spec: FieldSpec, model, row_id: int | None = None):
@@ -328,7 +328,8 @@ def add_task(public_id):
     visit, actor, audience = changing
     if not form.validate():
         return render_live(visit.id, actor, audience, 422, task_form=form)
-    return answer_change(visit.id, actor, audience, tasks.add_task(visit, actor, form.title.data, form.edit_id.data))
+    tasks.add_task(visit, actor, form.title.data, form.edit_id.data)
+    return answer_change(visit.id, actor, audience, True)
 
 
 @bp.post("/tasks/<int:task_id>/position")

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from kerne.models import TaskVote, Visit, WorkTask
 from kerne.web.extensions import db
-from kerne.workshop.editing import already_saved, record
+from kerne.workshop.editing import record
 from kerne.workshop.fields import TASK_FIELDS
 from kerne.workshop.live import Actor, bump
 
@@ -15,17 +15,14 @@ def tasks_of(visit: Visit, removed: bool = False) -> list[WorkTask]:
 
 
 
-def add_task(visit: Visit, actor: Actor, title: str, edit_id: str) -> bool:
-    """Add a task at the end of the list; False when this save was applied before."""
-    if already_saved(visit, edit_id):
-        return False
+def add_task(visit: Visit, actor: Actor, title: str, edit_id: str) -> None:
+    """Add a task at the end of the list. A resend of one already added is recognised before this, in the view."""
     last = db.session.scalar(select(func.max(WorkTask.position)).where(WorkTask.visit_id == visit.id))
     task = WorkTask(visit_id=visit.id, title=title, position=(last or 0) + 1)
     db.session.add(task)
     db.session.flush()
     record(visit, actor, TASK_FIELDS["title"], task, title, "create", edit_id)
     bump(visit)
-    return True
 
 
 def move_task(visit: Visit, task: WorkTask, position: int) -> bool:
