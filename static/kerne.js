@@ -12,7 +12,8 @@
 //   and out of order), give up on an answer that does not come, retry with back-off;
 // - keep typed text and the caret safe when a poll morphs the page;
 // - poll for changes only while the page is visible, fast while the visit is open;
-//   count down the step timer.
+//   count down the step timer;
+// - say "swipe to the side" above a table only while it is wider than its frame.
 (function () {
   "use strict";
 
@@ -833,5 +834,20 @@
   document.addEventListener("htmx:afterSettle", () => {
     tickTimers();
     markConflicts();
+    markWideTables();
   });
+
+  // A frame's hint ("Stryg til siden …", the element just before it) shows only while its table is wider than
+  // the frame: measured when the page is drawn, when a "Vis som tabel" opens, and when the window changes size.
+  function markWideTables() {
+    document.querySelectorAll(".table-wrap").forEach((frame) => {
+      const hint = frame.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) {
+        hint.hidden = frame.scrollWidth <= frame.clientWidth;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markWideTables);
+  document.addEventListener("toggle", markWideTables, true); // a details' toggle does not bubble
+  window.addEventListener("resize", markWideTables);
 })();

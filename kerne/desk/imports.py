@@ -384,6 +384,24 @@ def save_request(request: ProcessRequest, form: RequestForm) -> None:
     db.session.add(request)
 
 
+def open_requests() -> dict[int, ProcessRequest]:
+    """The requests still waiting for a pair, by workplace: a workplace waits with one request at a time, or the
+    pairs would be planned twice for one wish."""
+    return {r.workplace_id: r for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.status == "open"))}
+
+
+def open_request(workplace_id: int) -> ProcessRequest | None:
+    """The workplace's request still waiting for a pair, if any (see open_requests)."""
+    return db.session.scalars(select(ProcessRequest).where(ProcessRequest.workplace_id == workplace_id,
+                                                           ProcessRequest.status == "open").limit(1)).first()
+
+
+def already_waiting(workplace: str) -> str:
+    """What a second request for a workplace that already waits is told, on the form and in an import."""
+    return _("%(name)s har allerede en anmodning, der venter på et par. Koordinatoren planlægger den, eller den kan "
+             "trækkes tilbage under Anmodninger, før der sendes en ny.", name=workplace)
+
+
 def import_requests(data: bytes) -> int:
     """Process requests (``id,workplace,contact_name,contact_email,target_groups,visit1_start,visit1_end,
     visit2_start,visit2_end,visit_starts,visit_ends,notes``); a request that is already planned is left as it is."""
@@ -391,6 +409,7 @@ def import_requests(data: bytes) -> int:
                                          "visit2_start"))
     problems = _id_problems(rows)
     requests = _by_external_id(ProcessRequest)
+    waiting = open_requests()
     checked = []
     for row, form in _row_forms(rows, RequestForm, problems):
         external_id = row.values.get("id", "")
@@ -400,6 +419,11 @@ def import_requests(data: bytes) -> int:
         if existing is not None and existing.status != "open":
             problems.append((row.line, in_column("id", _("Anmodningen »%(id)s« er allerede planlagt.",
                                                          id=external_id))))
+        other = waiting.get(form.workplace.data)
+        if other is not None and other is not existing:  # another request of the workplace waits (or an earlier row)
+            problems.append((row.line, in_column("workplace", already_waiting(row.values.get("workplace", "")))))
+        elif form.workplace.data is not None:
+            waiting[form.workplace.data] = existing or row
         checked.append((external_id, existing, form))
     if problems:
         raise ImportProblems(problems)

@@ -7,7 +7,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from kerne.desk.forms import RequestForm
-from kerne.desk.imports import answer_upload, import_requests, save_request, workplace_choices
+from kerne.desk.imports import (
+    already_waiting,
+    answer_upload,
+    import_requests,
+    open_request,
+    save_request,
+    workplace_choices,
+)
 from kerne.models import Process, ProcessRequest
 from kerne.processes import lifecycle
 from kerne.records import audit
@@ -47,12 +54,15 @@ def new():
         if len(form.workplace.choices) == 1:
             form.workplace.data = form.workplace.choices[0][0]
     if form.validate_on_submit():
-        wanted = ProcessRequest(requested_by_id=current_user.id)
-        save_request(wanted, form)
-        audit.record("request.create", wanted, workplace=wanted.workplace_id)
-        db.session.commit()
-        flash(_("Anmodningen er sendt til koordinatoren."), "info")
-        return redirect(url_for(".index"))
+        waiting = open_request(form.workplace.data)
+        if waiting is None:
+            wanted = ProcessRequest(requested_by_id=current_user.id)
+            save_request(wanted, form)
+            audit.record("request.create", wanted, workplace=wanted.workplace_id)
+            db.session.commit()
+            flash(_("Anmodningen er sendt til koordinatoren."), "info")
+            return redirect(url_for(".index"))
+        form.workplace.errors = [already_waiting(waiting.workplace.name)]
     return render_template("desk/requests/new.html", form=form), 422 if form.errors else 200
 
 

@@ -103,7 +103,9 @@ def _charts(board: Dashboard, unit: int | None) -> dict[str, charts.Chart]:
     """Every chart of the dashboard, each bar and number linked to the list behind it."""
     period = filters.args(board.period)  # the lists of the processes under way in the period
     processes, during = Links("lists.processes"), Links("lists.processes", **period)
-    workplaces, tasks, ambassadors = Links("lists.workplaces"), Links("lists.tasks", **period), Links("lists.ambassadors")
+    # the workplaces with a core task by the period's end, as the coverage chart counts them
+    workplaces, tasks = Links("lists.workplaces", **period), Links("lists.tasks", **period)
+    ambassadors = Links("lists.ambassadors")
     states = [(s, str(STATE_LABELS[s])) for s in board.by_state]
     decisions = [(d, str(DECISION_LABELS[d])) for d in ("develop", "keep", "phase_out")]
     commitments = [(c, str(COMMITMENT_LABELS[c])) for c in ("met", "planned", "open")]

@@ -1,13 +1,23 @@
 """The period and unit the leaders' pages are filtered by: read from the address, so a view can be
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
-from flask import request
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import abort, request
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from kerne.insight.statistics import PERIODS, Organisation, Period, period_of
 from kerne.web.forms import FlexibleDateField, Form
-from kerne.web.vocabulary import ORG_KIND_LABELS
+from kerne.web.vocabulary import (
+    COMMITMENT_LABELS,
+    DECISION_LABELS,
+    FOLLOW_UP_LABELS,
+    ORG_KIND_LABELS,
+    STATE_LABELS,
+)
 
 PERIOD_LABELS = {"12m": _l("Seneste 12 måneder"), "year": _l("I år"), "range": _l("Fra og til")}
 LONGEST_RANGE_DAYS = 366 * 10
@@ -74,11 +84,80 @@ def args(period: Period | None = None, unit: int | None = None) -> dict:
 
 
 def period_in(today) -> Period | None:
-    """The period a list is asked for (None: every process, whenever it ran); wrong values are ignored."""
-    kind = request.args.get("period")
-    if kind not in PERIODS:
+    """The period a list is asked for (None: every process, whenever it ran). A period the address names wrongly
+    is refused (422) with what is wrong: a list that silently showed everything would not be the figure's rows."""
+    if not any(request.args.get(name) for name in ("period", "start", "end")):
         return None
     form = FilterForm(request.args)
     form.unit.choices = [SelectChoice("", "")]
     form.unit.data = ""
-    return period_of(kind, today, form.start.data, form.end.data) if form.validate() else None
+    if not form.validate():
+        abort(422, " ".join(f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()))
+    return period_of(form.period.data, today, form.start.data, form.end.data)
+
+
+# ---- the filters a list shows as chips ------------------------------------------------
+
+FILTER_LABELS = {
+    "period": _l("Periode"), "unit": _l("Enhed"), "state": _l("Status"), "requested": _l("Anmodet"),
+    "completed": _l("Afsluttet"), "ambassador": _l("Ambassadør"), "visit": _l("Besøg"), "participants": _l("Deltagere"),
+    "core_task": _l("Kerneopgave"), "held": _l("Holdt besøg"), "decision": _l("Beslutning"),
+    "follow_up": _l("Opfølgning"), "own": _l("Egen arbejdsplads"), "other": _l("Anden arbejdsplads"),
+    "load": _l("Forløb"), "status": _l("Status"), "cancelled": _l("Aflyst"),
+}
+FLAG_LABELS = {"active": _l("Kun aktive forløb"), "stalled": _l("Står stille"),
+               "undated": _l("Venter på en dag til et besøg"), "lacking": _l("Mangler et af sine to forløb")}
+VALUE_LABELS = {"state": STATE_LABELS, "decision": DECISION_LABELS, "follow_up": FOLLOW_UP_LABELS,
+                "own": COMMITMENT_LABELS, "other": COMMITMENT_LABELS,
+                "core_task": {"yes": _l("defineret"), "no": _l("ikke endnu")},
+                "cancelled": {"yes": _l("ja"), "no": _l("nej")}}
+PERIOD_ARGS = ("period", "start", "end")
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One filter in use, in words, and the address arguments of the list without it."""
+
+    text: str
+    without: dict
+
+
+def period_label(period: Period) -> str:
+    """A period as people say it: "Seneste 12 måneder", "januar–marts 2026", "3. feb. 2026–15. mar. 2026"."""
+    if period.kind != "range":
+        return str(PERIOD_LABELS[period.kind])
+    start, end = period.start, period.end
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:  # whole months
+        last = format_date(end, "MMMM y")
+        if (start.year, start.month) == (end.year, end.month):
+            return last
+        return f"{format_date(start, 'MMMM' if start.year == end.year else 'MMMM y')}–{last}"
+    return f"{format_date(start, 'd. MMM y')}–{format_date(end, 'd. MMM y')}"
+
+
+def chips(shown: dict, names: dict[str, dict[int, str]], today: date) -> list[Chip]:
+    """The filters ``shown`` (as the address names them) as Danish chips; ``names`` gives units' and
+    ambassadors' names by id."""
+    found = []
+    if "period" in shown:
+        period = period_of(shown["period"], today, *(date.fromisoformat(shown[k]) if shown.get(k) else None
+                                                     for k in ("start", "end")))
+        found.append(Chip(f"{FILTER_LABELS['period']}: {period_label(period)}",
+                          {k: v for k, v in shown.items() if k not in PERIOD_ARGS}))
+    for key, value in shown.items():
+        if key in PERIOD_ARGS:
+            continue
+        without = {k: v for k, v in shown.items() if k != key}
+        if key in FLAG_LABELS:
+            found.append(Chip(str(FLAG_LABELS[key]), without))
+            continue
+        if key in names:
+            said = names[key].get(value, str(value))
+        elif key in VALUE_LABELS:
+            said = VALUE_LABELS[key].get(value, value)
+        elif key in ("requested", "completed"):
+            said = format_date(date(int(value[:4]), int(value[5:7]), 1), "MMMM y")
+        else:
+            said = value
+        found.append(Chip(f"{FILTER_LABELS.get(key, key)}: {said}", without))
+    return found

@@ -18,8 +18,10 @@ from kerne.insight.statistics import (
     case_filter,
     commitments,
     counted,
+    defined_workplaces,
     follow_up_of,
     task_filter,
+    workplace_filter,
 )
 from kerne.models import Ambassador
 from kerne.processes.lifecycle import STATES
@@ -41,6 +43,10 @@ def _month(name: str) -> str | None:
     return value if len(value) == 7 and value[4] == "-" and value.replace("-", "").isdigit() else None
 
 
+def _yes_no(name: str) -> bool | None:
+    return {"yes": True, "no": False}.get(request.args.get(name))
+
+
 def _flag(name: str) -> bool:
     return request.args.get(name) == "1"
 
@@ -51,10 +57,10 @@ def _case_filters(day: date) -> dict:
         "requested": _month("requested"), "completed": _month("completed"),
         "ambassador": request.args.get("ambassador", type=int), "visit": request.args.get("visit", type=int),
         "participants": _one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
-        "core_task": {"yes": True, "no": False}.get(request.args.get("core_task")),
+        "core_task": _yes_no("core_task"),
         "held": request.args.get("held", type=int), "period": filters.period_in(day), "active": _flag("active"),
         "stalled": (day, current_app.config["STALLED_DAYS"]) if _flag("stalled") else None,
-        "undated": _flag("undated"),
+        "undated": _flag("undated"), "cancelled": _yes_no("cancelled"),
     }
 
 
@@ -67,13 +73,22 @@ def _cases(texts: bool = False):
     return world, wanted, cases
 
 
+def _shown(world, wanted: dict) -> dict:
+    """The filters in use, for the template: as the address names them (``filters``, for the export links)
+    and as Danish chips, each with the list's address without it (``chips``)."""
+    shown = _active(wanted)
+    names = {"unit": {i: u.name for i, u in world.organisation.units.items()},
+             "ambassador": {a.id: a.name for a in world.ambassadors}}
+    return {"filters": shown, "chips": filters.chips(shown, names, today_())}
+
+
 def _active(wanted: dict) -> dict:
     """The filters in use, as the address names them."""
     shown = {}
     for key, value in wanted.items():
         if key == "period" and value is not None:
             shown.update(filters.args(value))
-        elif key == "core_task" and value is not None:
+        elif key in ("core_task", "cancelled") and value is not None:
             shown[key] = "yes" if value else "no"
         elif key == "stalled" and value is not None or value is True:
             shown[key] = 1
@@ -87,7 +102,7 @@ def processes():
     """Processes, filtered as a figure of the dashboard links to them."""
     world, wanted, cases = _cases()
     return render_template("insight/processes.html", world=world, cases=cases[:SHOWN], count=len(cases),
-                           filters=_active(wanted), limit=SHOWN)
+                           limit=SHOWN, **_shown(world, wanted))
 
 
 def _as_file(action: str, name: str, header: tuple[str, ...], rows) -> Response:
@@ -124,7 +139,7 @@ def tasks():
     """Decided work tasks with their action plan and follow-up, filtered like the figures."""
     world, wanted, found, today = _tasks()
     return render_template("insight/tasks.html", world=world, tasks=found[:SHOWN], count=len(found), today=today,
-                           filters=_active(wanted), follow_up_of=follow_up_of, limit=SHOWN)
+                           follow_up_of=follow_up_of, limit=SHOWN, **_shown(world, wanted))
 
 
 @bp.get("/exports/tasks")
@@ -151,14 +166,15 @@ def follow_up():
 @bp.get("/workplaces")
 def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
-    world = load(current_user, today_())
-    unit = request.args.get("unit", type=int)
-    wanted = {"yes": True, "no": False}.get(request.args.get("core_task"))
-    defined = {c.workplace_id: c for c in world.cases if c.facts.core_task_locked and c.state != "cancelled"}
-    found = [w for w in world.organisation.workplaces
-             if (not unit or unit in world.organisation.lineage(w.id)) and (wanted is None or (w.id in defined) == wanted)]
+    day = today_()
+    world = load(current_user, day)
+    wanted = {"unit": request.args.get("unit", type=int),
+              "core_task": _yes_no("core_task")}
+    period = filters.period_in(day)
+    defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
+    found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
     return render_template("insight/workplaces.html", world=world, workplaces=found, defined=defined,
-                           filters=_active({"unit": unit, "core_task": wanted}))
+                           **_shown(world, {**wanted, "period": period}))
 
 
 def _ambassadors():
@@ -177,7 +193,8 @@ def _ambassadors():
 def ambassadors():
     """The ambassadors of one's units: commitments, and the processes they facilitate there."""
     world, organisation, wanted, found = _ambassadors()
-    return render_template("insight/ambassadors.html", world=world, ambassadors=found, filters=_active(wanted),
+    return render_template("insight/ambassadors.html", world=world, ambassadors=found, **_shown(world, wanted),
+                           unit=wanted["unit"],
                            commitments=commitments, counted=lambda a: counted(a, organisation))
 
 

@@ -136,6 +136,12 @@ class Case:
         since = self.since()
         return self.state in STALLABLE and since is not None and (today - since).days > days
 
+    def defines_core_task(self, by: date | None = None) -> bool:
+        """Whether it gives its workplace a defined core task (by the day ``by``): a locked, non-empty wording of a
+        process not cancelled. The one rule the figure, the tree, the list of workplaces and the processes use."""
+        return (self.facts.core_task_locked and self.state != "cancelled"
+                and (by is None or self.core_task_locked_on is None or self.core_task_locked_on <= by))
+
 
 @dataclass(frozen=True)
 class AmbassadorFacts:
@@ -250,9 +256,12 @@ def case_filter(case: Case, organisation: Organisation, *, state: str | None = N
                 requested: str | None = None, completed: str | None = None, ambassador: int | None = None,
                 visit: int | None = None, participants: str | None = None, core_task: bool | None = None,
                 held: int | None = None, period: Period | None = None, active: bool = False,
-                stalled: tuple[date, int] | None = None, undated: bool = False) -> bool:
+                stalled: tuple[date, int] | None = None, undated: bool = False,
+                cancelled: bool | None = None) -> bool:
     """Whether a case belongs to the list a figure links to. ``stalled`` is (today, days)."""
     if state and case.state != state:
+        return False
+    if cancelled is not None and (case.state == "cancelled") != cancelled:
         return False
     if unit and unit not in organisation.lineage(case.workplace_id):
         return False
@@ -270,7 +279,7 @@ def case_filter(case: Case, organisation: Organisation, *, state: str | None = N
         return False
     if ambassador and ambassador not in case.facilitator_ids:
         return False
-    if core_task is not None and (case.facts.core_task_locked and case.state != "cancelled") != core_task:
+    if core_task is not None and case.defines_core_task(period.end if period else None) != core_task:
         return False
     if held and not any(number == held for number, _n in case.participants):
         return False
@@ -306,6 +315,30 @@ def task_filter(task: TaskFacts, case: Case, organisation: Organisation, today: 
     if period is not None and not case.in_period(period):
         return False
     return not (follow_up and follow_up_of(task, case, today) != follow_up)
+
+
+def defined_workplaces(cases, period: Period | None = None) -> dict[int, Case]:
+    """The workplaces with a defined core task by the end of ``period`` (by now without one), with the process."""
+    return {case.workplace_id: case for case in cases if case.defines_core_task(period.end if period else None)}
+
+
+def workplace_filter(workplace: Unit, organisation: Organisation, defined: dict[int, Case], *,
+                     unit: int | None = None, core_task: bool | None = None) -> bool:
+    """Whether a workplace belongs to the list a coverage figure links to; ``defined`` from defined_workplaces."""
+    if unit and unit not in organisation.lineage(workplace.id):
+        return False
+    return core_task is None or (workplace.id in defined) == core_task
+
+
+def talk_filter(talk: ConversationFacts, organisation: Organisation, *, period: Period | None = None,
+                unit: int | None = None, status: str | None = None) -> bool:
+    """Whether a talk across units belongs to the list its figure links to: proposed in the period, touching
+    the unit (either end), standing where ``status`` says."""
+    if period is not None and not period.holds(talk.proposed_on):
+        return False
+    if unit and not (unit in organisation.lineage(talk.from_unit) or unit in organisation.lineage(talk.to_unit)):
+        return False
+    return not (status and talk.status != status)
 
 
 def ambassador_filter(ambassador: AmbassadorFacts, organisation: Organisation, *, own: str | None = None,
@@ -362,7 +395,7 @@ class Attention:
 
     overdue: int  # follow-ups whose date has passed
     stalled: int  # processes standing still longer than the set time in one state
-    undated: int  # visits not begun whose day is not agreed
+    undated: int  # processes with a visit not begun whose day is not agreed
     waiting: int  # requests waiting for a pair
     lacking: int  # active ambassadors without both their processes
 
@@ -427,8 +460,7 @@ def compute(units: list[Unit], cases: list[Case], ambassadors: list[AmbassadorFa
     completed = Counter(month_of(c.completed_on) for c in cases if c.completed_on)
     months = [(m, requested[m], completed[m]) for m in period.months]
 
-    defined = {case.workplace_id for case in cases if case.facts.core_task_locked and case.state != "cancelled"
-               and (case.core_task_locked_on is None or case.core_task_locked_on <= period.end)}
+    defined = defined_workplaces(cases, period)
     coverage = {u.id: Coverage(u, depth) for u, depth in organisation.walk() if u.kind != "workplace"}
     workplaces = organisation.workplaces
     for workplace in workplaces:
@@ -476,14 +508,15 @@ def compute(units: list[Unit], cases: list[Case], ambassadors: list[AmbassadorFa
             buckets={label: sum(1 for n in counts if low <= n <= high) for label, low, high in PARTICIPATION_BUCKETS},
         ))
 
+    # Each a count of what its link lists, by the list's own predicate: processes, not visits, wait for a day.
     attention = Attention(
         overdue=follow_ups["overdue"],
-        stalled=sum(1 for case in cases if case.stalled(today, stalled_days)),
-        undated=sum(case.undated for case in cases if case.state in ACTIVE),
-        waiting=sum(1 for case in cases if case.state == "requested"),
+        stalled=sum(case_filter(case, organisation, stalled=(today, stalled_days)) for case in cases),
+        undated=sum(case_filter(case, organisation, undated=True) for case in cases),
+        waiting=sum(case_filter(case, organisation, state="requested") for case in cases),
         lacking=sum(1 for a in ambassadors if missing(a)),
     )
-    talks = Counter(c.status for c in conversations if period.holds(c.proposed_on))
+    talks = Counter(c.status for c in conversations if talk_filter(c, organisation, period=period))
     return Dashboard(
         today=today,
         period=period,
@@ -495,7 +528,7 @@ def compute(units: list[Unit], cases: list[Case], ambassadors: list[AmbassadorFa
         workplaces=len(workplaces),
         workplaces_defined=sum(1 for w in workplaces if w.id in defined),
         coverage=list(coverage.values()),
-        defined_workplaces=defined,
+        defined_workplaces=set(defined),
         decisions={d: decisions[d] for d in DECIDED},
         decisions_by_department=[(organisation.units[d], {k: c[k] for k in DECIDED})
                                  for d, c in sorted(by_department.items(),

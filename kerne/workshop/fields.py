@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from kerne.models import DECISIONS, DRAFT_PARTS, CoreTaskDraft, Idea, WorkTask
 
 SUBJECTS = {"draft": CoreTaskDraft, "idea": Idea, "task": WorkTask}
@@ -15,6 +17,7 @@ class FieldSpec:
     max_length: int
     required: bool = False
     choices: tuple[str, ...] = ()
+    choose: str = ""  # what a refused choice is told; empty: the forms' shared "Vælg en af mulighederne."
 
     @property
     def mergeable(self) -> bool:
@@ -41,7 +44,9 @@ TASK_FIELDS = {
     "title": FieldSpec("task", "title", "text", 200, required=True),
     "rationale": FieldSpec("task", "rationale", "text", 500),
     "owner": FieldSpec("task", "owner", "text", 120),
-    "decision": FieldSpec("task", "decision", "choice", 12, choices=DECISIONS),
+    # "Ikke besluttet" is where a task starts, never a choice: the console's select shows "Vælg …" instead.
+    "decision": FieldSpec("task", "decision", "choice", 12, choices=tuple(d for d in DECISIONS if d != "undecided"),
+                          choose=_l("Vælg en beslutning: udvikle, fastholde eller afvikle.")),
     "deadline": FieldSpec("task", "deadline", "date", 10),
     "follow_up_on": FieldSpec("task", "follow_up_on", "date", 10),
 }

@@ -128,7 +128,7 @@ def field_save_form(spec) -> Form:
     elif spec.kind == "date":
         validators.append(valid_date)
     elif spec.kind == "choice":
-        validators.append(AnyOf(spec.choices, message=_l("Vælg en af mulighederne.")))
+        validators.append(AnyOf(spec.choices, message=spec.choose or _l("Vælg en af mulighederne.")))
 
     class FieldSaveForm(EditIdForm):
         value = StringField(validators=validators)

@@ -21,7 +21,7 @@ from world import (
     wait_for,
 )
 
-from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, UnavailableDay, Visit
+from kerne.models import Ambassador, Booking, MatchRun, OrgUnit, Process, ProcessRequest, UnavailableDay, Visit
 from kerne.web.extensions import db
 
 
@@ -214,7 +214,7 @@ def test_ambassador_corrects_own_profile(client, app):
 
 def test_leader_requests_a_process_and_sees_only_their_units(client, app):
     world = build()
-    add_request(world)  # someone else's, in the leader's area
+    add_request(world, workplace=world.other_workplace)  # someone else's, in the leader's area
     elsewhere = unit("Havnen", "workplace", unit("Teknik", "department", unit("Teknik og Miljø", "area")))
     add_request(world, workplace=elsewhere)
     login(client, world.leader.email)
@@ -238,6 +238,34 @@ def test_bad_requests_are_refused(client, coordinator, changes, message):
     response = client.post("/requests/new", data=request_form(coordinator, **changes))
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+def test_a_workplace_waits_with_one_request_at_a_time(client, coordinator):
+    waiting = add_request(coordinator)
+    refused = client.post("/requests/new", data=request_form(coordinator))
+    assert refused.status_code == 422
+    assert ("Fjordskolen har allerede en anmodning, der venter på et par. Koordinatoren planlægger den, eller den kan "
+            "trækkes tilbage under Anmodninger, før der sendes en ny.") in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(ProcessRequest.id))) == 1
+    assert client.post(f"/requests/{waiting.id}/cancel", data={"reason": "Dobbelt"}).status_code == 302
+    assert client.post("/requests/new", data=request_form(coordinator)).status_code == 302  # withdrawn: a new one
+
+
+def test_an_import_leaves_a_workplace_with_one_waiting_request(client, coordinator):
+    add_request(coordinator)  # Fjordskolen waits already
+    start, later = SOON.isoformat(), (SOON + timedelta(days=14)).isoformat()
+    head = "id,workplace,contact_name,contact_email,visit1_start,visit2_start\n"
+    refused = upload(client, "/requests/import", (head + f"R1,Fjordskolen,Leder,l@example.dk,{start},{later}\n"
+                                                   f"R2,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n"
+                                                   f"R3,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n").encode())
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert page.count("har allerede en anmodning, der venter på et par.") == 2  # line 2 (the database), line 4 (line 3)
+    assert "Fjordskolen har allerede" in page and "Børnehuset Mågen har allerede" in page
+    assert db.session.scalar(db.select(db.func.count(ProcessRequest.id))) == 1
+    again = head + f"R2,Børnehuset Mågen,Leder,l@example.dk,{start},{later}\n"
+    assert upload(client, "/requests/import", again.encode()).status_code == 302
+    assert upload(client, "/requests/import", again.encode()).status_code == 302  # the same file again: the same request
 
 
 def test_withdrawing_a_request_needs_a_reason(client, coordinator):

@@ -5,6 +5,7 @@ import re
 import shutil
 
 import pytest
+from a11y import violations
 from conftest import _app_for, running_server
 
 from kerne import demo
@@ -31,10 +32,10 @@ def demo_site(tmp_path_factory, sqlite_template):
         yield base
 
 
-def signed_in(browser, base: str, size: str, email: str = "leder@fjordby.dk"):
+def signed_in(browser, base: str, size: str, email: str = "leder@fjordby.dk", **options):
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=size == "phone",
-                                  has_touch=size == "phone")
+                                  has_touch=size == "phone", **options)
     page = context.new_page()
     page.goto(f"{base}/login")
     page.fill("#email", email)
@@ -88,6 +89,35 @@ def test_on_a_phone_the_figures_are_cards_and_wide_tables_scroll_in_their_frame(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert frame.evaluate("f => f.scrollWidth > f.clientWidth && getComputedStyle(f).overflowX === 'auto'")
     assert page.locator(".scroll-hint").is_visible() and frame.get_attribute("tabindex") == "0"
+    context.close()
+
+
+def test_on_a_phone_a_chart_table_wider_than_the_screen_says_to_swipe_and_scrolls_by_keyboard(browser, demo_site):
+    context, page = signed_in(browser, demo_site, "phone", bypass_csp=True)  # bypass_csp: axe is injected
+    page.goto(f"{demo_site}/dashboard")
+    assert page.locator(".scroll-hint:visible").count() == 0  # every table is closed behind "Vis som tabel"
+    toggles = page.locator("details.as-table > summary")
+    for n in range(toggles.count()):
+        toggles.nth(n).click()
+    frames = page.locator("details.as-table .table-wrap")
+    wide = []
+    for n in range(frames.count()):
+        frame = frames.nth(n)
+        assert (frame.get_attribute("role"), frame.get_attribute("tabindex")) == ("region", "0")
+        assert frame.get_attribute("aria-label")
+        overflows = frame.evaluate("f => f.scrollWidth > f.clientWidth")
+        hint = page.locator("details.as-table").nth(n).locator(".scroll-hint")
+        assert hint.is_visible() == overflows, n  # the hint only where the table is wider than its frame
+        if overflows:
+            assert hint.inner_text() == "Stryg til siden for at se hele tabellen"
+            wide.append(frame)
+    assert wide and len(wide) < frames.count()  # some tables fit a phone, some do not
+    wide[0].focus()
+    for _n in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("f => f.scrollLeft > 0", arg=wide[0].element_handle(), timeout=3000)  # scrolls smoothly
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    assert violations(page) == []
     context.close()
 
 

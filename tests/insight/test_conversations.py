@@ -2,6 +2,7 @@
 talk across units, both workplaces' contacts get the notice, the talk is followed to held, and the dashboard
 counts it."""
 import re
+from datetime import date, timedelta
 
 import pytest
 from after import hold_first_visit, two_areas
@@ -77,7 +78,7 @@ def test_a_workplace_contact_finds_another_area_and_proposes_a_talk(client, worl
         shown = figures(client.get("/dashboard").get_data(as_text=True))
         assert (shown["talks-proposed"], shown["talks-agreed"], shown["talks-held"]) == (0, 1, 0), who.email
     assert client.post(f"/conversations/{talk.id}", data={
-        f"{prefix}-status": "held", f"{prefix}-meeting_on": "2027-01-12",
+        f"{prefix}-status": "held", f"{prefix}-meeting_on": (date.today() - timedelta(days=2)).isoformat(),
         f"{prefix}-outcome": "Fælles forældremøde om ældre bedsteforældre"}).status_code == 302
     db.session.expire_all()
     assert (talk.status, talk.outcome) == ("held", "Fælles forældremøde om ældre bedsteforældre")
@@ -105,3 +106,78 @@ def test_a_proposal_is_checked_and_a_talk_followed_only_by_those_who_see_it(clie
     login(client, world.first.email)  # an ambassador reads the library but speaks for no workplace
     assert "Foreslå en snak på tværs" not in client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True)
     assert client.post("/conversations", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 403
+
+
+def test_the_talk_and_workplace_figures_link_to_lists_of_exactly_the_rows_counted(client, world):
+    from datetime import UTC, datetime, timedelta
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for status, when in (("proposed", now), ("agreed", now), ("held", now - timedelta(days=800))):
+        db.session.add(Conversation(from_unit_id=world.workplace.id, to_unit_id=world.care_home.id,
+                                    target_group="Ældre borgere", message="", status=status, proposed_at=when,
+                                    outcome=""))
+    db.session.commit()
+    login(client, world.coordinator.email)
+    old = now - timedelta(days=800)
+    for query in ("", f"?period=range&start={old.date().replace(month=1, day=1)}&end={old.date().replace(month=12, day=31)}",
+                  f"?unit={world.care_home.parent_id}"):
+        page = client.get(f"/dashboard{query}").get_data(as_text=True)
+        shown = figures(page)
+        links = dict((key, href) for href, key in re.findall(
+            r'<a href="([^"]+)"><span (?:class="key-number" )?data-figure="(talks-\w+|share)"', page))
+        assert set(links) == {"share", "talks-proposed", "talks-agreed", "talks-held"}, query
+        for status in ("proposed", "agreed", "held"):
+            listed = client.get(links[f"talks-{status}"].replace("&amp;", "&")).get_data(as_text=True)
+            assert listed.count('class="card conversation"') == shown[f"talks-{status}"], (query, status)
+        listed = client.get(links["share"].replace("&amp;", "&")).get_data(as_text=True)
+        assert listed.count("Kerneopgave defineret") == shown["defined"], query
+    assert figures(client.get(f"/dashboard{query}").get_data(as_text=True))["talks-proposed"] == 1
+
+
+def test_a_talk_is_not_held_in_the_future(client, world):
+    from kerne.web.clock import today
+    talk = Conversation(from_unit_id=world.workplace.id, to_unit_id=world.care_home.id, target_group="Ældre borgere",
+                        message="", status="agreed", outcome="")
+    db.session.add(talk)
+    db.session.commit()
+    login(client, world.contact.email)
+    tomorrow, now = today() + timedelta(days=1), today()
+    held = {f"talk-{talk.id}-status": "held", f"talk-{talk.id}-outcome": "Vi deler en kalender"}
+    refused = client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-meeting_on": tomorrow.isoformat()})
+    assert refused.status_code == 422
+    assert "En samtale kan ikke være holdt i fremtiden." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(Conversation, talk.id).status, db.session.get(Conversation, talk.id).outcome) == ("agreed", "")
+    agreed = {f"talk-{talk.id}-status": "agreed", f"talk-{talk.id}-meeting_on": tomorrow.isoformat()}
+    assert client.post(f"/conversations/{talk.id}", data=agreed).status_code == 302  # agreed for a day to come
+    assert client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-meeting_on": now.isoformat()}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Conversation, talk.id).status == "held"
+
+
+@pytest.mark.parametrize("query", ["period=garbage", "period=range&start=2026-13-45&end=2026-12-31",
+                                   "start=2026-13-45", "period=range&start=2026-03-01"])
+@pytest.mark.parametrize("page", ["/processes", "/tasks", "/workplaces", "/conversations", "/exports/processes"])
+def test_a_list_given_a_malformed_period_says_so_in_danish(client, world, page, query):
+    login(client, world.coordinator.email)
+    answer = client.get(f"{page}?{query}")
+    assert answer.status_code == 422, (page, query)
+    text = answer.get_data(as_text=True)
+    assert any(message in text for message in ("Vælg en af perioderne.", "Skriv datoen som åååå-mm-dd eller dd-mm-åååå.",
+                                               "Vælg både en fra- og en til-dato.")), text
+
+
+def test_two_workplaces_follow_one_open_talk_at_a_time(client, world):
+    login(client, world.contact.email)
+    form = propose_form(client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True))
+    assert client.post("/conversations", data=form).status_code == 302
+    again = client.post("/conversations", data={**form, "message": "Igen?"})
+    assert again.status_code == 422
+    assert ("Fjordskolen og Hjemmeplejen Nord har allerede en samtale på tværs, der ikke er holdt endnu (foreslået). "
+            "Følg den op under Samtaler på tværs.") in again.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Conversation.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Mail.id)).where(Mail.kind == "conversation")) == 3
+    talk = db.session.scalars(db.select(Conversation)).one()
+    talk.status = "held"
+    db.session.commit()
+    assert client.post("/conversations", data=form).status_code == 302  # held: the next one may be proposed

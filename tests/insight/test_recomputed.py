@@ -1,6 +1,7 @@
 """Every figure of the overview, recomputed independently: SQL written here (not kerne.insight's), on the demo
 and on a generated organisation, for the whole organisation and for an area leader. Only what SQL cannot say
 the same way on SQLite and PostgreSQL – a stored UTC time's date in Copenhagen – is worked out in Python."""
+import html
 import re
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -135,7 +136,7 @@ def recomputed(user_email: str) -> dict[str, int]:
         "overdue": sum(1 for p in overdue if state.get(p) not in (None, "cancelled")),
         "stalled": sum(1 for row in rows if row[10] in ACTIVE[:-1] and (s := since(row)) is not None
                        and (today - s).days > STALLED_DAYS),
-        "undated": sum(row[13] for row in rows if row[10] in ACTIVE),
+        "undated": sum(1 for row in rows if row[13] and row[10] in ACTIVE),  # processes, as its link lists them
         "waiting": waiting, "lacking": lacking,
         **{f"talks-{s}": talks.get(s, 0) for s in ("proposed", "agreed", "held")},
     }
@@ -174,3 +175,22 @@ def test_the_overview_agrees_with_sql_on_a_generated_organisation(client, app, w
     figures, expected = shown(client), recomputed(who)
     assert figures == expected
     assert expected["active"] > 20 and expected["develop"] > 50 and expected["overdue"] > 5 and expected["lacking"]
+
+
+LISTED = re.compile(r'<p>(\d+) (?:forløb|opgaver?|ambassadører?)(?: ·|</p>)')
+
+
+@pytest.mark.parametrize("who", ["koordinator@bench.dk", "omraade@bench.dk"])
+def test_every_figure_that_needs_action_is_the_count_of_the_rows_its_link_lists(client, app, who, monkeypatch):
+    monkeypatch.setattr("world.PASSWORD", PASSWORD)
+    generate(400, 6, seed=20)
+    # some process waits for the days of both its visits: counted once, as the list shows it once
+    assert db.session.execute(text("SELECT COUNT(*) FROM (SELECT v.process_id FROM visit v WHERE v.status = 'planned' "
+                                   "AND v.starts IS NULL GROUP BY v.process_id HAVING COUNT(*) = 2) x")).scalar()
+    login(client, who)
+    page = client.get("/dashboard").get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)"><span class="attention-number" data-figure="(\w+)">(\d+)</span>', page)
+    assert {key for _href, key, _n in links} == {"overdue", "stalled", "undated", "waiting", "lacking"}
+    for href, key, figure in links:
+        listed = LISTED.search(client.get(html.unescape(href)).get_data(as_text=True))
+        assert listed and (key, int(listed.group(1))) == (key, int(figure))

@@ -356,6 +356,8 @@ PAGE_STATES = [
     State("leader: library entry, proposing a talk across units", "leader", lambda r: f"/library/{r.process_id}",
           locked),
     State("ambassador: library search", "ambassador", lambda r: "/library?q=boern", locked),
+    State("coordinator: processes with their filters as chips", "coordinator",
+          lambda r: "/processes?period=range&start=2026-01-01&end=2026-03-31&state=requested&active=1", locked),
     State("leader: dashboard, a range the wrong way round", "leader",
           lambda r: "/dashboard?period=range&start=2026-06-01&end=2026-01-01", locked),
     State("leader: MED report", "leader", lambda r: "/dashboard/report?period=year", locked),

@@ -584,3 +584,26 @@ def test_the_console_shows_the_saves_arriving_from_the_room(client, app, console
         phone.post(f"{phone_base}/ideas", data={"text": text, "step": step.id, "edit_id": f"edit-i00{n}"})
     page = client.get(f"{base}/console").get_data(as_text=True)
     assert re.search(r"2 bidrag gemt ·\s+seneste \d\d:\d\d:\d\d fra Anne", page)
+
+
+def test_an_undecided_task_starts_on_choose_and_the_empty_choice_records_no_decision(client, console):
+    world, _base = console
+    base, (task,) = _visit_2(world, 2, [("Morgenmøde", "undecided")])
+    page = client.get(f"{base}/console").get_data(as_text=True)
+    select = re.search(rf'<select id="f-task-{task.id}-decision".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"\s*selected', select) == [""]
+    assert re.search(r'<option value=""\s*selected>Vælg …</option>', select)
+    assert "Ikke besluttet" not in select  # "no decision" is the prompt, not a decision one can pick
+    url = f"/w/{world.second_visit.public_id}/tasks/{task.id}/decision"
+    for empty in ("", "undecided"):
+        refused = client.post(url, data={"value": empty, "base": "undecided", "edit_id": f"e-{empty or 'x'}-1234567"})
+        assert refused.status_code == 422
+        assert "Vælg en beslutning: udvikle, fastholde eller afvikle." in refused.get_data(as_text=True)
+    assert fresh(WorkTask, task.id).decision == "undecided"
+    assert db.session.scalar(db.select(db.func.count(Revision.id)).where(Revision.subject_id == task.id,
+                                                                         Revision.field == "decision")) == 0
+    decided = client.post(url, data={"value": "keep", "base": "undecided", "edit_id": "e-keep-1234567"})
+    assert decided.status_code == 200 and fresh(WorkTask, task.id).decision == "keep"
+    select = re.search(rf'<select id="f-task-{task.id}-decision".*?</select>',
+                       client.get(f"{base}/console").get_data(as_text=True), re.S).group(0)
+    assert "Vælg …" not in select and re.findall(r'<option value="([^"]*)"\s*selected', select) == ["keep"]

@@ -61,6 +61,14 @@ def visible(user: User):
     return query.order_by(Conversation.proposed_at.desc(), Conversation.id.desc())
 
 
+def open_talk(one: int, other: int) -> Conversation | None:
+    """The talk between two workplaces, either way round, that is proposed or agreed and not yet held: two
+    workplaces follow one talk at a time, so neither gets the same notice twice."""
+    between = or_((Conversation.from_unit_id == one) & (Conversation.to_unit_id == other),
+                  (Conversation.from_unit_id == other) & (Conversation.to_unit_id == one))
+    return db.session.scalars(select(Conversation).where(between, Conversation.status != "held").limit(1)).first()
+
+
 def propose(user: User, from_unit: OrgUnit, entry: Entry, target_group: str, message: str) -> Conversation:
     """Propose a talk between ``from_unit`` and the workplace of ``entry``; both workplaces' contacts are told."""
     talk = Conversation(from_unit_id=from_unit.id, to_unit_id=entry.workplace_id, to_process_id=entry.process_id,

@@ -5,6 +5,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from kerne.desk.forms import OfferedChoice
+from kerne.web.clock import today
 from kerne.web.forms import FlexibleDateField, Form, at_most, one_line, plain_text, required, strip
 
 
@@ -51,3 +52,7 @@ class ConversationForm(Form):
     def validate_status(self, field):
         if field.data not in {value for value, *_rest in field.iter_choices()}:
             raise ValidationError(_l("Vælg, om samtalen er aftalt eller holdt."))
+
+    def validate_meeting_on(self, field):
+        if self.status.data == "held" and field.data is not None and field.data > today():
+            raise ValidationError(_l("En samtale kan ikke være holdt i fremtiden. Vælg „Aftalt“ for en dag, der kommer."))

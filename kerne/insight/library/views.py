@@ -10,7 +10,8 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import delete, select
 from wtforms import SelectChoice
 
-from kerne.insight.facts import gc_paused
+from kerne.insight import filters
+from kerne.insight.facts import gc_paused, load
 from kerne.insight.library import conversations, terms
 from kerne.insight.library import entries as library
 from kerne.insight.library.forms import (
@@ -21,7 +22,9 @@ from kerne.insight.library.forms import (
     TargetGroupMergeForm,
 )
 from kerne.models import Conversation, CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
+from kerne.insight.statistics import talk_filter
 from kerne.records import audit
+from kerne.web.clock import today
 from kerne.web.extensions import db
 from kerne.web.vocabulary import CONVERSATION_LABELS
 
@@ -111,6 +114,13 @@ def propose():
         abort(403)
     if not form.validate():
         return _entry_page(this.process_id, form, 422)
+    waiting = conversations.open_talk(form.from_unit.data, this.workplace_id)
+    if waiting is not None:
+        form.from_unit.errors = [_("%(one)s og %(other)s har allerede en samtale på tværs, der ikke er holdt endnu "
+                                   "(%(status)s). Følg den op under Samtaler på tværs.",
+                                   one=waiting.from_unit.name, other=waiting.to_unit.name,
+                                   status=str(CONVERSATION_LABELS[waiting.status]).lower())]
+        return _entry_page(this.process_id, form, 422)
     talk = conversations.propose(current_user, db.session.get(OrgUnit, form.from_unit.data), this,
                                  form.target_group.data, form.message.data or "")
     db.session.commit()
@@ -127,11 +137,14 @@ def _conversation_form(talk: Conversation, posted: bool = False) -> Conversation
 
 def _conversations_page(status: int = 200, forms: dict | None = None):
     wanted = request.args.get("status") if request.args.get("status") in CONVERSATION_LABELS else None
-    query = conversations.visible(current_user)
-    if wanted:
-        query = query.where(Conversation.status == wanted)
-    talks = db.session.scalars(query).all()
+    day = today()
+    world = load(current_user, day, task_rows=False)
+    # The dashboard's figure and this list pick the talks with one predicate, for the period and unit it was for.
+    chosen = {"period": filters.period_in(day), "unit": request.args.get("unit", type=int), "status": wanted}
+    ids = [t.id for t in world.conversations if talk_filter(t, world.organisation, **chosen)]
+    talks = db.session.scalars(conversations.visible(current_user).where(Conversation.id.in_(ids))).all()
     return render_template("insight/library/conversations.html", talks=talks, wanted=wanted,
+                           kept=filters.args(chosen["period"], chosen["unit"]),
                            forms={t.id: (forms or {}).get(t.id) or _conversation_form(t) for t in talks}), status
 
 
