@@ -301,9 +301,10 @@ def test_an_anonymised_ambassador_is_gone_from_every_table_every_page_and_every_
               "visit2_start": (start + timedelta(days=14)).isoformat(), "visit2_end": "",
               "notes": f"Gerne {NAME} ({PHONE})"}
     assert leader.post("/requests/new", data=wanted).status_code == 302
-    # A request naming her as its contact, in capitals (Ø is not ASCII: SQLite's lower() leaves it), at another address
-    assert leader.post("/requests/new", data={**wanted, "contact_name": NAME.upper(), "contact_email": PRIVATE_EMAIL,
-                                              "notes": ""}).status_code == 302
+    # A request naming her as its contact, in capitals (Ø is not ASCII: SQLite's lower() leaves it), at another
+    # address; for another workplace, as a workplace has one waiting request at a time
+    assert client.post("/requests/new", data={**wanted, "workplace": other.id, "contact_name": NAME.upper(),
+                                              "contact_email": PRIVATE_EMAIL, "notes": ""}).status_code == 302
     run_id = int(client.post("/plan/runs").headers["Location"].rsplit("/", 1)[1])
     assert wait_for(run_id).status == "done"
     assert client.post(f"/plan/runs/{run_id}/confirm").status_code == 302

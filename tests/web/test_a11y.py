@@ -11,16 +11,17 @@ One server, and one browser context per role and size, serve every state.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from a11y import VIEWPORTS, checking_context, phone_problems, violations
-from sqlalchemy import select
+from sqlalchemy import select, update
 from world import new_process, sign_in, writing
 
 from kerne.models import (
     Ambassador,
     AuditEvent,
+    Conversation,
     DotVote,
     EvaluationAnswer,
     Idea,
@@ -156,13 +157,30 @@ def refuse_anonymising(page) -> None:
     page.locator(".error").first.wait_for()
 
 
+def hold_every_talk() -> None:
+    """The talks an earlier viewport proposed are held: two workplaces follow one open talk at a time, so the
+    next viewport's proposal between them is accepted again."""
+    with writing():
+        db.session.execute(update(Conversation).values(status="held", meeting_on=date.today(), outcome="Holdt"))
+
+
 def propose_a_talk(page) -> None:
     """From the list of talks to the library, a core task's page and its proposal (the coordinator speaks for
     every workplace): the list again, with the talk and the form to follow it up."""
+    hold_every_talk()
     page.click("text=← Kerneopgaver på tværs")
     page.locator(".library-entry .core-task a").first.click()
     page.locator("#snak button.primary").click()
     page.locator(".conversation details summary").first.click()
+
+
+def propose_a_talk_twice(page) -> None:
+    """The same proposal again while the first is open: refused on the entry's page, saying which talk waits."""
+    hold_every_talk()
+    page.locator("#snak button.primary").click()
+    page.go_back()
+    page.locator("#snak button.primary").click()
+    page.locator("#snak .error").first.wait_for()
 
 
 def phone_page(number: int):
@@ -361,7 +379,10 @@ PAGE_STATES = [
     State("leader: dashboard, a range the wrong way round", "leader",
           lambda r: "/dashboard?period=range&start=2026-06-01&end=2026-01-01", locked),
     State("leader: MED report", "leader", lambda r: "/dashboard/report?period=year", locked),
-    State("coordinator: talks across units", "coordinator", lambda r: "/conversations", locked, propose_a_talk),
+    State("coordinator: talks across units", "coordinator", lambda r: "/conversations", locked,
+          propose_a_talk),
+    State("coordinator: a talk proposed twice", "coordinator", lambda r: f"/library/{r.process_id}",
+          locked, propose_a_talk_twice),
     State("coordinator: poster", "coordinator", lambda r: f"/processes/{r.process_id}/poster", locked),
     State("coordinator: playbook", "coordinator", lambda r: "/playbook"),
     State("coordinator: evaluations", "coordinator", lambda r: "/evaluations", evaluated),
