@@ -14,8 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
-from world import PASSWORD, build, join, login, unit, user
+from world import build, join, login, unit, user
 
 from kerne import create_app
 from kerne.models import (
@@ -29,7 +28,6 @@ from kerne.models import (
     ProcessRequest,
     Revision,
     TargetGroup,
-    User,
     Visit,
     WorkTask,
 )
@@ -89,10 +87,6 @@ class Rooms:
         return path
 
 
-# Sign-in checks passwords with scrypt on purpose; tests that sign in dozens of times need no such cost.
-QUICK_HASH = generate_password_hash(PASSWORD, "pbkdf2:sha256:1")
-
-
 def _seed_room(visit: Visit, participant_id: int) -> dict:
     """An idea, a task and a saved wording in ``visit``, all by ``participant_id``; their ids."""
     actor = Actor(participant_id=participant_id)
@@ -131,9 +125,6 @@ def build_rooms(app) -> Rooms:
     db.session.add(TargetGroup(name="Børn"))
     db.session.commit()
 
-    for person in db.session.scalars(select(User)):
-        person.password_hash = QUICK_HASH
-    db.session.commit()
     clients = {role: app.test_client() for role in ROLES}
     for role, email in (("coordinator", world.coordinator.email), ("leader", world.leader.email),
                         ("contact", contact.email), ("ambassador", world.first.email)):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from flask import current_app
 from openpyxl import load_workbook
-from roles import QUICK_HASH
 from sqlalchemy import func, select
 from world import build, fresh, join, login
 
@@ -24,18 +23,10 @@ from kerne.workshop.visits import go_to_step, steps_of
 HUGE = 2**64 + 7
 
 
-def quick() -> None:
-    """Cheap password checks for the accounts world.build() made (see tests/roles.py)."""
-    for person in db.session.scalars(select(User)):
-        person.password_hash = QUICK_HASH
-    db.session.commit()
-
-
 @pytest.fixture
 def room(app, client):
     """An open visit at the co-writing step, with two phones: ours (``client``) and Bo's."""
     world = build()
-    quick()
     go_to_step(world.visit, 3)
     db.session.commit()
     other = app.test_client()
@@ -104,7 +95,6 @@ def test_a_conflict_is_shown_and_restored_by_its_author_alone(room):
 @pytest.mark.parametrize("since", ["current", "0", "", "junk"])
 def test_the_poll_refuses_a_signed_in_outsider_whatever_since_says(client, since):
     world = build()
-    quick()
     login(client, world.leader.email)
     value = str(fresh(type(world.visit), world.visit.id).version) if since == "current" else since
     assert client.get(f"/w/{world.visit.public_id}/changes?since={value}").status_code == 403
@@ -117,7 +107,6 @@ def test_the_poll_refuses_a_signed_in_outsider_whatever_since_says(client, since
                                     "https://evil.example/", "/\t/evil.example"])
 def test_next_never_leaves_the_site_and_never_breaks_a_header(client, target):
     world = build()
-    quick()
     assert client.get(f"/language/en?next={target}").headers["Location"] == "/"
     response = client.post(f"/login?next={target}", data={"email": world.coordinator.email, "password": "correct horse battery"})
     assert response.status_code == 302 and response.headers["Location"] == "/"
@@ -131,7 +120,6 @@ def test_next_keeps_a_path_on_the_site(client):
 
 def test_a_formula_planted_in_my_profile_is_text_in_every_export(client):
     world = build()
-    quick()
     login(client, world.first.email)
     planted = '=HYPERLINK("http://evil.example","Klik")'
     response = client.post("/me", data={"profession": planted, "phone": "", "unavailable": ""})
@@ -153,7 +141,6 @@ def test_a_formula_planted_in_my_profile_is_text_in_every_export(client):
 
 def test_ids_beyond_any_column_are_not_found(client):
     world = build()
-    quick()
     base = join(client, world.visit, "Sofie")
     assert client.get(f"{base}/draft/core_task/history").status_code == 200
     assert client.post(f"{base}/ideas/{HUGE}", data={"value": "x"}).status_code == 404
@@ -196,7 +183,6 @@ def test_control_characters_in_any_path_segment_are_not_found(client):
 @pytest.mark.parametrize("who", ["coordinator", "leader"])
 def test_a_workplace_select_takes_only_a_workplace_it_offered(client, who):
     world = build()
-    quick()
     login(client, getattr(world, who).email)
     area = db.session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "area"))
     wanted = {"contact_name": "Leder", "contact_email": "leder@example.dk", "visit1_start": "2027-01-04",
@@ -210,7 +196,6 @@ def test_a_workplace_select_takes_only_a_workplace_it_offered(client, who):
 
 def test_an_ambassador_cannot_be_placed_in_an_area(client):
     world = build()
-    quick()
     login(client, world.coordinator.email)
     area = db.session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "area"))
     person = {"name": "Dorte", "email": "dorte@example.dk", "profession": "Lærer", "capacity": "2", "active": "y"}
@@ -229,7 +214,6 @@ def test_after_a_database_error_the_error_page_is_still_danish(app, client, monk
     app.add_url_rule("/broken", "broken", broken)
     monkeypatch.setitem(TABLE, "broken", PUBLIC)
     world = build()
-    quick()
     login(client, world.coordinator.email)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/broken")
@@ -246,7 +230,6 @@ def _as_host(client, host: str):
 
 def test_the_feed_and_calendar_links_come_from_configuration_not_the_host_header(app, client):
     world = build()
-    quick()
     app.config["BASE_URL"] = "https://kerne.example.dk"
     login(client, world.first.email)
     _as_host(client, "evil.example")
@@ -258,7 +241,6 @@ def test_the_feed_and_calendar_links_come_from_configuration_not_the_host_header
 
 def test_trusted_hosts_name_the_site_and_refuse_any_other(app, client):
     world = build()
-    quick()
     app.config.update(BASE_URL="", TRUSTED_HOSTS=["kerne.intra.dk", "localhost"])
     refused = client.get("/login", headers={"Host": "evil.example"})
     assert refused.status_code == 400 and "Forespørgslen kunne ikke forstås" in refused.get_data(as_text=True)
@@ -272,7 +254,6 @@ def test_trusted_hosts_name_the_site_and_refuse_any_other(app, client):
 
 def test_signing_in_rotates_the_csrf_token(app):
     world = build()
-    quick()
     browser = app.test_client()
     before = browser.csrf_token()
     login(browser, world.coordinator.email)
@@ -284,7 +265,6 @@ def test_signing_in_rotates_the_csrf_token(app):
 
 def test_over_https_a_change_needs_a_referrer_from_this_site(app):
     world = build()
-    quick()
     browser = app.test_client()
     token = browser.csrf_token()
     data = {"email": world.coordinator.email, "password": "correct horse battery"}
@@ -320,7 +300,6 @@ def test_the_sqlite_database_and_its_wal_are_for_the_owner_alone(tmp_path):
                                    "a@example"])
 def test_an_e_mail_address_is_an_address(client, email):
     world = build()
-    quick()
     login(client, world.coordinator.email)
     person = {"name": "Dorte", "profession": "Lærer", "capacity": "2", "workplace": world.workplace.id}
     response = client.post("/ambassadors/new", data={**person, "email": email})
@@ -330,7 +309,6 @@ def test_an_e_mail_address_is_an_address(client, email):
 @pytest.mark.parametrize("name", ["Dorte\r\nBcc: x@example.dk", "Dorte\nHansen", "Dorte\tHansen"])
 def test_a_name_is_one_line(client, name):
     world = build()
-    quick()
     login(client, world.coordinator.email)
     person = {"email": "dorte@example.dk", "profession": "Lærer", "capacity": "2", "workplace": world.workplace.id}
     response = client.post("/ambassadors/new", data={**person, "name": name})
@@ -341,7 +319,6 @@ def test_a_name_is_one_line(client, name):
 
 def test_an_id_too_long_to_keep_is_a_problem_in_the_file_not_a_crash(client):
     world = build()
-    quick()
     login(client, world.coordinator.email)
     long_id = "A" * 5000
     for path, text in (("/org/import", f"id,name,kind,parent\n{long_id},Område,område,\n"),

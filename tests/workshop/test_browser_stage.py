@@ -34,13 +34,21 @@ AT_LEAST = {"question": 56, "item": 40, "count": 32, "timer": 48, "poster": 56}
 
 
 @pytest.fixture(scope="module")
-def laptop(site, browser):
-    """One of the pair, signed in; pages of any size share the sign-in."""
+def signed_in_once(site, browser):
+    """One of the pair, signed in once for the module: the cookies every screen starts from."""
     base, world = site
     context = browser.new_context(viewport=FULL_HD)
     sign_in(context.new_page(), base, world.first.email)
     state = context.storage_state()
     context.close()
+    return base, world, state
+
+
+@pytest.fixture
+def laptop(signed_in_once, browser):
+    """Pages of any size sharing the sign-in, closed after the test: a projector left open keeps polling and
+    fitting its text, slowing every test after it."""
+    base, world, state = signed_in_once
     contexts = []
 
     def screen(viewport=FULL_HD):
