@@ -32,6 +32,8 @@
   // An answer that has not come by then will not come: try again instead of waiting
   // (polls give up sooner: hx-request on the poller in templates/workshop/_board.html).
   const SAVE_TIMEOUT_MS = 6000;
+  // How long typing must pause before a page whose join was lost is read again.
+  const TYPING_PAUSE_MS = 1000;
   let messages = {};
 
   // ---- the phone's own storage -------------------------------------------------
@@ -83,6 +85,7 @@
   // Text for a visit is sent from that visit's own live page only (the participant's, or the
   // console), where the phone's join goes with it: never from the join page or another visit.
   let joinLost = false;
+  let lastTypedAt = 0;
 
   function sendable(url) {
     const live = document.getElementById("live");
@@ -91,9 +94,22 @@
 
   // The join cookie is gone (cleared, expired): everything waits on the phone, and the visit's
   // page says how to join again and shows what waits.
+  // The page is read again once typing pauses: every keystroke until then is kept on the phone
+  // (and shown after the reload), where a reload mid-word would drop the letters typed while it ran.
   function lostJoin() {
     if (joinLost) return;
     joinLost = true;
+    reloadWhenTypingPauses();
+  }
+
+  function reloadWhenTypingPauses() {
+    const quiet = Date.now() - lastTypedAt;
+    if (quiet < TYPING_PAUSE_MS) {
+      setTimeout(reloadWhenTypingPauses, TYPING_PAUSE_MS - quiet);
+      return;
+    }
+    // From here a key pressed is not shown at all, rather than shown and then gone with the old page.
+    document.querySelectorAll("textarea, input").forEach((field) => { field.readOnly = true; });
     location.reload();
   }
 
@@ -357,6 +373,7 @@
   }
 
   document.addEventListener("input", (event) => {
+    lastTypedAt = Date.now();
     const field = event.target.closest && event.target.closest("[data-live]");
     if (field) {
       edited(field);
