@@ -1,17 +1,29 @@
-"""Two phones and the projector in one room, in Chromium against the app under gunicorn."""
+"""Two phones and the projector in one room, in Chromium against the app under gunicorn: one server and
+one sign-in for the module (SQLite), a process of its own for each test."""
 import re
+from typing import NamedTuple
 
 import pytest
-from playwright.sync_api import expect
-from world import build, sign_in
+from playwright.sync_api import BrowserContext, Page, expect
+from world import World, new_process, sign_in
 
-from kerne.models import CoreTaskDraft, Idea, Revision
+from kerne.models import CoreTaskDraft, Idea, Revision, Visit
 from kerne.web.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 THREE_SECONDS = 3000
+LAPTOP = {"width": 1280, "height": 800}
 
+
+class Room(NamedTuple):
+    base: str
+    world: World
+    visit: Visit
+    console: Page
+    projector: Page
+    a: tuple[BrowserContext, Page]
+    b: tuple[BrowserContext, Page]
 
 
 def join_by_code(context, base, code, name):
@@ -30,24 +42,42 @@ def draft_field(page, part):
     return page.locator(f"textarea[id$='-{part}']")
 
 
+@pytest.fixture(scope="module")
+def signed_in_once(site, browser):
+    """The facilitator signed in once for the module (tests/conftest.py's ``site`` serves it): each room's
+    laptop starts from these cookies."""
+    base, world = site
+    context = browser.new_context(viewport=LAPTOP)
+    sign_in(context.new_page(), base, world.first.email)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
 @pytest.fixture
-def room(app, live_server, browser, phone):
-    """A projector, a facilitator's console and two phones joined by code."""
-    world = build()
-    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+def room(site, signed_in_once, browser, phone):
+    """A process of its own: visit 1 on a projector and a facilitator's console, and two phones joined by code."""
+    base, world = site
+    visit = new_process(world).visits[0]
+    laptop = browser.new_context(viewport=LAPTOP, storage_state=signed_in_once)
     console = laptop.new_page()
-    sign_in(console, live_server, world.first.email)
-    console.goto(f"{live_server}/visits/{world.visit.id}/console")
+    console.goto(f"{base}/visits/{visit.id}/console")
     projector = laptop.new_page()
-    projector.goto(f"{live_server}/visits/{world.visit.id}/projector")
+    projector.goto(f"{base}/visits/{visit.id}/projector")
     phone_a, phone_b = phone(), phone()
-    a = join_by_code(phone_a, live_server, world.visit.join_code, "Anne")
-    b = join_by_code(phone_b, live_server, world.visit.join_code, "Bent")
+    a = join_by_code(phone_a, base, visit.join_code, "Anne")
+    b = join_by_code(phone_b, base, visit.join_code, "Bent")
     expect(projector.locator(".stage-participants")).to_have_text("2 deltagere", timeout=THREE_SECONDS)
     console.click("button:has-text('Vis trinnet')")  # from the join screen to the first step
     expect(projector.locator(".stage-prompt")).to_be_visible(timeout=THREE_SECONDS)
-    yield world, console, projector, (phone_a, a), (phone_b, b)
+    yield Room(base, world, visit, console, projector, (phone_a, a), (phone_b, b))
     laptop.close()
+
+
+def drafted(visit: Visit, part: str) -> str:
+    """What the room's draft holds for ``part``, as stored."""
+    db.session.commit()  # a fresh read of what the server wrote
+    return db.session.scalars(db.select(getattr(CoreTaskDraft, part)).where(CoreTaskDraft.visit_id == visit.id)).one()
 
 
 def go_to_step(console, title):
@@ -56,7 +86,7 @@ def go_to_step(console, title):
 
 
 def test_idea_reaches_the_other_phone_and_the_projector_within_three_seconds(room):
-    _world, _console, projector, (_ctx_a, a), (_ctx_b, b) = room
+    _base, _world, _visit, _console, projector, (_ctx_a, a), (_ctx_b, b) = room
     a.fill("#text", "Et trygt sted at være")
     a.click("#idea-form button.primary")
     expect(b.locator(".ideas")).to_contain_text("Et trygt sted at være", timeout=THREE_SECONDS)
@@ -65,7 +95,7 @@ def test_idea_reaches_the_other_phone_and_the_projector_within_three_seconds(roo
 
 
 def test_phones_follow_the_step_the_facilitator_shows(room):
-    _world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
+    _base, _world, _visit, console, projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     for screen in (a, b):
         expect(screen.locator(".step-title")).to_have_text("Formulér kerneopgaven", timeout=THREE_SECONDS)
@@ -73,7 +103,7 @@ def test_phones_follow_the_step_the_facilitator_shows(room):
 
 
 def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
-    _world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
+    _base, _world, visit, console, projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     field_a, field_b = draft_field(a, "core_task"), draft_field(b, "core_task")
     field_a.click()
@@ -94,9 +124,9 @@ def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
 
     expect(settled(a)).to_have_text("Gemt", timeout=5000)
     expect(settled(b)).to_have_text("Gemt", timeout=5000)
-    db.session.commit()
-    text = db.session.scalars(db.select(CoreTaskDraft.core_task)).one()
-    conflicts = db.session.scalars(db.select(Revision.value).where(Revision.kind == "conflict")).all()
+    text = drafted(visit, "core_task")
+    conflicts = db.session.scalars(db.select(Revision.value).where(Revision.visit_id == visit.id,
+                                                      Revision.kind == "conflict")).all()
     everything = " | ".join([text, *conflicts])
     for contribution in ("Vi skaber tryghed for børn", "og deres familier", "Sammen med forældrene:"):
         assert contribution in everything, everything
@@ -109,7 +139,7 @@ def test_two_phones_typing_in_one_draft_field_lose_nothing(room):
 
 
 def test_offline_phone_keeps_its_text_and_saves_it_when_back(room):
-    _world, console, _projector, (ctx_a, a), (_ctx_b, b) = room
+    _base, _world, visit, console, _projector, (ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     field = draft_field(a, "effect")
     expect(field).to_be_visible(timeout=THREE_SECONDS)
@@ -118,20 +148,18 @@ def test_offline_phone_keeps_its_text_and_saves_it_when_back(room):
     a.keyboard.type("Børnene trives og lærer")
     expect(a.locator("[id$='-effect-state']")).to_contain_text("ingen forbindelse", timeout=5000)
     expect(field).to_have_value("Børnene trives og lærer")
-    db.session.commit()
-    assert db.session.scalars(db.select(CoreTaskDraft.effect)).one() == ""
+    assert drafted(visit, "effect") == ""
 
     ctx_a.set_offline(False)
     a.evaluate("window.dispatchEvent(new Event('online'))")
     expect(a.locator("[id$='-effect-state']")).to_have_text("Gemt", timeout=8000)
     expect(draft_field(b, "effect")).to_have_value("Børnene trives og lærer", timeout=THREE_SECONDS)
-    db.session.commit()
-    assert db.session.scalars(db.select(CoreTaskDraft.effect)).one() == "Børnene trives og lærer"
-    assert db.session.scalar(db.select(db.func.count()).select_from(Revision)) == 1
+    assert drafted(visit, "effect") == "Børnene trives og lærer"
+    assert db.session.scalar(db.select(db.func.count()).where(Revision.visit_id == visit.id)) == 1
 
 
 def test_idea_written_offline_is_sent_once_when_back(room):
-    _world, _console, projector, (ctx_a, a), _b = room
+    _base, _world, visit, _console, projector, (ctx_a, a), _b = room
     ctx_a.set_offline(True)
     a.fill("#text", "Skrevet uden net")
     a.click("#idea-form button.primary")
@@ -144,11 +172,12 @@ def test_idea_written_offline_is_sent_once_when_back(room):
     expect(projector.locator(".stage-cards")).to_contain_text("Skrevet uden net", timeout=8000)
     expect(a.locator("#text")).to_have_value("")
     db.session.commit()
-    assert db.session.scalar(db.select(db.func.count()).where(Idea.text == "Skrevet uden net")) == 1
+    assert db.session.scalar(db.select(db.func.count()).where(Idea.visit_id == visit.id,
+                                                         Idea.text == "Skrevet uden net")) == 1
 
 
 def test_typing_survives_a_poll_that_brings_other_changes(room):
-    _world, console, _projector, (_ctx_a, a), (_ctx_b, b) = room
+    _base, _world, _visit, console, _projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Formulér kerneopgaven")
     mine = draft_field(a, "ambition")
     mine.click()
@@ -162,12 +191,12 @@ def test_typing_survives_a_poll_that_brings_other_changes(room):
     assert a.evaluate("document.activeElement.selectionStart") == len("Flere børn leger sammen")
 
 
-def test_two_facilitators_move_through_steps_together(room, browser, live_server):
-    world, console, _projector, _a, _b = room
-    second = browser.new_context(viewport={"width": 1280, "height": 800})
+def test_two_facilitators_move_through_steps_together(room, browser):
+    base, world, visit, console, _projector, _a, _b = room
+    second = browser.new_context(viewport=LAPTOP)
     other = second.new_page()
-    sign_in(other, live_server, world.second.email)
-    other.goto(f"{live_server}/visits/{world.visit.id}/console")
+    sign_in(other, base, world.second.email)
+    other.goto(f"{base}/visits/{visit.id}/console")
     go_to_step(console, "Perspektiver")
     expect(other.locator(".step-title")).to_have_text("Perspektiver", timeout=THREE_SECONDS)
     other.click("button:has-text('Næste trin')")
@@ -176,7 +205,7 @@ def test_two_facilitators_move_through_steps_together(room, browser, live_server
 
 
 def test_dot_vote_results_reach_the_projector(room):
-    _world, console, projector, (_ctx_a, a), (_ctx_b, b) = room
+    _base, _world, _visit, console, projector, (_ctx_a, a), (_ctx_b, b) = room
     go_to_step(console, "Perspektiver")
     expect(a.locator(".step-title")).to_have_text("Perspektiver", timeout=THREE_SECONDS)
     a.fill("#text", "Børnene er trygge")
@@ -196,7 +225,7 @@ def test_dot_vote_results_reach_the_projector(room):
 
 
 def test_keyboard_alone_adds_an_idea(room):
-    _world, _console, projector, (_ctx_a, a), _b = room
+    _base, _world, _visit, _console, projector, (_ctx_a, a), _b = room
     a.locator("body").focus()
     for _ in range(30):
         a.keyboard.press("Tab")

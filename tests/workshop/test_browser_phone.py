@@ -591,7 +591,7 @@ def test_a_phone_that_just_joined_asks_for_changes_at_once(phones):
 
 
 
-def test_unsent_text_stays_with_its_step_and_is_shown_not_saved_when_the_visit_closes(phones):
+def test_unsent_text_stays_with_its_step_and_is_shown_not_saved_when_the_visit_closes(phones, tmp_path):
     """Kept per visit, step and box – never per page: each step's new-idea box gets back its own text, and
     when the visit closes before it was sent, every such text is in the "not saved" box, to copy."""
     base, world, new_phone = phones
@@ -617,6 +617,8 @@ def test_unsent_text_stays_with_its_step_and_is_shown_not_saved_when_the_visit_c
         assert sorted(kept.locator("textarea").evaluate_all("all => all.map(t => t.value)")) == [
             "Et sted, hvor alle kender ens navn", "Naboer, der hjælper hinanden"]
         expect(kept).to_contain_text("Din idé: Besøget blev afsluttet, før teksten blev sendt.")
+        # A picture to look at, kept by pytest's tmp_path (--basetemp to choose where).
+        a.screenshot(path=str(tmp_path / "phone-not-saved-after-close.png"), full_page=True)
         a.reload()
     kept.locator("button:has-text('Kopiér')").first.click()
     expect(kept.locator("button:has-text('Kopieret')")).to_be_visible()
