@@ -58,7 +58,9 @@ class CoreTaskWordingForm(Form):
 
 
 class FollowUpMarkForm(Form):
-    mark = SelectField(_l("Status"), choices=[])
+    """How a task stands at the follow-up; nothing is chosen for the facilitators ("Vælg …" refused)."""
+
+    mark = SelectField(_l("Status"), choices=[], validators=[required(_l("Vælg en af mulighederne på listen."))])
     note = TextAreaField(_l("Note (valgfri)"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
 
 

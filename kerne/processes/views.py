@@ -50,9 +50,11 @@ def _posted(posted: bool) -> dict:
 
 
 def _mark_form(task: WorkTask, posted: bool = False) -> FollowUpMarkForm:
-    form = FollowUpMarkForm(prefix=f"mark-{task.id}", mark=task.follow_up_mark or "done", note=task.follow_up_note,
+    """A task not yet followed up starts at "Vælg …": "Gennemført" is recorded only when someone chooses it."""
+    form = FollowUpMarkForm(prefix=f"mark-{task.id}", mark=task.follow_up_mark or "", note=task.follow_up_note,
                             **_posted(posted))
-    form.mark.choices = [SelectChoice(k, label) for k, label in FOLLOW_UP_MARK_LABELS.items()]
+    form.mark.choices = [SelectChoice("", _("Vælg …"))] + [
+        SelectChoice(k, label) for k, label in FOLLOW_UP_MARK_LABELS.items()]
     return form
 
 

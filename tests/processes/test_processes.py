@@ -112,6 +112,14 @@ def test_action_plan_then_follow_up_completes_the_process(client, app):
     answer = client.post(f"{url}/plan", data=plan)
     assert answer.status_code == 302, re.findall(r"class=\"error\"[^>]*>([^<]*)", answer.get_data(as_text=True))
     assert state_of(world.process) == "follow_up"
+    # Nothing is chosen for them: the status starts at "Vælg …", and a form sent without one records nothing.
+    page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    assert re.search(rf'<select[^>]*id="mark-{develop.id}-mark"[^>]*>\s*<option selected value="">Vælg …', page)
+    for unchosen in ({}, {f"mark-{develop.id}-mark": ""}):
+        answer = client.post(f"/processes/{world.process.id}/tasks/{develop.id}/follow-up",
+                             data={**unchosen, f"mark-{develop.id}-note": "Ikke valgt"})
+        assert answer.status_code == 422 and "Vælg en af mulighederne på listen." in answer.get_data(as_text=True)
+        assert (fresh(WorkTask, develop.id).follow_up_mark, fresh(WorkTask, develop.id).followed_up_at) == (None, None)
     for task, mark in ((develop, "done"), (keep, "changed")):
         answer = client.post(f"/processes/{world.process.id}/tasks/{task.id}/follow-up",
                              data={f"mark-{task.id}-mark": mark, f"mark-{task.id}-note": "Aftalt <3 & på mødet"})
