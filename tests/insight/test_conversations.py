@@ -147,6 +147,10 @@ def test_a_talk_is_not_held_in_the_future(client, world):
     assert "En samtale kan ikke være holdt i fremtiden." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert (db.session.get(Conversation, talk.id).status, db.session.get(Conversation, talk.id).outcome) == ("agreed", "")
+    for nothing in ("", "   "):  # held, it has no form left: what came of it is said now
+        silent = client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-outcome": nothing,
+                                                                f"talk-{talk.id}-meeting_on": now.isoformat()})
+        assert silent.status_code == 422 and "Skriv kort, hvad der kom ud af samtalen." in silent.get_data(as_text=True)
     agreed = {f"talk-{talk.id}-status": "agreed", f"talk-{talk.id}-meeting_on": tomorrow.isoformat()}
     assert client.post(f"/conversations/{talk.id}", data=agreed).status_code == 302  # agreed for a day to come
     assert client.post(f"/conversations/{talk.id}", data={**held, f"talk-{talk.id}-meeting_on": now.isoformat()}
@@ -165,6 +169,21 @@ def test_a_list_given_a_malformed_period_says_so_in_danish(client, world, page, 
     text = answer.get_data(as_text=True)
     assert any(message in text for message in ("Vælg en af perioderne.", "Skriv datoen som åååå-mm-dd eller dd-mm-åååå.",
                                                "Vælg både en fra- og en til-dato.")), text
+
+
+@pytest.mark.parametrize("page, query, label", [
+    ("/processes", "requested=2026-13", "Anmodet"), ("/processes", "completed=0000-00", "Afsluttet"),
+    ("/processes", "requested=abc", "Anmodet"), ("/processes", "unit=abc", "Enhed"),
+    ("/processes", "state=bogus", "Status"), ("/processes", "active=yes", "Kun aktive forløb"),
+    ("/tasks", "decision=x", "Beslutning"), ("/tasks", "follow_up=x", "Opfølgning"),
+    ("/workplaces", "core_task=maybe", "Kerneopgave"), ("/dashboard/ambassadors", "load=-1", "Forløb"),
+    ("/exports/processes", "ambassador=1.5", "Ambassadør")])
+def test_a_list_given_a_filter_it_cannot_read_refuses_it_by_name(client, world, page, query, label):
+    """Silently ignored, the list showed every row: not the rows of the figure that linked to it."""
+    login(client, world.coordinator.email)
+    answer = client.get(f"{page}?{query}")
+    assert answer.status_code == 422, (page, query)
+    assert f"{label}: Det skrevne er ikke gyldigt." in answer.get_data(as_text=True)
 
 
 def test_two_workplaces_follow_one_open_talk_at_a_time(client, world):

@@ -160,14 +160,15 @@ def test_xlsx_reads_back_with_the_same_rows_as_the_csv_and_formulas_as_text(clie
     assert formula_like and all(c.data_type == "s" and c.quotePrefix for c in formula_like)
 
 
-def test_a_leader_without_units_sees_nothing_and_an_unknown_filter_is_ignored(client, world):
+def test_a_leader_without_units_sees_nothing_and_a_filter_it_cannot_read_is_refused(client, world):
     world.leader.units = []
     db.session.add(ProcessRequest(workplace=world.care_home, contact_name="X", contact_email="x@example.dk",
                                   visit1_start=TODAY, visit1_end=TODAY, visit2_start=TODAY, visit2_end=TODAY))
     db.session.commit()
     login(client, world.leader.email)
     assert figures(client.get("/dashboard").get_data(as_text=True))["waiting"] == 0
-    assert client.get("/processes?state=nonsense&requested=20x").status_code == 200
+    assert client.get("/processes?state=nonsense&requested=20x").status_code == 422
+    assert client.get("/processes?colour=blue").status_code == 200  # a name no list reads is no filter
     assert client.get("/exports/processes?format=pdf").status_code == 404
 
 

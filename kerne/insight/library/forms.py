@@ -46,12 +46,16 @@ class ConversationForm(Form):
 
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
     meeting_on = FlexibleDateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
-    outcome = TextAreaField(_l("Hvad kom der ud af det? (kort)"), filters=[strip],
-                            validators=[Optional(), at_most(1000), plain_text])
+    outcome = TextAreaField(_l("Hvad kom der ud af det? (kort)"), filters=[strip], validators=[at_most(1000), plain_text])
 
     def validate_status(self, field):
         if field.data not in {value for value, *_rest in field.iter_choices()}:
             raise ValidationError(_l("Vælg, om samtalen er aftalt eller holdt."))
+
+    def validate_outcome(self, field):
+        """A held talk says what came of it: once held, it has no form left to add it to."""
+        if self.status.data == "held" and not field.data:
+            raise ValidationError(_l("Skriv kort, hvad der kom ud af samtalen."))
 
     def validate_meeting_on(self, field):
         if self.status.data == "held" and field.data is not None and field.data > today():
