@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, String
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, StopValidation, ValidationError
 
 from kerne.models import ORG_KINDS
+from kerne.web.clock import today
 from kerne.web.forms import (
     FlexibleDateField,
     Form,
@@ -154,3 +155,9 @@ class RequestForm(Form):
     visit_ends = StringField(_l("Besøgene slutter kl."), default="12:00", render_kw={"type": "time"},
                              validators=[Optional(), time_of_day, later_than("visit_starts")])
     notes = TextAreaField(_l("Bemærkninger"), filters=[strip], validators=[Optional(), at_most(1000), plain_text])
+
+    def validate_visit1_start(self, field):
+        """A window that has passed cannot be planned: the first visit ends today at the earliest."""
+        if field.data is not None and (self.visit1_end.data or field.data) < today():
+            raise ValidationError(_l("Besøg 1 kan ikke ligge i fortiden. Vælg en dato fra i dag."))
+

@@ -17,12 +17,12 @@ W2,Lindely,arbejdsplads,S1
 """
 AMBASSADORS = """\ufeffid;name;email;workplace;profession;capacity;unavailable
 A-1;Anna Berg;anna@example.dk;W1;Lærer;3;
-A-2;Bo Dam;bo@example.dk;W2;Sygeplejerske;3;2027-03-02
+A-2;Bo Dam;bo@example.dk;W2;Sygeplejerske;3;2031-03-02
 A-3;Carl Eg;carl@example.dk;W2;Pædagog;2;
 """
 REQUESTS = """id,workplace,contact_name,contact_email,target_groups,visit1_start,visit1_end,visit2_start,visit2_end,notes
-REQ-7,W1,Lise,lise@example.dk,Elever,01-03-2027,,2027-03-15,,
-REQ-8,Lindely,Mads,mads@example.dk,Ældre,2027-03-02,,2027-03-16,2027-03-17,Gerne formiddag
+REQ-7,W1,Lise,lise@example.dk,Elever,01-03-2031,,2031-03-15,,
+REQ-8,Lindely,Mads,mads@example.dk,Ældre,2031-03-02,,2031-03-16,2031-03-17,Gerne formiddag
 """
 
 
@@ -43,9 +43,9 @@ def test_imports_keep_the_organisations_ids(runner, tmp_path):
     load_all(runner, tmp_path)
     assert db.session.scalar(select(OrgUnit).where(OrgUnit.external_id == "W2")).parent.external_id == "S1"
     bo = db.session.scalar(select(Ambassador).where(Ambassador.external_id == "A-2"))
-    assert bo.workplace.name == "Lindely" and [d.isoformat() for d in bo.unavailable_days] == ["2027-03-02"]
+    assert bo.workplace.name == "Lindely" and [d.isoformat() for d in bo.unavailable_days] == ["2031-03-02"]
     req = db.session.scalar(select(ProcessRequest).where(ProcessRequest.external_id == "REQ-8"))
-    assert (req.visit2_start.isoformat(), req.visit2_end.isoformat()) == ("2027-03-16", "2027-03-17")
+    assert (req.visit2_start.isoformat(), req.visit2_end.isoformat()) == ("2031-03-16", "2031-03-17")
     # importing again changes nothing and adds nothing
     load_all(runner, tmp_path)
     assert len(db.session.scalars(select(Ambassador)).all()) == 3

@@ -232,6 +232,7 @@ def test_leader_requests_a_process_and_sees_only_their_units(client, app):
     ({"visit2_start": SOON.isoformat()}, "Besøg 2 skal ligge efter besøg 1."),
     ({"visit1_end": (SOON - timedelta(days=1)).isoformat()}, "kan ikke slutte, før den begynder"),
     ({"visit1_start": ""}, "Vælg en dato for besøg 1."),
+    ({"visit1_start": "2020-01-01", "visit2_start": "2020-02-01"}, "Besøg 1 kan ikke ligge i fortiden."),
     ({"contact_email": "x"}, "gyldig e-mailadresse"),
 ])
 def test_bad_requests_are_refused(client, coordinator, changes, message):

@@ -146,7 +146,7 @@ def test_a_named_event_stands_for_its_subject(client, app):
     world = build()
     login(client, world.leader.email)
     form = {"workplace": world.workplace.id, "contact_name": "Lise", "contact_email": "lise@example.dk",
-            "visit1_start": "2027-01-11", "visit2_start": "2027-02-01"}
+            "visit1_start": "2031-01-13", "visit2_start": "2031-02-03"}
     assert client.post("/requests/new", data=form).status_code == 302
     wanted = db.session.scalar(db.select(ProcessRequest))
     assert client.post(f"/requests/{wanted.id}/cancel", data={"reason": "Ny leder"}).status_code == 302
