@@ -44,8 +44,7 @@ class Entry:
     contact_name: str = ""
     contact_email: str = ""
     pair: list[tuple[str, str]] = field(default_factory=list)  # (name, e-mail) of the ambassadors
-    stems: set[str] = field(default_factory=set)
-    text: str = ""
+    searched: terms.Indexed | None = None  # its words as search reads them
     visible: bool = False  # the person may see the process, and so who is behind it
 
     @property
@@ -115,7 +114,7 @@ def entries(user: User, words: Vocabulary | None = None) -> tuple[list[Entry], V
             department=department.name if department else "", area_id=area.id if area else None,
             area=area.name if area else "", locked_on=local_date(row.locked_at), parts=parts, groups=groups,
             unmapped=unmapped, contact_name=row.contact_name or "", contact_email=row.contact_email or "",
-            stems=set(terms.words(text)), text=terms.folded(text),
+            searched=terms.index(text),
             visible=visible is None or row.workplace_id in visible or row.id in own,
         ))
     pairs: dict[int, list[tuple[str, str]]] = {}
@@ -136,7 +135,7 @@ def search(found: list[Entry], query: terms.Query, area: int | None = None, grou
     """The entries that match every word of ``query``, in ``area``, filed under ``group``."""
     return [e for e in found
             if (not area or e.area_id == area) and (not group or group in e.groups)
-            and (not query or query.found(e.stems, e.text))]
+            and (not query or query.found(e.searched))]
 
 
 def sharing(found: list[Entry], entry: Entry) -> list[tuple[Entry, set[int]]]:

@@ -1,17 +1,20 @@
 """Words and target groups as Danish is written. Pure: no Flask, no database.
 
-Search compares the *skeleton* of words: composed and case-folded, with æ and ae read as a, ø and oe
-as o, å and aa as a, so "aeldre" finds "ældre", "born" and "boern" find "børn", "Aabenraa" finds
-"Åbenrå" and back again; and it compares Snowball's Danish stems, so "borgerne" finds "borger". The
-irregular forms the stemmer does not join are listed (barn/børn, mand/mænd …): a query word finds
-every form of its word. A query word also finds the beginning of a word, as you type, and inside a
-compound's start: "børn" finds "børnefamilier".
+Search reads a query word the way it was typed. A word with æ, ø or å, or with their old spellings ae,
+oe and aa, is Danish: it is compared with the texts written the same way, ae as æ, oe as ø, aa as å
+("aeldre" finds "ældre", "Aabenraa" finds "Åbenrå" and back again), and "så" never finds "sammen". A
+word typed in plain letters, as on a keyboard without æ, ø and å, is compared with the texts' plain
+letters: "born" finds "børn", "aldre" finds "ældre". Both compare Snowball's Danish stems, so "borgerne"
+finds "borger"; the irregular forms the stemmer does not join are listed (barn/børn, mand/mænd …): a
+query word finds every form of its word. A query word also finds the beginning of a word, as you type,
+and inside a compound's start: "børn" finds "børnefamilier".
 
 A free-text list of target groups is split only where the person split it, one group a line: a comma
 belongs to the group's name ("Borgere, der søger ydelser" is one group).
 """
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -19,8 +22,9 @@ import snowballstemmer
 _WORD = re.compile(r"\w+")
 _TOKENS = re.compile(r"(\w+)")
 _STEMMER = snowballstemmer.stemmer("danish")
-_DIGRAPHS = (("æ", "a"), ("ø", "o"), ("å", "a"), ("ae", "a"), ("oe", "o"), ("aa", "a"))
-_DANISH = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+_DANISH_LETTERS = frozenset("æøå")
+_OLD_SPELLINGS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+_PLAIN = (("æ", "a"), ("ø", "o"), ("å", "a"))
 # Forms of a word the stemmer does not join: the singular and the plural (and a few more) of Danish's
 # irregular nouns. Each tuple is one word.
 IRREGULAR = (
@@ -37,67 +41,114 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
 
 
+def _case(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold()
+
+
 @lru_cache(maxsize=65536)
-def skeleton(word: str) -> str:
-    """A word as search compares it: case-folded, æ/ae, ø/oe and å/aa each one vowel."""
-    word = unicodedata.normalize("NFC", word).casefold()
-    for letters, vowel in _DIGRAPHS:
-        word = word.replace(letters, vowel)
+def danish(word: str) -> str:
+    """A word as Danish writes it: case-folded, the old spellings ae, oe and aa read as æ, ø and å."""
+    word = _case(word)
+    for old, letter in _OLD_SPELLINGS:
+        word = word.replace(old, letter)
     return word
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The skeleton of a word's Danish stem (the stemmer reads æ, ø and å, so it stems before folding)."""
-    return skeleton(_STEMMER.stemWord(unicodedata.normalize("NFC", word).casefold()))
+def plain(word: str) -> str:
+    """A word in plain letters, as typed without æ, ø and å: "børn" is "born", "ældre" is "aldre"."""
+    word = danish(word)
+    for letter, vowel in _PLAIN:
+        word = word.replace(letter, vowel)
+    return word
+
+
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(danish(word))  # the stemmer reads æ, ø and å
+
+
+@lru_cache(maxsize=65536)
+def danish_stem(word: str) -> str:
+    return danish(_stem(word))
+
+
+@lru_cache(maxsize=65536)
+def plain_stem(word: str) -> str:
+    return plain(_stem(word))
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A text as search reads it: its words' stems and its words, written the Danish way and in plain letters."""
+
+    danish_stems: frozenset[str]
+    danish_text: str
+    plain_stems: frozenset[str]
+    plain_text: str
 
 
 @lru_cache(maxsize=16384)
-def folded(text: str) -> str:
-    """The skeleton of a whole text, for beginnings of words (kept: the library reads the same texts each search)."""
-    return " ".join(skeleton(word) for word in _WORD.findall(text))
+def index(text: str) -> Indexed:
+    """``text`` for search (kept: the library reads the same texts each search)."""
+    found = _WORD.findall(text)
+    return Indexed(frozenset(map(danish_stem, found)), " ".join(map(danish, found)),
+                   frozenset(map(plain_stem, found)), " ".join(map(plain, found)))
 
 
-@lru_cache(maxsize=16384)
-def words(text: str) -> tuple[str, ...]:
-    """The stems of the words of ``text``."""
-    return tuple(stem(word) for word in _WORD.findall(text))
+def _is_danish(word: str) -> bool:
+    return bool(_DANISH_LETTERS & set(word)) or any(old in word for old, _letter in _OLD_SPELLINGS)
 
 
-_FORMS = {stem(form): group for group in IRREGULAR for form in group}
+_IRREGULAR = {stem(form): group for stem in (danish_stem, plain_stem) for group in IRREGULAR for form in group}
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """One query word: read the Danish way or in plain letters, its stems and the beginnings it matches."""
+
+    is_danish: bool
+    stems: frozenset[str]
+    beginning: re.Pattern
+
+    def found(self, text: Indexed) -> bool:
+        stems, words = (text.danish_stems, text.danish_text) if self.is_danish else (text.plain_stems, text.plain_text)
+        return not self.stems.isdisjoint(stems) or bool(self.beginning.search(words))
+
+    def hit(self, word: str) -> bool:
+        stem, written = (danish_stem, danish) if self.is_danish else (plain_stem, plain)
+        return stem(word) in self.stems or bool(self.beginning.match(written(word)))
 
 
 class Query:
     """What a search looks for: for each word typed, every stem and beginning it may match."""
 
     def __init__(self, text: str):
-        self.wanted = [self._forms(word) for word in _WORD.findall(unicodedata.normalize("NFC", text).casefold())]
+        self.wanted = [self._wanted(word) for word in _WORD.findall(_case(text))]
 
     @staticmethod
-    def _forms(word: str) -> tuple[frozenset[str], re.Pattern]:
-        danish = word
-        for letters, letter in _DANISH:
-            danish = danish.replace(letters, letter)
-        forms = {word, danish, *_FORMS.get(stem(word), ()), *_FORMS.get(stem(danish), ())}
-        beginnings = sorted({skeleton(form) for form in forms}, key=len, reverse=True)
-        return frozenset(stem(form) for form in forms), re.compile(r"\b(?:" + "|".join(map(re.escape, beginnings)) + ")")
+    def _wanted(word: str) -> _Wanted:
+        is_danish = _is_danish(word)
+        stem, written = (danish_stem, danish) if is_danish else (plain_stem, plain)
+        forms = {word, *_IRREGULAR.get(stem(word), ())}
+        beginnings = sorted({written(form) for form in forms}, key=len, reverse=True)
+        return _Wanted(is_danish, frozenset(map(stem, forms)),
+                       re.compile(r"\b(?:" + "|".join(map(re.escape, beginnings)) + ")"))
 
     def __bool__(self) -> bool:
         return bool(self.wanted)
 
-    def found(self, stems: set[str], text: str) -> bool:
-        """Every word of the query is the stem, or the beginning, of a word of the entry (``stems`` and
-        ``text`` are its ``words`` and its ``folded`` text)."""
-        return all(not known.isdisjoint(stems) or beginning.search(text) for known, beginning in self.wanted)
+    def found(self, text: Indexed) -> bool:
+        """Every word of the query is the stem, or the beginning, of a word of ``text``."""
+        return all(wanted.found(text) for wanted in self.wanted)
 
     def hit(self, word: str) -> bool:
-        return any(stem(word) in known or beginning.match(skeleton(word)) for known, beginning in self.wanted)
+        return any(wanted.hit(word) for wanted in self.wanted)
 
     def marked(self, text: str) -> list[tuple[str, bool]]:
         """``text`` in pieces, each with whether it is a word the query found (to be shown in <mark>)."""
         pieces: list[tuple[str, bool]] = []
-        for index, piece in enumerate(_TOKENS.split(text)):
-            hit = index % 2 == 1 and bool(self.wanted) and self.hit(piece)
+        for index_, piece in enumerate(_TOKENS.split(text)):
+            hit = index_ % 2 == 1 and bool(self.wanted) and self.hit(piece)
             if pieces and not hit and not pieces[-1][1]:
                 pieces[-1] = (pieces[-1][0] + piece, False)
             elif piece:
