@@ -45,7 +45,7 @@ demo-reset: install
 ## The whole suite; installs Debian's Chromium for the browser tests, and Node with the packages the
 ## tests run on it (a real OpenID Connect provider, html-validate), when they are missing.
 test: install-dev chromium $(NODE_PACKAGES)/node_modules
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)

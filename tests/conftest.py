@@ -87,6 +87,14 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def pytest_collection_modifyitems(items):
+    """The files that drive a browser or a server first: `make test` hands whole files to its two workers
+    (--dist loadfile, so a module's server and sign-ins are built once), and long files started last would
+    leave one worker running alone at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("browser") or item.get_closest_marker("server")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how many database tests did not run, and how to run them."""
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if _skipped_without_postgres(r)]
