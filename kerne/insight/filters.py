@@ -1,10 +1,12 @@
 """The period and unit the leaders' pages are filtered by: read from the address, so a view can be
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NoReturn
 
 from flask import abort, request
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
@@ -114,6 +116,56 @@ VALUE_LABELS = {"state": STATE_LABELS, "decision": DECISION_LABELS, "follow_up":
 PERIOD_ARGS = ("period", "start", "end")
 
 
+# ---- the other filters a list reads from the address -------------------------------------
+# A value a list cannot read is refused (422) with the filter's name, as a wrong period is: a list that
+# ignored it would not show the rows its figure counted. A name no list reads is no filter and is ignored.
+
+def _refused(name: str) -> NoReturn:
+    label = FILTER_LABELS.get(name) or FLAG_LABELS.get(name, name)
+    abort(422, f"{label}: {_('Det skrevne er ikke gyldigt.')}")
+
+
+def _asked(name: str) -> str | None:
+    return request.args.get(name) or None
+
+
+def one_of(name: str, allowed) -> str | None:
+    value = _asked(name)
+    if value is not None and value not in allowed:
+        _refused(name)
+    return value
+
+
+def number(name: str) -> int | None:
+    """An id or a count."""
+    value = _asked(name)
+    if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
+        _refused(name)
+    return None if value is None else int(value)
+
+
+def month(name: str) -> str | None:
+    """A month as YYYY-MM."""
+    value = _asked(name)
+    if value is not None:
+        try:
+            if len(value) != 7 or not value.isascii():
+                raise ValueError(value)
+            datetime.strptime(value, "%Y-%m")
+        except ValueError:
+            _refused(name)
+    return value
+
+
+def yes_no(name: str) -> bool | None:
+    value = one_of(name, ("yes", "no"))
+    return None if value is None else value == "yes"
+
+
+def flag(name: str) -> bool:
+    return one_of(name, ("1",)) == "1"
+
+
 @dataclass(frozen=True)
 class Chip:
     """One filter in use, in words, and the address arguments of the list without it."""
@@ -156,7 +208,7 @@ def chips(shown: dict, names: dict[str, dict[int, str]], today: date) -> list[Ch
         elif key in VALUE_LABELS:
             said = VALUE_LABELS[key].get(value, value)
         elif key in ("requested", "completed"):
-            said = format_date(date(int(value[:4]), int(value[5:7]), 1), "MMMM y")
+            said = format_date(datetime.strptime(value, "%Y-%m").date(), "MMMM y")
         else:
             said = value
         found.append(Chip(f"{FILTER_LABELS.get(key, key)}: {said}", without))

@@ -4,8 +4,7 @@ as the figure that links to it (kerne.insight.statistics), within the person's s
 period and unit the figure was for (kerne.insight.filters)."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
 from kerne.desk.imports import AMBASSADOR_COLUMNS, registry_rows
@@ -34,65 +33,16 @@ bp = Blueprint("lists", __name__)
 SHOWN = 200
 
 
-# A filter the address names wrongly is refused (422) with the filter's name, as a wrong period is
-# (kerne.insight.filters.period_in): a list that ignored it would not show the rows its figure counted.
-
-def _refused(name: str):
-    label = filters.FILTER_LABELS.get(name) or filters.FLAG_LABELS.get(name, name)
-    abort(422, f"{label}: {_('Det skrevne er ikke gyldigt.')}")
-
-
-def _asked(name: str) -> str | None:
-    return request.args.get(name) or None
-
-
-def _one_of(name: str, allowed) -> str | None:
-    value = _asked(name)
-    if value is not None and value not in allowed:
-        _refused(name)
-    return value
-
-
-def _number(name: str) -> int | None:
-    value = _asked(name)
-    if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
-        _refused(name)
-    return None if value is None else int(value)
-
-
-def _month(name: str) -> str | None:
-    """A month as YYYY-MM."""
-    value = _asked(name)
-    if value is not None:
-        try:
-            year, dash, month = value[:4], value[4:5], value[5:]
-            if not (dash == "-" and len(month) == 2 and (year + month).isascii() and (year + month).isdigit()):
-                raise ValueError(value)
-            date(int(value[:4]), int(value[5:]), 1)
-        except ValueError:
-            _refused(name)
-    return value
-
-
-def _yes_no(name: str) -> bool | None:
-    value = _one_of(name, ("yes", "no"))
-    return None if value is None else value == "yes"
-
-
-def _flag(name: str) -> bool:
-    return _one_of(name, ("1",)) == "1"
-
-
 def _case_filters(day: date) -> dict:
     return {
-        "state": _one_of("state", STATES), "unit": _number("unit"),
-        "requested": _month("requested"), "completed": _month("completed"),
-        "ambassador": _number("ambassador"), "visit": _number("visit"),
-        "participants": _one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
-        "core_task": _yes_no("core_task"),
-        "held": _number("held"), "period": filters.period_in(day), "active": _flag("active"),
-        "stalled": (day, current_app.config["STALLED_DAYS"]) if _flag("stalled") else None,
-        "undated": _flag("undated"), "cancelled": _yes_no("cancelled"),
+        "state": filters.one_of("state", STATES), "unit": filters.number("unit"),
+        "requested": filters.month("requested"), "completed": filters.month("completed"),
+        "ambassador": filters.number("ambassador"), "visit": filters.number("visit"),
+        "participants": filters.one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
+        "core_task": filters.yes_no("core_task"),
+        "held": filters.number("held"), "period": filters.period_in(day), "active": filters.flag("active"),
+        "stalled": (day, current_app.config["STALLED_DAYS"]) if filters.flag("stalled") else None,
+        "undated": filters.flag("undated"), "cancelled": filters.yes_no("cancelled"),
     }
 
 
@@ -156,9 +106,9 @@ def export_processes():
 def _tasks():
     today = today_()
     world = load(current_user, today, texts=True)
-    wanted = {"decision": _one_of("decision", ("develop", "keep", "phase_out")),
-              "unit": _number("unit"),
-              "follow_up": _one_of("follow_up", ("overdue", "due", "later", "done")),
+    wanted = {"decision": filters.one_of("decision", ("develop", "keep", "phase_out")),
+              "unit": filters.number("unit"),
+              "follow_up": filters.one_of("follow_up", ("overdue", "due", "later", "done")),
               "period": filters.period_in(today)}
     found = [t for t in world.tasks if t.facts.decided
              and task_filter(t.facts, world.case_of(t.process_id), world.organisation, today, **wanted)]
@@ -200,8 +150,8 @@ def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
     day = today_()
     world = load(current_user, day)
-    wanted = {"unit": _number("unit"),
-              "core_task": _yes_no("core_task")}
+    wanted = {"unit": filters.number("unit"),
+              "core_task": filters.yes_no("core_task")}
     period = filters.period_in(day)
     defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
     found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
@@ -211,9 +161,9 @@ def workplaces():
 
 def _ambassadors():
     world = load(current_user, today_())
-    wanted = {"own": _one_of("own", COMMITMENT_STATES), "other": _one_of("other", COMMITMENT_STATES),
-              "unit": _number("unit"), "load": _one_of("load", LOAD_BUCKETS),
-              "lacking": _flag("lacking")}
+    wanted = {"own": filters.one_of("own", COMMITMENT_STATES), "other": filters.one_of("other", COMMITMENT_STATES),
+              "unit": filters.number("unit"), "load": filters.one_of("load", LOAD_BUCKETS),
+              "lacking": filters.flag("lacking")}
     # Within a unit, the load counts the processes there (as the dashboard's chart for that unit does).
     organisation = world.organisation.below(wanted["unit"]) if wanted["unit"] in world.organisation.units \
         else world.organisation

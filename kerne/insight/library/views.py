@@ -21,8 +21,8 @@ from kerne.insight.library.forms import (
     TargetGroupForm,
     TargetGroupMergeForm,
 )
-from kerne.models import Conversation, CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
 from kerne.insight.statistics import talk_filter
+from kerne.models import Conversation, CoreTaskDraft, OrgUnit, Process, ProcessRequest, TargetGroup, TargetGroupAlias
 from kerne.records import audit
 from kerne.web.clock import today
 from kerne.web.extensions import db
@@ -136,11 +136,11 @@ def _conversation_form(talk: Conversation, posted: bool = False) -> Conversation
 
 
 def _conversations_page(status: int = 200, forms: dict | None = None):
-    wanted = request.args.get("status") if request.args.get("status") in CONVERSATION_LABELS else None
+    wanted = filters.one_of("status", CONVERSATION_LABELS)
     day = today()
     world = load(current_user, day, task_rows=False)
     # The dashboard's figure and this list pick the talks with one predicate, for the period and unit it was for.
-    chosen = {"period": filters.period_in(day), "unit": request.args.get("unit", type=int), "status": wanted}
+    chosen = {"period": filters.period_in(day), "unit": filters.number("unit"), "status": wanted}
     ids = [t.id for t in world.conversations if talk_filter(t, world.organisation, **chosen)]
     talks = db.session.scalars(conversations.visible(current_user).where(Conversation.id.in_(ids))).all()
     return render_template("insight/library/conversations.html", talks=talks, wanted=wanted,
