@@ -384,16 +384,18 @@ def save_request(request: ProcessRequest, form: RequestForm) -> None:
     db.session.add(request)
 
 
+_WAITING = select(ProcessRequest).where(ProcessRequest.status == "open")
+
+
 def open_requests() -> dict[int, ProcessRequest]:
     """The requests still waiting for a pair, by workplace: a workplace waits with one request at a time, or the
     pairs would be planned twice for one wish."""
-    return {r.workplace_id: r for r in db.session.scalars(select(ProcessRequest).where(ProcessRequest.status == "open"))}
+    return {r.workplace_id: r for r in db.session.scalars(_WAITING)}
 
 
 def open_request(workplace_id: int) -> ProcessRequest | None:
     """The workplace's request still waiting for a pair, if any (see open_requests)."""
-    return db.session.scalars(select(ProcessRequest).where(ProcessRequest.workplace_id == workplace_id,
-                                                           ProcessRequest.status == "open").limit(1)).first()
+    return db.session.scalars(_WAITING.where(ProcessRequest.workplace_id == workplace_id).limit(1)).first()
 
 
 def already_waiting(workplace: str) -> str:
