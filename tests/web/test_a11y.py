@@ -177,8 +177,9 @@ def propose_a_talk(page) -> None:
 def propose_a_talk_twice(page) -> None:
     """The same proposal again while the first is open: refused on the entry's page, saying which talk waits."""
     hold_every_talk()
-    page.locator("#snak button.primary").click()
-    page.go_back()
+    with page.expect_navigation(wait_until="load"):  # going back mid-navigation finds no page to go back from
+        page.locator("#snak button.primary").click()
+    page.go_back(wait_until="load")
     page.locator("#snak button.primary").click()
     page.locator("#snak .error").first.wait_for()
 
