@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NoReturn
 
-from flask import abort, request
+from flask import request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from kerne.insight.statistics import PERIODS, Organisation, Period, period_of
+from kerne.web.errors import UnreadableArguments
 from kerne.web.forms import FlexibleDateField, Form
 from kerne.web.vocabulary import (
     COMMITMENT_LABELS,
@@ -21,6 +22,7 @@ from kerne.web.vocabulary import (
     STATE_LABELS,
 )
 
+PERIOD_ARGS = ("period", "start", "end")
 PERIOD_LABELS = {"12m": _l("Seneste 12 måneder"), "year": _l("I år"), "range": _l("Fra og til")}
 LONGEST_RANGE_DAYS = 366 * 10
 
@@ -94,7 +96,8 @@ def period_in(today) -> Period | None:
     form.unit.choices = [SelectChoice("", "")]
     form.unit.data = ""
     if not form.validate():
-        abort(422, " ".join(f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()))
+        raise UnreadableArguments(PERIOD_ARGS, " ".join(f"{form[name].label.text}: {errors[0]}"
+                                                     for name, errors in form.errors.items()))
     return period_of(form.period.data, today, form.start.data, form.end.data)
 
 
@@ -113,7 +116,6 @@ VALUE_LABELS = {"state": STATE_LABELS, "decision": DECISION_LABELS, "follow_up":
                 "own": COMMITMENT_LABELS, "other": COMMITMENT_LABELS,
                 "core_task": {"yes": _l("defineret"), "no": _l("ikke endnu")},
                 "cancelled": {"yes": _l("ja"), "no": _l("nej")}}
-PERIOD_ARGS = ("period", "start", "end")
 
 
 # ---- the other filters a list reads from the address -------------------------------------
@@ -122,7 +124,7 @@ PERIOD_ARGS = ("period", "start", "end")
 
 def _refused(name: str) -> NoReturn:
     label = FILTER_LABELS.get(name) or FLAG_LABELS.get(name, name)
-    abort(422, f"{label}: {_('Det skrevne er ikke gyldigt.')}")
+    raise UnreadableArguments((name,), f"{label}: {_('Det skrevne er ikke gyldigt.')}")
 
 
 def _asked(name: str) -> str | None:

@@ -1,10 +1,12 @@
 """Error pages: a clear Danish message and the right status, never a stack trace."""
-from flask import render_template
+from urllib.parse import urlencode
+
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, UnprocessableEntity
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from kerne.web.extensions import db
@@ -29,6 +31,20 @@ class TextConverter(UnicodeConverter):
         super().__init__(url_map, *args, **kwargs)
         self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f-\\x9f]", 1)
 
+
+class UnreadableArguments(UnprocessableEntity):
+    """Address arguments a page cannot read, such as a list's filter (422): the error page says which and links to
+    the same page without them, so one wrong filter in a shared link does not leave the reader at a dead end."""
+
+    def __init__(self, names: tuple[str, ...], description: str):
+        super().__init__(description)
+        self.names = names
+
+    def address_without(self) -> str:
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name not in self.names]
+        return request.path + (f"?{urlencode(kept)}" if kept else "")
+
+
 MESSAGES = {
     400: _l("Forespørgslen kunne ikke forstås. Genindlæs siden og prøv igen."),
     403: _l("Du har ikke adgang til denne side."),
@@ -43,8 +59,8 @@ MESSAGES = {
 }
 
 
-def _page(status: int, message):
-    return render_template("web/error.html", status=status, message=message), status
+def _page(status: int, message, without: str | None = None):
+    return render_template("web/error.html", status=status, message=message, without=without), status
 
 
 def init_app(app) -> None:
@@ -68,6 +84,10 @@ def init_app(app) -> None:
     def too_many(_error):
         # The page (htmx shows its message too); Flask-Limiter adds Retry-After.
         return _page(429, MESSAGES[429])
+
+    @app.errorhandler(UnreadableArguments)
+    def unreadable_arguments(error):
+        return _page(422, error.description, error.address_without())
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -184,7 +184,19 @@ def test_a_list_given_a_filter_it_cannot_read_refuses_it_by_name(client, world, 
     login(client, world.coordinator.email)
     answer = client.get(f"{page}?{query}")
     assert answer.status_code == 422, (page, query)
-    assert f"{label}: Det skrevne er ikke gyldigt." in answer.get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert f"{label}: Det skrevne er ikke gyldigt." in text
+    assert f'<a href="{page}">Vis listen uden dette filter</a>' in text
+
+
+def test_the_refusal_of_a_filter_links_to_the_list_with_the_other_filters_kept(client, world):
+    """A shared link with one wrong filter is not a dead end: the reader goes on to the list with the rest."""
+    login(client, world.coordinator.email)
+    text = client.get("/processes?period=year&state=bogus&active=1").get_data(as_text=True)
+    assert '<a href="/processes?period=year&amp;active=1">Vis listen uden dette filter</a>' in text
+    text = client.get("/tasks?period=range&start=2026-13-45&end=2026-12-31&decision=develop").get_data(as_text=True)
+    assert '<a href="/tasks?decision=develop">Vis listen uden dette filter</a>' in text
+    assert '<a href="/">Til forsiden</a>' in text
 
 
 def test_two_workplaces_follow_one_open_talk_at_a_time(client, world):
