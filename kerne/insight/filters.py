@@ -159,6 +159,15 @@ def month(name: str) -> str | None:
     return value
 
 
+def unit_among(organisation: Organisation) -> int | None:
+    """The unit a list is asked for, among those one sees. Another is refused as the dashboard's unit filter refuses
+    it, rather than shown as an empty list named after a unit one cannot see (the same words whether it exists)."""
+    value = number("unit")
+    if value is not None and value not in organisation.units:
+        raise UnreadableArguments(("unit",), f"{FILTER_LABELS['unit']}: {_('Vælg en af dine enheder.')}")
+    return value
+
+
 def yes_no(name: str) -> bool | None:
     value = one_of(name, ("yes", "no"))
     return None if value is None else value == "yes"

@@ -14,6 +14,7 @@ from kerne.insight.statistics import (
     COMMITMENT_STATES,
     LOAD_BUCKETS,
     PARTICIPATION_BUCKETS,
+    Organisation,
     ambassador_filter,
     case_filter,
     commitments,
@@ -33,9 +34,9 @@ bp = Blueprint("lists", __name__)
 SHOWN = 200
 
 
-def _case_filters(day: date) -> dict:
+def _case_filters(day: date, organisation: Organisation) -> dict:
     return {
-        "state": filters.one_of("state", STATES), "unit": filters.number("unit"),
+        "state": filters.one_of("state", STATES), "unit": filters.unit_among(organisation),
         "requested": filters.month("requested"), "completed": filters.month("completed"),
         "ambassador": filters.number("ambassador"), "visit": filters.number("visit"),
         "participants": filters.one_of("participants", [b[0] for b in PARTICIPATION_BUCKETS]),
@@ -49,7 +50,7 @@ def _case_filters(day: date) -> dict:
 def _cases(texts: bool = False):
     day = today_()
     world = load(current_user, day, texts=texts)
-    wanted = _case_filters(day)
+    wanted = _case_filters(day, world.organisation)
     cases = [c for c in world.cases if case_filter(c, world.organisation, **wanted)]
     cases.sort(key=lambda c: (c.requested_on, c.key), reverse=True)
     return world, wanted, cases
@@ -107,7 +108,7 @@ def _tasks():
     today = today_()
     world = load(current_user, today, texts=True)
     wanted = {"decision": filters.one_of("decision", ("develop", "keep", "phase_out")),
-              "unit": filters.number("unit"),
+              "unit": filters.unit_among(world.organisation),
               "follow_up": filters.one_of("follow_up", ("overdue", "due", "later", "done")),
               "period": filters.period_in(today)}
     found = [t for t in world.tasks if t.facts.decided
@@ -150,7 +151,7 @@ def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
     day = today_()
     world = load(current_user, day)
-    wanted = {"unit": filters.number("unit"),
+    wanted = {"unit": filters.unit_among(world.organisation),
               "core_task": filters.yes_no("core_task")}
     period = filters.period_in(day)
     defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
@@ -162,11 +163,10 @@ def workplaces():
 def _ambassadors():
     world = load(current_user, today_())
     wanted = {"own": filters.one_of("own", COMMITMENT_STATES), "other": filters.one_of("other", COMMITMENT_STATES),
-              "unit": filters.number("unit"), "load": filters.one_of("load", LOAD_BUCKETS),
+              "unit": filters.unit_among(world.organisation), "load": filters.one_of("load", LOAD_BUCKETS),
               "lacking": filters.flag("lacking")}
     # Within a unit, the load counts the processes there (as the dashboard's chart for that unit does).
-    organisation = world.organisation.below(wanted["unit"]) if wanted["unit"] in world.organisation.units \
-        else world.organisation
+    organisation = world.organisation if wanted["unit"] is None else world.organisation.below(wanted["unit"])
     found = [a for a in world.ambassadors if ambassador_filter(a, organisation, **wanted)]
     return world, organisation, wanted, found
 

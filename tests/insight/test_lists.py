@@ -69,3 +69,16 @@ def test_an_ambassadors_process_count_links_to_exactly_the_processes_it_counts(c
             rows += 1
     assert rows >= 4
     assert re.search(r'processes\?ambassador=\d+&amp;cancelled=no&amp;unit=', page)
+
+
+@pytest.mark.parametrize("path", ["/processes", "/tasks", "/workplaces", "/dashboard/ambassadors", "/conversations",
+                                  "/exports/processes", "/exports/tasks", "/exports/ambassadors", "/dashboard"])
+def test_a_unit_one_does_not_see_is_refused_by_every_list_as_by_the_dashboard(client, world, path):
+    """An empty list named "Enhed: 999" read as if the unit had nothing; now each page says what the dashboard's
+    filter says, for a unit of another area and for one that does not exist alike."""
+    login(client, world.other_leader.email)
+    for unit in (world.workplace.parent_id, world.workplace.id, 999_999):
+        answer = client.get(f"{path}?unit={unit}&period=year")
+        assert answer.status_code == 422, (path, unit)
+        assert "Vælg en af dine enheder." in answer.get_data(as_text=True)
+    assert client.get(f"{path}?unit={world.care_home.parent_id}&period=year").status_code == 200
