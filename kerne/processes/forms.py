@@ -3,7 +3,7 @@ follow-up, visit times and the follow-up meeting."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from kerne.web.forms import (
     FlexibleDateField,
@@ -78,12 +78,9 @@ class MeetingForm(Form):
 
     day = FlexibleDateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
     starts = StringField(_l("Fra"), render_kw={"type": "time"}, validators=[required(), time_of_day])
-    ends = StringField(_l("Til"), render_kw={"type": "time"}, validators=[required(), time_of_day])
+    ends = StringField(_l("Til"), render_kw={"type": "time"}, validators=[
+        required(), time_of_day, later_than("starts", _l("Mødet skal slutte efter, det begynder."))])
     place = StringField(_l("Sted"), filters=[strip], validators=[Optional(), at_most(120), plain_text])
-
-    def validate_ends(self, field):
-        if self.starts.data and field.data and field.data <= self.starts.data:
-            raise ValidationError(_l("Mødet skal slutte efter, det begynder."))
 
 
 class VisitTimeForm(Form):

@@ -115,8 +115,9 @@ class FlexibleDateField(StringField):
 
 
 def time_of_day(form, field) -> None:
+    """A time as tt:mm; an unreadable one stops the field's checks, so it is not also compared with another."""
     if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
-        raise ValidationError(_l("Skriv tidspunktet som tt:mm."))
+        raise StopValidation(_l("Skriv tidspunktet som tt:mm."))
 
 
 def clock(text: str) -> time:
@@ -125,10 +126,11 @@ def clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def later_than(other: str):
+def later_than(other: str, message=_l("Besøget skal slutte efter, det begynder.")):
+    """An end (tt:mm) after the start in field ``other``, when that start could be read."""
     def check(form, field) -> None:
-        if form[other].data and field.data and field.data <= form[other].data:
-            raise ValidationError(_l("Besøget skal slutte efter, det begynder."))
+        if form[other].data and field.data and not form[other].errors and field.data <= form[other].data:
+            raise ValidationError(message)
     return check
 
 
