@@ -1,7 +1,8 @@
 """The period and unit the leaders' pages are filtered by: read from the address, so a view can be
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import NoReturn
 
 from flask import request
@@ -46,6 +47,8 @@ class FilterForm(Form):
     def validate_end(self, field):
         if self.period.data != "range":
             return
+        if self.start.errors:
+            return  # an unreadable start is said next to it, not also as a missing one here
         if self.start.data is None or field.data is None:
             raise ValidationError(_l("Vælg både en fra- og en til-dato."))
         if field.data < self.start.data:
@@ -190,7 +193,7 @@ def period_label(period: Period) -> str:
     if period.kind != "range":
         return str(PERIOD_LABELS[period.kind])
     start, end = period.start, period.end
-    if start.day == 1 and (end + timedelta(days=1)).day == 1:  # whole months
+    if start.day == 1 and end.day == monthrange(end.year, end.month)[1]:  # whole months
         last = format_date(end, "MMMM y")
         if (start.year, start.month) == (end.year, end.month):
             return last

@@ -115,8 +115,9 @@ class FlexibleDateField(StringField):
 
 
 def time_of_day(form, field) -> None:
-    """A time as tt:mm; an unreadable one stops the field's checks, so it is not also compared with another."""
-    if field.data and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data):
+    """A time as tt:mm in ASCII digits (ends are compared with starts as text, and "1٩:00" would sort after
+    "19:30"); an unreadable one stops the field's checks, so it is not also compared with another."""
+    if field.data and not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", field.data):
         raise StopValidation(_l("Skriv tidspunktet som tt:mm."))
 
 

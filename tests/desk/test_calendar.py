@@ -160,6 +160,7 @@ UNREADABLE, BACKWARDS = "Skriv tidspunktet som tt:mm.", "Besøget skal slutte ef
 
 @pytest.mark.parametrize(("starts", "ends", "message"), [
     ("10", "12:00", UNREADABLE), ("25:00", "10:00", UNREADABLE), ("09:00", "0:30", UNREADABLE),
+    ("19:30", "1٩:00", UNREADABLE), ("0٩:00", "12:00", UNREADABLE),  # digits of another script sort wrongly
     ("12:00", "11:00", BACKWARDS),
 ])
 def test_a_bad_time_is_refused_next_to_the_field_with_one_message(client, world, starts, ends, message):

@@ -91,7 +91,8 @@ def test_a_proposal_is_checked_and_a_talk_followed_only_by_those_who_see_it(clie
     form = propose_form(client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True))
     for wrong in ({"target_group": "Unge"}, {"from_unit": str(world.care_home.id)}, {"message": "x" * 501}):
         assert client.post("/conversations", data={**form, **wrong}).status_code == 422, wrong
-    assert client.post("/conversations", data={**form, "to_process": "99999"}).status_code == 404
+    for missing in ("99999", "²", "٣"):  # "²" is a digit to str.isdigit() and no number to int()
+        assert client.post("/conversations", data={**form, "to_process": missing}).status_code == 404, missing
     assert db.session.scalars(db.select(Conversation)).all() == []
     assert client.post("/conversations", data=form).status_code == 302
     talk = db.session.scalars(db.select(Conversation)).one()
@@ -187,6 +188,14 @@ def test_a_list_given_a_filter_it_cannot_read_refuses_it_by_name(client, world, 
     text = answer.get_data(as_text=True)
     assert f"{label}: Det skrevne er ikke gyldigt." in text
     assert f'<a href="{page}">Vis listen uden dette filter</a>' in text
+
+
+def test_an_unreadable_start_is_said_once_and_a_range_to_the_last_day_there_is_is_read(client, world):
+    login(client, world.coordinator.email)
+    text = client.get("/processes?period=range&start=garbage&end=2026-01-01").get_data(as_text=True)
+    assert "Fra: Skriv datoen som åååå-mm-dd eller dd-mm-åååå." in text and "Vælg både en fra- og en til-dato" not in text
+    page = client.get("/processes?period=range&start=9999-12-01&end=9999-12-31")
+    assert page.status_code == 200 and "Periode: december 9999" in page.get_data(as_text=True)
 
 
 def test_the_refusal_of_a_filter_links_to_the_list_with_the_other_filters_kept(client, world):

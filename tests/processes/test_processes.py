@@ -157,6 +157,8 @@ def test_the_follow_up_meeting_goes_out_as_ics_in_danish_time_and_moves_with_a_h
     url = f"/processes/{world.process.id}/meeting"
     bad = client.post(url, data={"day": "2027-03-01", "starts": "14:00", "ends": "13:00"})
     assert bad.status_code == 422 and "Mødet skal slutte efter, det begynder." in bad.get_data(as_text=True)
+    bad = client.post(url, data={"day": "2027-03-01", "starts": "19:30", "ends": "1９:00"})  # a fullwidth nine
+    assert bad.status_code == 422 and "Skriv tidspunktet som tt:mm." in bad.get_data(as_text=True)
     day = (TODAY + timedelta(days=60)).isoformat()
     assert client.post(url, data={"day": day, "starts": "14:00", "ends": "15:30", "place": "Lærerværelset"}) \
         .status_code == 302

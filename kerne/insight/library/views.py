@@ -106,7 +106,7 @@ def propose():
     """Propose a talk across units about a target group shared with a core task of the library."""
     found, words = library.entries(current_user)
     wanted = request.form.get("to_process", "")
-    this = next((e for e in found if wanted.isdigit() and e.process_id == int(wanted)), None)
+    this = next((e for e in found if wanted.isascii() and wanted.isdigit() and e.process_id == int(wanted)), None)
     if this is None:
         abort(404)
     form = _propose_form(this, words, found, posted=True)
