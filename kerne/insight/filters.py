@@ -142,9 +142,9 @@ def one_of(name: str, allowed) -> str | None:
 
 
 def number(name: str) -> int | None:
-    """An id or a count."""
+    """An id or a visit's number: a whole number from 1 (0 named nothing, and was shown as no filter)."""
     value = _asked(name)
-    if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
+    if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9 and int(value) > 0):
         _refused(name)
     return None if value is None else int(value)
 

@@ -179,7 +179,8 @@ def test_a_list_given_a_malformed_period_says_so_in_danish(client, world, page, 
     ("/tasks", "decision=x", "Beslutning"), ("/tasks", "follow_up=x", "Opfølgning"),
     ("/workplaces", "core_task=maybe", "Kerneopgave"), ("/dashboard/ambassadors", "load=-1", "Forløb"),
     ("/exports/processes", "ambassador=1.5", "Ambassadør"), ("/conversations", "unit=abc", "Enhed"),
-    ("/conversations", "status=bogus", "Status")])
+    ("/conversations", "status=bogus", "Status"), ("/processes", "ambassador=0", "Ambassadør"),
+    ("/processes", "held=0", "Holdt besøg"), ("/processes", "visit=0", "Besøg")])
 def test_a_list_given_a_filter_it_cannot_read_refuses_it_by_name(client, world, page, query, label):
     """Silently ignored, the list showed every row: not the rows of the figure that linked to it."""
     login(client, world.coordinator.email)
