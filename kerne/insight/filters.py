@@ -1,11 +1,11 @@
 """The period and unit the leaders' pages are filtered by: read from the address, so a view can be
 reloaded, shared and printed as it is, and handed on to the lists behind each figure."""
 from calendar import monthrange
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NoReturn
 
-from flask import request
+from flask import g, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -99,8 +99,8 @@ def period_in(today) -> Period | None:
     form.unit.choices = [SelectChoice("", "")]
     form.unit.data = ""
     if not form.validate():
-        raise UnreadableArguments(PERIOD_ARGS, " ".join(f"{form[name].label.text}: {errors[0]}"
-                                                     for name, errors in form.errors.items()))
+        return _refused(PERIOD_ARGS, " ".join(f"{form[name].label.text}: {errors[0]}"
+                                              for name, errors in form.errors.items()))
     return period_of(form.period.data, today, form.start.data, form.end.data)
 
 
@@ -125,9 +125,30 @@ VALUE_LABELS = {"state": STATE_LABELS, "decision": DECISION_LABELS, "follow_up":
 # A value a list cannot read is refused (422) with the filter's name, as a wrong period is: a list that
 # ignored it would not show the rows its figure counted. A name no list reads is no filter and is ignored.
 
-def _refused(name: str) -> NoReturn:
+@contextmanager
+def read_together():
+    """Every filter of a list is read before any is refused, so the 422 names all that cannot be read and its link
+    to the list without them leads to a list (one refused at a time led from one 422 to the next)."""
+    g.unreadable = []
+    try:
+        yield
+    finally:
+        refused = g.pop("unreadable")
+    if refused:
+        raise UnreadableArguments(tuple(name for names, _message in refused for name in names),
+                                  " ".join(message for _names, message in refused), len(refused))
+
+
+def _refused(names: tuple[str, ...], message: str) -> None:
+    """Refuse address arguments: at once, or when read_together() has read the rest."""
+    if "unreadable" not in g:
+        raise UnreadableArguments(names, message)
+    g.unreadable.append((names, message))
+
+
+def _unreadable(name: str) -> None:
     label = FILTER_LABELS.get(name) or FLAG_LABELS.get(name, name)
-    raise UnreadableArguments((name,), f"{label}: {_('Det skrevne er ikke gyldigt.')}")
+    return _refused((name,), f"{label}: {_('Det skrevne er ikke gyldigt.')}")
 
 
 def _asked(name: str) -> str | None:
@@ -137,7 +158,7 @@ def _asked(name: str) -> str | None:
 def one_of(name: str, allowed) -> str | None:
     value = _asked(name)
     if value is not None and value not in allowed:
-        _refused(name)
+        return _unreadable(name)
     return value
 
 
@@ -145,7 +166,7 @@ def number(name: str) -> int | None:
     """An id or a visit's number: a whole number from 1 (0 named nothing, and was shown as no filter)."""
     value = _asked(name)
     if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9 and int(value) > 0):
-        _refused(name)
+        return _unreadable(name)
     return None if value is None else int(value)
 
 
@@ -158,7 +179,7 @@ def month(name: str) -> str | None:
                 raise ValueError(value)
             datetime.strptime(value, "%Y-%m")
         except ValueError:
-            _refused(name)
+            return _unreadable(name)
     return value
 
 
@@ -167,7 +188,7 @@ def unit_among(organisation: Organisation) -> int | None:
     it, rather than shown as an empty list named after a unit one cannot see (the same words whether it exists)."""
     value = number("unit")
     if value is not None and value not in organisation.units:
-        raise UnreadableArguments(("unit",), f"{FILTER_LABELS['unit']}: {_('Vælg en af dine enheder.')}")
+        return _refused(("unit",), f"{FILTER_LABELS['unit']}: {_('Vælg en af dine enheder.')}")
     return value
 
 

@@ -50,7 +50,8 @@ def _case_filters(day: date, organisation: Organisation) -> dict:
 def _cases(texts: bool = False):
     day = today_()
     world = load(current_user, day, texts=texts)
-    wanted = _case_filters(day, world.organisation)
+    with filters.read_together():
+        wanted = _case_filters(day, world.organisation)
     cases = [c for c in world.cases if case_filter(c, world.organisation, **wanted)]
     cases.sort(key=lambda c: (c.requested_on, c.key), reverse=True)
     return world, wanted, cases
@@ -107,10 +108,11 @@ def export_processes():
 def _tasks():
     today = today_()
     world = load(current_user, today, texts=True)
-    wanted = {"decision": filters.one_of("decision", ("develop", "keep", "phase_out")),
-              "unit": filters.unit_among(world.organisation),
-              "follow_up": filters.one_of("follow_up", ("overdue", "due", "later", "done")),
-              "period": filters.period_in(today)}
+    with filters.read_together():
+        wanted = {"decision": filters.one_of("decision", ("develop", "keep", "phase_out")),
+                  "unit": filters.unit_among(world.organisation),
+                  "follow_up": filters.one_of("follow_up", ("overdue", "due", "later", "done")),
+                  "period": filters.period_in(today)}
     found = [t for t in world.tasks if t.facts.decided
              and task_filter(t.facts, world.case_of(t.process_id), world.organisation, today, **wanted)]
     found.sort(key=lambda t: (t.facts.follow_up_on or date.max, t.process_id, t.id))
@@ -151,9 +153,9 @@ def workplaces():
     """Workplaces with (or without) a defined core task, on the tree."""
     day = today_()
     world = load(current_user, day)
-    wanted = {"unit": filters.unit_among(world.organisation),
-              "core_task": filters.yes_no("core_task")}
-    period = filters.period_in(day)
+    with filters.read_together():
+        wanted = {"unit": filters.unit_among(world.organisation), "core_task": filters.yes_no("core_task")}
+        period = filters.period_in(day)
     defined = defined_workplaces(world.cases, period)  # by the period's end, as the figure counts them
     found = [w for w in world.organisation.workplaces if workplace_filter(w, world.organisation, defined, **wanted)]
     return render_template("insight/workplaces.html", world=world, workplaces=found, defined=defined,
@@ -162,9 +164,10 @@ def workplaces():
 
 def _ambassadors():
     world = load(current_user, today_())
-    wanted = {"own": filters.one_of("own", COMMITMENT_STATES), "other": filters.one_of("other", COMMITMENT_STATES),
-              "unit": filters.unit_among(world.organisation), "load": filters.one_of("load", LOAD_BUCKETS),
-              "lacking": filters.flag("lacking")}
+    with filters.read_together():
+        wanted = {"own": filters.one_of("own", COMMITMENT_STATES), "other": filters.one_of("other", COMMITMENT_STATES),
+                  "unit": filters.unit_among(world.organisation), "load": filters.one_of("load", LOAD_BUCKETS),
+                  "lacking": filters.flag("lacking")}
     # Within a unit, the load counts the processes there (as the dashboard's chart for that unit does).
     organisation = world.organisation if wanted["unit"] is None else world.organisation.below(wanted["unit"])
     found = [a for a in world.ambassadors if ambassador_filter(a, organisation, **wanted)]

@@ -36,9 +36,9 @@ class UnreadableArguments(UnprocessableEntity):
     """Address arguments a page cannot read, such as a list's filter (422): the error page says which and links to
     the same page without them, so one wrong filter in a shared link does not leave the reader at a dead end."""
 
-    def __init__(self, names: tuple[str, ...], description: str):
+    def __init__(self, names: tuple[str, ...], description: str, filters: int = 1):
         super().__init__(description)
-        self.names = names
+        self.names, self.filters = names, filters
 
     def address_without(self) -> str:
         kept = [(name, value) for name, value in request.args.items(multi=True) if name not in self.names]
@@ -59,8 +59,8 @@ MESSAGES = {
 }
 
 
-def _page(status: int, message, without: str | None = None):
-    return render_template("web/error.html", status=status, message=message, without=without), status
+def _page(status: int, message, without: str | None = None, filters: int = 0):
+    return render_template("web/error.html", status=status, message=message, without=without, filters=filters), status
 
 
 def init_app(app) -> None:
@@ -87,7 +87,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(UnreadableArguments)
     def unreadable_arguments(error):
-        return _page(422, error.description, error.address_without())
+        return _page(422, error.description, error.address_without(), error.filters)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

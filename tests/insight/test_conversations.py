@@ -209,6 +209,21 @@ def test_the_refusal_of_a_filter_links_to_the_list_with_the_other_filters_kept(c
     assert '<a href="/">Til forsiden</a>' in text
 
 
+@pytest.mark.parametrize("query, named, kept", [
+    ("/processes?state=bogus&unit=abc&period=year", ("Status", "Enhed"), "/processes?period=year"),
+    ("/tasks?period=garbage&decision=x&follow_up=due", ("Periode", "Beslutning"), "/tasks?follow_up=due"),
+    ("/conversations?status=x&unit=999999", ("Status", "Enhed"), "/conversations"),
+])
+def test_every_filter_that_cannot_be_read_is_named_at_once_and_the_list_without_them_works(client, world, query,
+                                                                                           named, kept):
+    """One refused at a time, the link to the list without it led from one 422 to the next."""
+    login(client, world.coordinator.email)
+    text = client.get(query).get_data(as_text=True)
+    assert all(f"{label}: " in text for label in named), text
+    assert f'<a href="{kept.replace("&", "&amp;")}">Vis listen uden disse filtre</a>' in text
+    assert client.get(kept).status_code == 200
+
+
 def test_two_workplaces_follow_one_open_talk_at_a_time(client, world):
     login(client, world.contact.email)
     form = propose_form(client.get(f"/library/{world.elsewhere.id}").get_data(as_text=True))

@@ -136,11 +136,12 @@ def _conversation_form(talk: Conversation, posted: bool = False) -> Conversation
 
 
 def _conversations_page(status: int = 200, forms: dict | None = None):
-    wanted = filters.one_of("status", CONVERSATION_LABELS)
     day = today()
     world = load(current_user, day, task_rows=False)
     # The dashboard's figure and this list pick the talks with one predicate, for the period and unit it was for.
-    chosen = {"period": filters.period_in(day), "unit": filters.unit_among(world.organisation), "status": wanted}
+    with filters.read_together():
+        wanted = filters.one_of("status", CONVERSATION_LABELS)
+        chosen = {"period": filters.period_in(day), "unit": filters.unit_among(world.organisation), "status": wanted}
     ids = [t.id for t in world.conversations if talk_filter(t, world.organisation, **chosen)]
     talks = db.session.scalars(conversations.visible(current_user).where(Conversation.id.in_(ids))).all()
     return render_template("insight/library/conversations.html", talks=talks, wanted=wanted,
