@@ -160,4 +160,3 @@ class RequestForm(Form):
         """A window that has passed cannot be planned: the first visit ends today at the earliest."""
         if field.data is not None and (self.visit1_end.data or field.data) < today():
             raise ValidationError(_l("Besøg 1 kan ikke ligge i fortiden. Vælg en dato fra i dag."))
-

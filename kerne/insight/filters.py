@@ -26,6 +26,7 @@ from kerne.web.vocabulary import (
 PERIOD_ARGS = ("period", "start", "end")
 PERIOD_LABELS = {"12m": _l("Seneste 12 måneder"), "year": _l("I år"), "range": _l("Fra og til")}
 LONGEST_RANGE_DAYS = 366 * 10
+NOT_ONES_UNIT = _l("Vælg en af dine enheder.")  # the dashboard's filter and the lists say the same
 
 
 class FilterForm(Form):
@@ -58,7 +59,7 @@ class FilterForm(Form):
 
     def validate_unit(self, field):
         if field.data not in {value for value, *_rest in field.iter_choices()}:
-            raise ValidationError(_l("Vælg en af dine enheder."))
+            raise ValidationError(NOT_ONES_UNIT)
 
 
 def read(organisation: Organisation, today) -> tuple[FilterForm, Period, int | None]:
@@ -188,7 +189,7 @@ def unit_among(organisation: Organisation) -> int | None:
     it, rather than shown as an empty list named after a unit one cannot see (the same words whether it exists)."""
     value = number("unit")
     if value is not None and value not in organisation.units:
-        return _refused(("unit",), f"{FILTER_LABELS['unit']}: {_('Vælg en af dine enheder.')}")
+        return _refused(("unit",), f"{FILTER_LABELS['unit']}: {NOT_ONES_UNIT}")
     return value
 
 
